@@ -1,0 +1,146 @@
+"""The ``laa-xl`` command (SPEC 9): a thin layer over the same library calls the Excel buttons make.
+
+Exit status: 0 done with no error-severity issue; 1 done, but errors were found
+(outputs are still written and list them); 2 bad usage or an input that
+cannot be processed at all.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .core.issues import Issue, has_errors
+from .errors import LaaError, NotBuiltYet
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn our errors (and unexpected ones) into one clear line and exit status 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except LaaError as e:
+            click.echo(f"laa-xl: {e}", err=True)
+            sys.exit(2)
+        except (OSError, ValueError) as e:
+            click.echo(f"laa-xl: {e}", err=True)
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def report(issues: Sequence[Issue], summary: dict[str, Any], as_json: bool) -> int:
+    """Print issues (JSON or a readable table) and return the exit status."""
+    if as_json:
+        click.echo(json.dumps({"issues": [i.as_dict() for i in issues], "summary": summary}, indent=2, default=str))
+    else:
+        from .io.terminal import print_issues
+
+        print_issues(issues, summary)
+    return 1 if has_errors(issues) else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="laa-xl")
+def main() -> None:
+    """Local Area Agreement performance returns: issue, check, consolidate, report to the GO."""
+
+
+@main.command()
+@click.argument("directory", default="laa-demo", type=click.Path(file_okay=False, path_type=Path))
+@friendly
+def demo(directory: Path) -> None:
+    """The whole flow on the built-in demo area, Demoshire, into DIRECTORY (default ./laa-demo)."""
+    from .flows import run_demo
+
+    run_demo(directory)
+
+
+def _not_built(name: str, issue: int) -> Callable[..., None]:
+    def cmd(**_: Any) -> None:
+        raise NotBuiltYet(f"'laa-xl {name}' is specified (SPEC 9) but not built yet (issue #{issue}).")
+
+    return friendly(cmd)
+
+
+@main.command("issue")
+@click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", required=True, help="Financial year, e.g. 2008/09.")
+@click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
+def issue_cmd(register: Path, year: str, out: Path) -> None:
+    """Write one return workbook per partnership for a financial year."""
+    _not_built("issue", 3)()
+
+
+@main.command()
+@click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> None:
+    """Check filled return workbooks and list every problem at its cell."""
+    _not_built("check", 3)()
+
+
+@main.command()
+@click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--period", required=True, help='Reporting period, e.g. "2008/09 Q2".')
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True)
+def consolidate(**_: Any) -> None:
+    """Read every return in RETURNS_DIR, check it and write the consolidated workbook."""
+    _not_built("consolidate", 4)()
+
+
+@main.command("go-return")
+@click.argument("consolidated", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--period", required=True, help='e.g. "2008/09 H1".')
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def go_return(**_: Any) -> None:
+    """Write the values-only GO return workbook (Annex A)."""
+    _not_built("go-return", 4)()
+
+
+@main.command()
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "to_addr", required=True)
+@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS).")
+@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path), help="Write an .eml draft instead.")
+@click.option("--outlook", is_flag=True, help="Open an Outlook draft (Windows).")
+def email(**_: Any) -> None:
+    """Email the GO return workbook, or write it as a draft."""
+    _not_built("email", 6)()
+
+
+@main.command()
+@click.argument("consolidated", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS).")
+@click.option("--eml-dir", type=click.Path(file_okay=False, path_type=Path))
+def chase(**_: Any) -> None:
+    """Draft (or send) chasing emails for missing or late returns and repeated Reds."""
+    _not_built("chase", 6)()
+
+
+@main.command("build-workbook")
+@click.option("--out", default="workbook/LAA_Central.xlsm", type=click.Path(dir_okay=False, path_type=Path))
+def build_workbook(**_: Any) -> None:
+    """Build the central workbook LAA_Central.xlsm from source."""
+    _not_built("build-workbook", 5)()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""Data-quality checks of SPEC section 4: a return in, observations and issues out.
+
+Checks never stop at the first problem. An error keeps a value out of the
+consolidation (the quarter shows ``No data``); a warning is consolidated and
+listed. Codes are stable; messages are written for a target lead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from . import rules
+from .issues import Issue, Location, error, warning
+from .numbers import NotANumber, is_blank, text, to_number
+from .periods import QUARTERS, FinancialYear, PeriodError
+from .register import Register, Target, normalise_ref, parse_date
+from .returns import CheckedReturn, Observation, ReturnData, ReturnRow, Risk, Spend
+
+JUMP_LIMIT = 0.5  # more than 50 % change from the previous quarter is worth a second look
+
+
+def check_return(
+    data: ReturnData,
+    register: Register,
+    *,
+    year: FinancialYear | None = None,
+    quarters: Iterable[str] | None = None,
+    deadline: dt.date | None = None,
+) -> CheckedReturn:
+    """Check one return against the register.
+
+    ``year`` is the year being consolidated (a cover for another year is an
+    error); ``quarters`` are the quarters reported so far (default: up to the
+    last quarter with any actual typed); ``deadline`` makes a later
+    ``Date submitted`` a late return.
+    """
+    issues = list(data.issues)
+    cover_loc = Location(data.file, "Cover")
+    code, ret_year, submitted = _check_cover(data, register, year, issues)
+    targets = register.targets_for(code) if code else []
+    if quarters is None:
+        typed = [r.quarter for r in data.rows if not is_blank(r.actual.value)]
+        last = max((QUARTERS.index(q) for q in typed), default=-1)
+        quarters = QUARTERS[: last + 1]
+    quarters = tuple(quarters)
+    if deadline and submitted and submitted > deadline:
+        issues.append(
+            warning("late-return", f"This return was submitted on {submitted:%d %b %Y}, after the deadline of "
+                    f"{deadline:%d %b %Y}. It is consolidated and flagged as late.",
+                    cover_loc.at(data.cover["Date submitted"].location.cell or "B7"))
+        )  # fmt: skip
+    if code is None or ret_year is None or any(i.code in ("wrong-year", "wrong-partnership") for i in issues):
+        return CheckedReturn(data.file, code or "", ret_year, submitted, [], [], [], issues)
+
+    rows = _usable_rows(data.rows, register, code, issues)
+    observations: list[Observation] = []
+    for t in targets:
+        prev_actual: float | None = None
+        for q in quarters:
+            obs = _observe(t, q, ret_year, rows.get((t.ref, q)), register, data.file, issues)
+            if obs.actual is not None and prev_actual is not None and prev_actual != 0:
+                change = (obs.actual - prev_actual) / abs(prev_actual)
+                if abs(change) > JUMP_LIMIT + rules.EPS:
+                    issues.append(
+                        warning("big-jump", f"{t.ref}: {q} actual {_fmt(obs.actual)} is {abs(change):.0%} "
+                                f"{'up' if change > 0 else 'down'} on the previous quarter ({_fmt(prev_actual)}). "
+                                "Please check it, or say why in the commentary.", obs.source)
+                    )  # fmt: skip
+            if obs.actual is not None:
+                prev_actual = obs.actual
+            observations.append(obs)
+    return CheckedReturn(
+        data.file, code, ret_year, submitted, observations, _risks(data, code, issues), _spend(data, code, issues),
+        issues,
+    )
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def _check_cover(
+    data: ReturnData, register: Register, year: FinancialYear | None, issues: list[Issue]
+) -> tuple[str | None, FinancialYear | None, dt.date | None]:
+    loc = Location(data.file, "Cover")
+
+    def where(label: str) -> Location:
+        c = data.cover.get(label)
+        return c.location if c is not None and c.location.cell else loc
+
+    code: str | None = data.cover_text("Partnership code").upper() or None
+    if code is None:
+        issues.append(error("missing-partnership", "The Cover sheet does not say which partnership this return is "
+                            "from. Fill in 'Partnership code'.", where("Partnership code")))  # fmt: skip
+    elif register.partnerships and register.partnership(code) is None:
+        known = ", ".join(p.code for p in register.partnerships)
+        issues.append(error("wrong-partnership", f"The Cover says partnership '{code}', which is not one of ours "
+                            f"({known}).", where("Partnership code")))  # fmt: skip
+    ret_year: FinancialYear | None = None
+    try:
+        ret_year = FinancialYear.parse(data.cover_text("Financial year"))
+    except PeriodError:
+        issues.append(error("bad-year", f"The Cover's financial year '{data.cover_text('Financial year')}' is not a "
+                            "year like 2008/09.", where("Financial year")))  # fmt: skip
+    if ret_year is not None and year is not None and ret_year != year:
+        issues.append(error("wrong-year", f"This return is for {ret_year}, but {year} is being consolidated. "
+                            f"Send the {year} return.", where("Financial year")))  # fmt: skip
+    submitted: dt.date | None = None
+    raw = data.cover.get("Date submitted")
+    if raw is not None and not is_blank(raw.value):
+        try:
+            submitted = parse_date(raw.value)
+        except ValueError:
+            issues.append(warning("bad-date", f"'Date submitted' should be a date, not '{raw.value}'.",
+                                  where("Date submitted")))  # fmt: skip
+    return code, ret_year, submitted
+
+
+def _usable_rows(
+    rows: list[ReturnRow], register: Register, code: str, issues: list[Issue]
+) -> dict[tuple[str, str], ReturnRow]:
+    """Rows keyed by (ref, quarter), leaving out unknown, foreign and duplicated targets."""
+    counts = Counter((normalise_ref(r.ref.value), r.quarter) for r in rows)
+    out: dict[tuple[str, str], ReturnRow] = {}
+    for r in rows:
+        ref = normalise_ref(r.ref.value)
+        t = register.target(ref)
+        if t is None:
+            issues.append(error("unknown-target", f"'{ref}' is not a target in the register. Check the reference, "
+                                "or ask the central team to add it.", r.ref.location))  # fmt: skip
+        elif t.partnership != code:
+            issues.append(error("other-partnership-target", f"{t.ref} belongs to the {t.partnership} partnership, "
+                                f"not {code}. Its figure here is not used: the {t.partnership} return reports it.",
+                                r.ref.location))  # fmt: skip
+        elif counts[(t.ref, r.quarter)] > 1:
+            issues.append(error("duplicate-target-row", f"{t.ref} appears more than once on {r.quarter}. Keep one "
+                                "row; until then neither figure is used.", r.ref.location))  # fmt: skip
+        else:
+            out[(t.ref, r.quarter)] = r
+    return out
+
+
+def _observe(
+    t: Target, q: str, year: FinancialYear, row: ReturnRow | None, register: Register, file: str, issues: list[Issue]
+) -> Observation:
+    profile = register.profile(t.ref, year, q)
+    due = t.is_due(q)
+    if row is None:
+        if due:
+            issues.append(warning("missing-actual", f"{t.ref} has no row on {q}, where it is due. Add its actual.",
+                                  Location(file, q)))  # fmt: skip
+        r = rules.rag(None, profile, t.polarity, t.tolerance, t.tolerance_type, due)
+        return Observation(t.ref, t.partnership, year, q, profile, None, None, r, r, source=Location(file, q))
+    actual: float | None = None
+    typed = not is_blank(row.actual.value)
+    try:
+        actual = to_number(row.actual.value)
+    except NotANumber as e:
+        issues.append(error("non-numeric-actual", f"{t.ref} {q}: the actual '{e}' is not a number. Type the figure "
+                            "alone (notes go in Commentary); until then it counts as No data.",
+                            row.actual.location))  # fmt: skip
+    if not typed and due:
+        issues.append(warning("missing-actual", f"{t.ref} {q}: no actual yet, and it is due this quarter.",
+                              row.actual.location))  # fmt: skip
+    if actual is not None and t.is_percentage and not 0 <= actual <= 100:
+        issues.append(warning("implausible-value", f"{t.ref} {q}: {_fmt(actual)} is outside 0-100, but this target "
+                              "is a percentage (45 means 45%).", row.actual.location))  # fmt: skip
+    computed = rules.rag(actual, profile, t.polarity, t.tolerance, t.tolerance_type, due)
+    override_text = text(row.rag_override.value)
+    override = rules.normalise_rag(override_text)
+    if override_text and override is None:
+        issues.append(warning("bad-override", f"{t.ref} {q}: RAG override '{override_text}' is not Red, Amber or "
+                              "Green, so it is ignored.", row.rag_override.location))  # fmt: skip
+    reason = text(row.override_reason.value)
+    if override and not reason:
+        issues.append(warning("override-without-reason", f"{t.ref} {q}: the RAG is overridden to {override} but "
+                              "no reason is given. Add one in 'Override reason'.",
+                              row.override_reason.location))  # fmt: skip
+    if override and override != computed and computed in rules.RAGS:
+        issues.append(warning("rag-overridden", f"{t.ref} {q}: reported {override}, though the figures give "
+                              f"{computed}.", row.rag_override.location))  # fmt: skip
+    reported = rules.reported_rag(computed, override)
+    commentary = text(row.commentary.value)
+    remedial = text(row.remedial_action.value)
+    if reported in (rules.RED, rules.AMBER) and not commentary:
+        issues.append(warning("no-commentary", f"{t.ref} {q} is {reported}: add commentary on the causes.",
+                              row.commentary.location))  # fmt: skip
+    if reported == rules.RED and not remedial:
+        issues.append(warning("no-remedial-action", f"{t.ref} {q} is Red: say what remedial action is being taken.",
+                              row.remedial_action.location))  # fmt: skip
+    return Observation(
+        t.ref, t.partnership, year, q, profile, actual, rules.variance(actual, profile), computed, reported,
+        override, reason, commentary, remedial, text(row.evidence.value), text(row.data_quality_note.value),
+        row.actual.location,
+    )  # fmt: skip
+
+
+def _num_or_issue(value: object, loc: Location, what: str, issues: list[Issue]) -> float | None:
+    try:
+        return to_number(value)
+    except NotANumber as e:
+        issues.append(warning("not-a-number", f"{what} should be a number, not '{e}'.", loc))
+        return None
+
+
+def _risks(data: ReturnData, code: str, issues: list[Issue]) -> list[Risk]:
+    out: list[Risk] = []
+    for r in data.risks:
+        li = _num_or_issue(r.likelihood.value, r.likelihood.location, "Likelihood (1-4)", issues)
+        im = _num_or_issue(r.impact.value, r.impact.location, "Impact (1-4)", issues)
+        score = rules.risk_score(li, im)
+        if score is None and li is not None and im is not None:
+            issues.append(warning("bad-risk-score", "Likelihood and impact must each be a whole number from 1 to 4.",
+                                  r.likelihood.location))  # fmt: skip
+        try:
+            review = parse_date(r.review_date.value)
+        except ValueError:
+            review = None
+        out.append(Risk(code, text(r.risk_id.value), normalise_ref(r.ref.value), text(r.risk.value), li, im, score,
+                        rules.risk_rating(score), text(r.mitigation.value), text(r.owner.value), review,
+                        r.risk.location))  # fmt: skip
+    return out
+
+
+def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
+    out: list[Spend] = []
+    for s in data.spend:
+        vals = [_num_or_issue(c.value, c.location, name, issues)
+                for c, name in ((s.budget, "Budget"), (s.spend, "Spend"), (s.forecast_outturn, "Forecast outturn"))]
+        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), *vals, s.block.location))  # fmt: skip
+    return out

@@ -1,0 +1,71 @@
+"""Issues as data: what is wrong, how bad, and exactly where.
+
+Checks *yield* issues instead of raising, and a report collects them, so an
+officer sees every problem in a return at once, each at its
+``[file]sheet!cell``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+
+ERROR, WARNING = "error", "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+
+    def __str__(self) -> str:
+        out = f"[{self.file}]" if self.file else ""
+        if self.sheet:
+            out += self.sheet
+        if self.cell:
+            out += f"!{self.cell}" if self.sheet else self.cell
+        return out
+
+    def at(self, cell: str) -> Location:
+        return Location(self.file, self.sheet, cell)
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str  # stable kebab-case slug, e.g. "non-numeric-actual"
+    severity: str  # "error" or "warning"
+    message: str  # plain English for a target lead
+    location: Location = Location()
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "severity": self.severity, "message": self.message, **asdict(self.location)}
+
+    def __str__(self) -> str:
+        where = str(self.location)
+        return f"{self.severity.upper()} {where + ': ' if where else ''}{self.message} ({self.code})"
+
+
+def error(code: str, message: str, location: Location = Location()) -> Issue:
+    return Issue(code, ERROR, message, location)
+
+
+def warning(code: str, message: str, location: Location = Location()) -> Issue:
+    return Issue(code, WARNING, message, location)
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    return any(i.is_error for i in issues)
+
+
+def cell_name(row: int, col: int) -> str:
+    """1-based row and column to an A1 reference: (14, 7) -> 'G14'."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row}"

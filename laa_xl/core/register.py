@@ -1,0 +1,432 @@
+"""The target register (SPEC 5.0): targets, profiles, partnerships, timetable, settings.
+
+``load_register`` builds a :class:`Register` from sheet grids (whatever read
+them) and yields an issue for everything a central officer must fix: an
+unknown polarity, a missing profile year, a duplicate ref, and so on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from .issues import Issue, Location, error, warning
+from .numbers import NotANumber, is_blank, text, to_number
+from .periods import QUARTERS, FinancialYear, Period, PeriodError
+from .rules import POLARITIES, TOLERANCE_TYPES
+from .table import Grid, SheetTable, find_table, label_values, norm
+
+FREQUENCIES: dict[str, tuple[str, ...]] = {
+    "quarterly": QUARTERS,
+    "six-monthly": ("Q2", "Q4"),
+    "annual": ("Q4",),
+}
+
+TARGET_COLUMNS = (
+    "Ref", "NI", "Title", "Outcome", "Partnership", "Block", "Related PSA", "Polarity", "Units",
+    "Decimals", "Tolerance", "Tolerance type", "Frequency", "Due quarters", "Target lead", "Sponsor",
+    "Baseline", "Baseline year", "Stretch", "Expected without stretch", "Reward grant",
+)  # fmt: skip
+PROFILE_COLUMNS = ("Ref", "Financial year", "Q1", "Q2", "Q3", "Q4", "Annual target")
+PARTNERSHIP_COLUMNS = ("Code", "Name", "Lead contact", "Email")
+TIMETABLE_COLUMNS = ("Period", "Open", "Deadline", "PSB papers", "PSB meeting")
+SETTINGS_LABELS = ("Area", "LAA", "Government Office", "GO contact", "GO email", "Returns folder", "Current period")
+REQUIRED_TARGET_COLUMNS = ("Ref", "Title", "Outcome", "Partnership", "Polarity")
+REGISTER_SHEETS = ("Targets", "Profiles", "Partnerships", "Timetable", "Settings")
+
+
+@dataclass(frozen=True)
+class Target:
+    ref: str
+    title: str
+    outcome: str
+    partnership: str
+    ni: str = ""
+    block: str = ""
+    related_psa: str = ""
+    polarity: str = "higher"
+    units: str = ""
+    decimals: int = 0
+    tolerance: float = 0.05
+    tolerance_type: str = "relative"
+    frequency: str = "quarterly"
+    due_quarters: tuple[str, ...] = QUARTERS
+    target_lead: str = ""
+    sponsor: str = ""
+    baseline: float | None = None
+    baseline_year: str = ""
+    stretch: bool = False
+    expected_without_stretch: float | None = None
+    reward_grant: float | None = None
+
+    def is_due(self, quarter: str) -> bool:
+        return quarter in self.due_quarters
+
+    @property
+    def is_percentage(self) -> bool:
+        return self.units.strip().lower() in ("%", "percent", "percentage", "% points", "percentage points")
+
+
+@dataclass(frozen=True)
+class Profile:
+    ref: str
+    year: FinancialYear
+    quarters: Mapping[str, float | None]
+    annual_target: float | None = None
+
+
+@dataclass(frozen=True)
+class Partnership:
+    code: str
+    name: str
+    lead_contact: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class TimetableEntry:
+    period: Period
+    open: dt.date | None = None
+    deadline: dt.date | None = None
+    psb_papers: dt.date | None = None
+    psb_meeting: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    area: str = ""
+    laa: str = ""
+    government_office: str = ""
+    go_contact: str = ""
+    go_email: str = ""
+    returns_folder: str = ""
+    current_period: Period | None = None
+
+
+@dataclass
+class Register:
+    targets: list[Target]
+    profiles: dict[tuple[str, FinancialYear], Profile]
+    partnerships: list[Partnership]
+    timetable: list[TimetableEntry] = field(default_factory=list)
+    settings: Settings = Settings()
+    file: str = ""
+
+    def __post_init__(self) -> None:
+        self._by_ref = {t.ref.upper(): t for t in self.targets}
+
+    def target(self, ref: str) -> Target | None:
+        return self._by_ref.get(normalise_ref(ref).upper())
+
+    def partnership(self, code: str) -> Partnership | None:
+        c = code.strip().upper()
+        return next((p for p in self.partnerships if p.code.upper() == c), None)
+
+    def targets_for(self, partnership: str) -> list[Target]:
+        c = partnership.strip().upper()
+        return [t for t in self.targets if t.partnership.upper() == c]
+
+    def profile(self, ref: str, year: FinancialYear, quarter: str | None = None) -> float | None:
+        p = self.profiles.get((ref, year))
+        if p is None:
+            return None
+        return p.annual_target if quarter is None else p.quarters.get(quarter)
+
+    def years(self) -> list[FinancialYear]:
+        return sorted({y for _, y in self.profiles})
+
+    def outcomes(self) -> list[str]:
+        """Outcomes in register order, each once."""
+        return list(dict.fromkeys(t.outcome for t in self.targets))
+
+    def deadline(self, period: Period) -> dt.date | None:
+        for e in self.timetable:
+            if e.period == period or e.period.quarter_period() == period.quarter_period():
+                if e.deadline:
+                    return e.deadline
+        return None
+
+
+def normalise_ref(ref: object) -> str:
+    """'ni154', 'NI  154 ' -> 'NI 154'; local refs keep their form, trimmed."""
+    t = " ".join(text(ref).split())
+    up = t.upper()
+    if up.startswith("NI") and up[2:].strip().isdigit():
+        return f"NI {int(up[2:].strip())}"
+    return t
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if is_blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = str(value).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(s)
+
+
+def due_quarters(frequency: str, override: str = "") -> tuple[str, ...]:
+    if override.strip():
+        qs = tuple(q.strip().upper() for q in override.replace(";", ",").split(",") if q.strip())
+        if not qs or any(q not in QUARTERS for q in qs):
+            raise ValueError(override)
+        return tuple(q for q in QUARTERS if q in qs)
+    return FREQUENCIES[frequency]
+
+
+def _missing_sheet(file: str, sheet: str) -> Issue:
+    return error(
+        "missing-sheet",
+        f"The register has no '{sheet}' sheet. Add it back (see the README for its columns).",
+        Location(file, sheet),
+    )
+
+
+def _table(
+    grids: Mapping[str, Grid], file: str, sheet: str, first: str, required: Iterable[str], issues: list[Issue]
+) -> SheetTable | None:
+    grid = grids.get(sheet)
+    if grid is None:
+        issues.append(_missing_sheet(file, sheet))
+        return None
+    table = find_table(grid, file, sheet, first)
+    if table is None:
+        issues.append(
+            error("missing-header", f"Cannot find the header row (a cell reading '{first}') on '{sheet}'.",
+                  Location(file, sheet, "A1"))
+        )  # fmt: skip
+        return None
+    for col in required:
+        if not table.has(col):
+            issues.append(
+                error("missing-column", f"The '{sheet}' sheet has no '{col}' column. Add it back to the header row.",
+                      Location(file, sheet, f"A{table.header_row}"))
+            )  # fmt: skip
+    return table
+
+
+def _num(table: SheetTable, row: int, vals: Any, col: str, issues: list[Issue], what: str) -> float | None:
+    try:
+        return to_number(table.value(vals, col))
+    except NotANumber as e:
+        issues.append(error("not-a-number", f"{what} must be a number, not '{e}'.", table.loc(row, col)))
+        return None
+
+
+def load_register(grids: Mapping[str, Grid], file: str = "") -> tuple[Register, list[Issue]]:
+    """Build the register from its sheets' grids, with every problem found as an issue."""
+    issues: list[Issue] = []
+    targets = _load_targets(grids, file, issues)
+    partnerships = _load_partnerships(grids, file, issues)
+    profiles = _load_profiles(grids, file, issues, {t.ref for t in targets})
+    timetable = _load_timetable(grids, file, issues)
+    settings = _load_settings(grids, file, issues)
+    reg = Register(targets, profiles, partnerships, timetable, settings, file)
+    issues.extend(_cross_checks(reg, file))
+    return reg, issues
+
+
+def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[Target]:
+    table = _table(grids, file, "Targets", "Ref", REQUIRED_TARGET_COLUMNS, issues)
+    if table is None:
+        return []
+    targets: list[Target] = []
+    seen: dict[str, str] = {}
+    for r, v in table.rows:
+        ref = normalise_ref(table.value(v, "Ref"))
+        if not ref:
+            issues.append(error("missing-ref", "This target has no Ref.", table.loc(r, "Ref")))
+            continue
+        if ref.upper() in seen:
+            issues.append(
+                error("duplicate-ref", f"Target {ref} is listed twice (first at {seen[ref.upper()]}). Keep one row.",
+                      table.loc(r, "Ref"))
+            )  # fmt: skip
+            continue
+        seen[ref.upper()] = table.cell(r, "Ref")
+        polarity = text(table.value(v, "Polarity")).lower() or "higher"
+        if polarity not in POLARITIES:
+            issues.append(
+                error("unknown-polarity", f"Polarity of {ref} must be 'higher' or 'lower', not '{polarity}'.",
+                      table.loc(r, "Polarity"))
+            )  # fmt: skip
+            polarity = "higher"
+        ttype = text(table.value(v, "Tolerance type")).lower() or "relative"
+        if ttype not in TOLERANCE_TYPES:
+            issues.append(
+                error("unknown-tolerance-type",
+                      f"Tolerance type of {ref} must be 'relative' or 'absolute', not '{ttype}'.",
+                      table.loc(r, "Tolerance type"))
+            )  # fmt: skip
+            ttype = "relative"
+        tol = _num(table, r, v, "Tolerance", issues, f"The tolerance of {ref}")
+        if tol is not None and tol < 0:
+            issues.append(error("bad-tolerance", f"The tolerance of {ref} cannot be negative.", table.loc(r, "Tolerance")))
+            tol = None
+        freq = text(table.value(v, "Frequency")).lower() or "quarterly"
+        if freq not in FREQUENCIES:
+            issues.append(
+                error("unknown-frequency",
+                      f"Frequency of {ref} must be quarterly, six-monthly or annual, not '{freq}'.",
+                      table.loc(r, "Frequency"))
+            )  # fmt: skip
+            freq = "quarterly"
+        try:
+            due = due_quarters(freq, text(table.value(v, "Due quarters")))
+        except ValueError:
+            issues.append(
+                error("bad-due-quarters", f"Due quarters of {ref} must list quarters like 'Q2, Q4'.",
+                      table.loc(r, "Due quarters"))
+            )  # fmt: skip
+            due = FREQUENCIES[freq]
+        decimals = _num(table, r, v, "Decimals", issues, f"Decimals of {ref}")
+        stretch = text(table.value(v, "Stretch")).lower() in ("yes", "y", "true", "1")
+        targets.append(
+            Target(
+                ref=ref,
+                title=text(table.value(v, "Title")),
+                outcome=text(table.value(v, "Outcome")),
+                partnership=text(table.value(v, "Partnership")).upper(),
+                ni=text(table.value(v, "NI")),
+                block=text(table.value(v, "Block")),
+                related_psa=text(table.value(v, "Related PSA")),
+                polarity=polarity,
+                units=text(table.value(v, "Units")),
+                decimals=int(decimals) if decimals is not None else 0,
+                tolerance=0.05 if tol is None else tol,
+                tolerance_type=ttype,
+                frequency=freq,
+                due_quarters=due,
+                target_lead=text(table.value(v, "Target lead")),
+                sponsor=text(table.value(v, "Sponsor")),
+                baseline=_num(table, r, v, "Baseline", issues, f"The baseline of {ref}"),
+                baseline_year=text(table.value(v, "Baseline year")),
+                stretch=stretch,
+                expected_without_stretch=_num(table, r, v, "Expected without stretch", issues,
+                                              f"Expected performance without stretch of {ref}"),
+                reward_grant=_num(table, r, v, "Reward grant", issues, f"The reward grant of {ref}"),
+            )
+        )  # fmt: skip
+        if stretch and (targets[-1].expected_without_stretch is None or targets[-1].reward_grant is None):
+            issues.append(
+                error("stretch-incomplete",
+                      f"{ref} is a stretch target: give 'Expected without stretch' and 'Reward grant'.",
+                      table.loc(r, "Stretch"))
+            )  # fmt: skip
+    return targets
+
+
+def _load_profiles(
+    grids: Mapping[str, Grid], file: str, issues: list[Issue], refs: set[str]
+) -> dict[tuple[str, FinancialYear], Profile]:
+    table = _table(grids, file, "Profiles", "Ref", PROFILE_COLUMNS[:2], issues)
+    if table is None:
+        return {}
+    out: dict[tuple[str, FinancialYear], Profile] = {}
+    for r, v in table.rows:
+        ref = normalise_ref(table.value(v, "Ref"))
+        try:
+            year = FinancialYear.parse(table.value(v, "Financial year"))
+        except PeriodError as e:
+            issues.append(error("bad-year", str(e), table.loc(r, "Financial year")))
+            continue
+        if ref not in refs:
+            issues.append(
+                error("unknown-ref", f"Profile for {ref}, which is not on the Targets sheet.", table.loc(r, "Ref"))
+            )
+            continue
+        if (ref, year) in out:
+            issues.append(error("duplicate-profile", f"{ref} has two profile rows for {year}.", table.loc(r, "Ref")))
+            continue
+        qs = {q: _num(table, r, v, q, issues, f"The {q} profile of {ref}") for q in QUARTERS}
+        annual = _num(table, r, v, "Annual target", issues, f"The annual target of {ref}")
+        out[(ref, year)] = Profile(ref, year, qs, annual)
+    return out
+
+
+def _load_partnerships(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[Partnership]:
+    table = _table(grids, file, "Partnerships", "Code", ("Code", "Name"), issues)
+    if table is None:
+        return []
+    return [
+        Partnership(
+            text(table.value(v, "Code")).upper(),
+            text(table.value(v, "Name")),
+            text(table.value(v, "Lead contact")),
+            text(table.value(v, "Email")),
+        )
+        for _, v in table.rows
+        if text(table.value(v, "Code"))
+    ]
+
+
+def _load_timetable(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[TimetableEntry]:
+    table = _table(grids, file, "Timetable", "Period", ("Period", "Deadline"), issues)
+    if table is None:
+        return []
+    out: list[TimetableEntry] = []
+    for r, v in table.rows:
+        try:
+            period = Period.parse(table.value(v, "Period"))
+        except PeriodError as e:
+            issues.append(error("bad-period", str(e), table.loc(r, "Period")))
+            continue
+        dates: dict[str, dt.date | None] = {}
+        for col in TIMETABLE_COLUMNS[1:]:
+            try:
+                dates[col] = parse_date(table.value(v, col))
+            except ValueError as e:
+                issues.append(error("bad-date", f"'{e}' is not a date: write it like 2008-11-12.", table.loc(r, col)))
+                dates[col] = None
+        out.append(TimetableEntry(period, dates["Open"], dates["Deadline"], dates["PSB papers"], dates["PSB meeting"]))
+    return out
+
+
+def _load_settings(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> Settings:
+    grid = grids.get("Settings")
+    if grid is None:
+        issues.append(_missing_sheet(file, "Settings"))
+        return Settings()
+    pairs = label_values(grid)
+
+    def get(label: str) -> str:
+        return text(pairs.get(norm(label), (0, None))[1])
+
+    period: Period | None = None
+    if get("Current period"):
+        try:
+            period = Period.parse(get("Current period"))
+        except PeriodError as e:
+            issues.append(error("bad-period", str(e), Location(file, "Settings", f"B{pairs[norm('Current period')][0]}")))
+    return Settings(get("Area"), get("LAA"), get("Government Office"), get("GO contact"), get("GO email"),
+                    get("Returns folder"), period)  # fmt: skip
+
+
+def _cross_checks(reg: Register, file: str) -> Iterable[Issue]:
+    codes = {p.code for p in reg.partnerships}
+    years = reg.years()
+    for t in reg.targets:
+        where = Location(file, "Targets")
+        if codes and t.partnership not in codes:
+            yield error("unknown-partnership",
+                        f"{t.ref} belongs to partnership '{t.partnership}', which is not on the Partnerships sheet.",
+                        where)  # fmt: skip
+        for y in years:
+            p = reg.profiles.get((t.ref, y))
+            if p is None:
+                yield error("missing-profile-year", f"{t.ref} has no profile for {y}. Add a row on Profiles.",
+                            Location(file, "Profiles"))  # fmt: skip
+            else:
+                for q in t.due_quarters:
+                    if p.quarters.get(q) is None:
+                        yield warning("missing-profile", f"{t.ref} has no {q} profile for {y}, though it is due then.",
+                                      Location(file, "Profiles"))  # fmt: skip

@@ -1,0 +1,161 @@
+"""A partnership's return as read from its workbook, before and after checking.
+
+``ReturnData`` is what a reader (``laa_xl.io``) found in the file: raw cell
+values, each with its ``[file]sheet!cell``. ``laa_xl.core.checks`` turns it into
+``Observation`` rows (one per target per quarter, with numbers, RAG and
+direction) and the issues SPEC section 4 lists.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .issues import Issue, Location
+from .periods import FinancialYear
+
+# Headers of a quarter sheet (SPEC 5.1), in order; the reader finds them by text.
+QUARTER_COLUMNS = (
+    "Target ref", "NI", "Target", "Units", "Polarity", "Profile", "Actual", "% variance", "RAG",
+    "RAG override", "Override reason", "Commentary", "Remedial action", "Inspection/survey evidence",
+    "Data quality note", "Check",
+)  # fmt: skip
+REQUIRED_QUARTER_COLUMNS = ("Target ref", "Actual")
+COVER_LABELS = (
+    "Partnership code", "Partnership", "Financial year", "Template version", "Completed by", "Email",
+    "Date submitted",
+)  # fmt: skip
+RISK_COLUMNS = ("Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Score", "Rating", "Mitigation", "Owner",
+                "Review date")  # fmt: skip
+SPEND_COLUMNS = ("Block", "Quarter", "Budget", "Spend", "Forecast outturn")
+RETURN_SHEETS = ("Cover", "Q1", "Q2", "Q3", "Q4", "Risks", "Spend")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A raw value and where it was read."""
+
+    value: Any
+    location: Location = Location()
+
+
+BLANK = Cell(None)
+
+
+@dataclass
+class ReturnRow:
+    """One target's row on one quarter sheet, as typed."""
+
+    quarter: str
+    ref: Cell
+    actual: Cell
+    rag_override: Cell = BLANK
+    override_reason: Cell = BLANK
+    commentary: Cell = BLANK
+    remedial_action: Cell = BLANK
+    evidence: Cell = BLANK
+    data_quality_note: Cell = BLANK
+
+
+@dataclass
+class RiskRow:
+    risk_id: Cell
+    ref: Cell
+    risk: Cell
+    likelihood: Cell
+    impact: Cell
+    mitigation: Cell = BLANK
+    owner: Cell = BLANK
+    review_date: Cell = BLANK
+
+
+@dataclass
+class SpendRow:
+    block: Cell
+    quarter: Cell
+    budget: Cell
+    spend: Cell
+    forecast_outturn: Cell = BLANK
+
+
+@dataclass
+class ReturnData:
+    """Everything read from one return workbook."""
+
+    file: str
+    cover: dict[str, Cell] = field(default_factory=dict)  # label as in COVER_LABELS -> value
+    rows: list[ReturnRow] = field(default_factory=list)
+    risks: list[RiskRow] = field(default_factory=list)
+    spend: list[SpendRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)  # problems met while reading (sheets, headers)
+    quarters_found: tuple[str, ...] = ()
+
+    def cover_text(self, label: str) -> str:
+        from .numbers import text
+
+        return text(self.cover.get(label, BLANK).value)
+
+
+@dataclass
+class Observation:
+    """One target in one quarter, checked: the unit of the Data sheet."""
+
+    ref: str
+    partnership: str
+    year: FinancialYear
+    quarter: str
+    profile: float | None
+    actual: float | None
+    variance: float | None
+    rag: str
+    reported_rag: str
+    rag_override: str | None = None
+    override_reason: str = ""
+    commentary: str = ""
+    remedial_action: str = ""
+    evidence: str = ""
+    data_quality_note: str = ""
+    source: Location = Location()
+    direction: str | None = None
+
+
+@dataclass
+class Risk:
+    partnership: str
+    risk_id: str
+    ref: str
+    risk: str
+    likelihood: float | None
+    impact: float | None
+    score: int | None
+    rating: str | None
+    mitigation: str = ""
+    owner: str = ""
+    review_date: dt.date | None = None
+    source: Location = Location()
+
+
+@dataclass
+class Spend:
+    partnership: str
+    block: str
+    quarter: str
+    budget: float | None
+    spend: float | None
+    forecast_outturn: float | None
+    source: Location = Location()
+
+
+@dataclass
+class CheckedReturn:
+    """A return after checking: clean rows plus every issue found."""
+
+    file: str
+    partnership: str
+    year: FinancialYear | None
+    submitted: dt.date | None
+    observations: list[Observation]
+    risks: list[Risk]
+    spend: list[Spend]
+    issues: list[Issue]

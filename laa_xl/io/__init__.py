@@ -1,0 +1,1 @@
+"""Files: reading workbooks into grids, writing workbooks, safety preflight, archive."""
