@@ -255,8 +255,13 @@ def xlwings_reference() -> bytes:
 
     name = b"xlwings"
     absolute, relative = rb"*\Cxlwings.xlam", rb"*\Cxlwings.xlam"
-    project = (struct.pack("<I", len(absolute)) + absolute + struct.pack("<I", len(relative)) + relative
-               + struct.pack("<IH", 0x68FE4C3D, 0x000C))  # fmt: skip  (the add-in's version, as quickstart has it)
+    project = (
+        struct.pack("<I", len(absolute))
+        + absolute
+        + struct.pack("<I", len(relative))
+        + relative
+        + struct.pack("<IH", 0x68FE4C3D, 0x000C)
+    )  # fmt: skip  (the add-in's version, as quickstart has it)
     return rec(0x16, name) + rec(0x3E, name.decode().encode("utf-16-le")) + rec(0x0E, project)
 
 
