@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import jsonbook
 import pytest
 
 from laa_xl.excel import buttons, layout
-
-from . import jsonbook
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKBOOK = ROOT / "workbook" / "LAA_Central.xlsm"

@@ -5,11 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import jsonbook
 import pytest
 
 from laa_xl.excel import buttons, layout, lite, udfs
-
-from . import jsonbook
 
 ROOT = Path(__file__).resolve().parents[1]
 
