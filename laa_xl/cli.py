@@ -166,9 +166,12 @@ def chase(**_: Any) -> None:
 
 @main.command("build-workbook")
 @click.option("--out", default="workbook/LAA_Central.xlsm", type=click.Path(dir_okay=False, path_type=Path))
-def build_workbook(**_: Any) -> None:
-    """Build the central workbook LAA_Central.xlsm from source."""
-    _not_built("build-workbook", 5)()
+@friendly
+def build_workbook(out: Path) -> None:
+    """Build the central workbook LAA_Central.xlsm from source (Demoshire register, macros/*.bas)."""
+    from .excel.build import build_workbook as build
+
+    click.echo(f"Built {build(out)}")
 
 
 if __name__ == "__main__":
