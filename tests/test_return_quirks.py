@@ -148,7 +148,7 @@ def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
     vals["Cover"]["Financial year"] = "2007/08"
     fill_return(cyp_return, vals)
     _, checked = _checked(cyp_return, register)
-    assert _tuples(checked.issues) == {("Cover", "B3", "wrong-year")}
+    assert _tuples(checked.issues) == {("Cover", "B6", "wrong-year")}
     assert checked.observations == []  # nothing from a return for another year is used
 
 

@@ -33,7 +33,7 @@ def test_issue_writes_one_return_per_partnership(issued_dir: Path, register) -> 
     assert headers == list(QUARTER_COLUMNS)
     assert [c.value for c in wb["Risks"][4]] == list(RISK_COLUMNS)
     assert [c.value for c in wb["Spend"][4]] == list(SPEND_COLUMNS)
-    assert [wb["Cover"].cell(r, 1).value for r in range(1, 8)] == list(COVER_LABELS)
+    assert [wb["Cover"].cell(r, 1).value for r in range(4, 11)] == list(COVER_LABELS)
 
 
 def test_issued_return_is_protected_with_inputs_open(issued_dir: Path, register) -> None:
@@ -77,7 +77,7 @@ def test_read_issued_return(issued_dir: Path, register) -> None:
     assert data.quarters_found == QUARTERS
     assert data.cover_text("Partnership code") == "CYP"
     assert data.cover_text("Financial year") == "2008/09"
-    assert data.cover["Financial year"].location == Location("CYP_2008-09.xlsx", "Cover", "B3")
+    assert data.cover["Financial year"].location == Location("CYP_2008-09.xlsx", "Cover", "B6")
     refs = [t.ref for t in register.targets_for("CYP")]
     assert [(r.quarter, r.ref.value) for r in data.rows] == [(q, ref) for q in QUARTERS for ref in refs]
     assert all(r.actual.value is None for r in data.rows)
