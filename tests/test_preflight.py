@@ -133,3 +133,17 @@ def test_check_reports_unsafe_file_without_crashing(tmp_path: Path, register_pat
     assert [(i["file"], i["sheet"], i["cell"], i["code"]) for i in doc["issues"]] == [
         ("far.xlsx", "Sheet", "XFD1048576", "far-cell")]
     assert [f["readable"] for f in doc["summary"]["files"]] == [False, True]
+
+
+def test_check_reports_damaged_file(tmp_path: Path, register_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from laa_xl.cli import main
+
+    damaged = tmp_path / "CYP_2008-09.xlsx"
+    with zipfile.ZipFile(damaged, "w") as z:  # passes the zip checks, but calamine cannot read it
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<not a workbook")
+    res = CliRunner().invoke(main, ["check", str(damaged), "--register", str(register_path), "--json"])
+    assert res.exit_code == 1, res.output
+    assert [(i["file"], i["code"]) for i in json.loads(res.output)["issues"]] == [("CYP_2008-09.xlsx", "unreadable-file")]

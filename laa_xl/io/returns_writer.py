@@ -24,7 +24,7 @@ from ..core import return_form as rf
 from ..core import rules
 from ..core.issues import cell_name
 from ..core.numbers import NotANumber, to_number
-from ..core.periods import QUARTERS, FinancialYear, Period
+from ..core.periods import QUARTERS, FinancialYear
 from ..core.register import Partnership, Register, Target
 from ..core.returns import COVER_LABELS, QUARTER_COLUMNS, RISK_COLUMNS, SPEND_COLUMNS
 from .files import atomic_path
@@ -425,9 +425,3 @@ def _spend(wb: Any, fmt: _Formats, t: dict[str, Any], targets: list[Target], nam
         ws.data_validation(first, col[h], last, col[h], {"validate": "decimal", "criteria": ">=", "value": 0,
                                                          "error_type": "warning", "error_title": h,
                                                          "error_message": "Type an amount in pounds, as a number."})  # fmt: skip
-
-
-def current_quarter(register: Register, year: FinancialYear) -> str | None:
-    """The register's current period's quarter when it is in ``year`` (for messages)."""
-    cp: Period | None = register.settings.current_period
-    return cp.last_quarter if cp is not None and cp.year == year else None
