@@ -225,3 +225,42 @@ def test_filled_then_saved_by_libreoffice_reads_back_exactly(cyp_return: Path, r
     ni117 = next(r for r in b.rows if r.ref.value == "NI 117" and r.quarter == "Q1")
     assert (ni117.actual.value, ni117.actual.location.cell) == (" 1,234 ", "G5")
     assert next(r for r in a.rows if r.ref.value == "NI 117").data_quality_note.value == "=not a formula"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_soffice(), reason="needs LibreOffice")
+def test_typed_by_libreoffice_reads_back_exactly(cyp_return: Path, register, tmp_path: Path) -> None:
+    """The officer's typing done by LibreOffice itself (headless Basic macro) and by openpyxl: same return read."""
+    from laa_xl.core import rules
+    from laa_xl.io.grids import read_grids
+    from tests.return_helpers import libreoffice_fill
+
+    vals = _complete(register)
+    vals["Cover"].update({"Email": "alex@demoshire.example", "Date submitted": "25/07/2008"})
+    vals["Q1"]["NI 117"] = {"Actual": " 1,234 ", "Commentary": "Typed as text", "RAG override": "Amber",
+                            "Override reason": "Known \"data\" lag", "Data quality note": "=not a formula"}
+    vals["Q1"]["NI 112"] = {"Actual": "TBC"}
+    vals["Q2"]["NI 111"] = {"Actual": 1234.5678}
+    by_lo = libreoffice_fill(cyp_return, vals, tmp_path / "lo" / cyp_return.name)
+    (tmp_path / "px").mkdir()
+    by_openpyxl = fill_return(cyp_return, vals, tmp_path / "px" / cyp_return.name)
+    a, b = read_return(by_openpyxl), read_return(by_lo)
+
+    def seen(d):
+        out = [(k, c.value, c.location.sheet, c.location.cell) for k, c in d.cover.items()]
+        for r in d.rows:
+            out += [(r.quarter, c.value, c.location.sheet, c.location.cell)
+                    for c in (r.ref, r.actual, r.rag_override, r.override_reason, r.commentary, r.remedial_action,
+                              r.evidence, r.data_quality_note)]
+        return out
+
+    assert seen(a) == seen(b)
+    ca, cb = check_return(a, register, year=FY), check_return(b, register, year=FY)
+    assert _tuples(ca.issues) == _tuples(cb.issues)
+    assert {("Q1", "G8", "non-numeric-actual"), ("Q1", "J5", "rag-overridden")} <= _tuples(cb.issues)
+    # and the formulas LibreOffice recalculated as it typed agree with the core
+    grid = read_grids(by_lo)["Q1"]
+    t = register.target("NI 117")
+    assert grid[4][8] == rules.rag(1234.0, register.profile("NI 117", FY, "Q1"), t.polarity, t.tolerance,
+                                   t.tolerance_type)
+    assert grid[7][8] == "No data" and grid[7][15] == "Number needed"
