@@ -158,6 +158,7 @@ def test_cli_issue_and_check(tmp_path: Path, register_path: Path, register) -> N
     # readable table on a terminal, same exit status
     res = runner.invoke(main, ["check", str(cyp), "--register", str(register_path)])
     assert res.exit_code == 1 and "non-numeric-actual" in res.output
+    assert "[CYP_2008-09.xlsx]Q1!G8" in res.output  # the file name is shown, not eaten as markup
 
 
 def test_cli_check_finds_register_beside_the_returns(tmp_path: Path, register_path: Path, issued_dir: Path) -> None:
