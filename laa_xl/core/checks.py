@@ -229,5 +229,7 @@ def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
     for s in data.spend:
         vals = [_num_or_issue(c.value, c.location, name, issues)
                 for c, name in ((s.budget, "Budget"), (s.spend, "Spend"), (s.forecast_outturn, "Forecast outturn"))]
-        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), *vals, s.block.location))  # fmt: skip
+        budget, spent, outturn = vals
+        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), budget, spent, outturn,
+                         s.block.location))  # fmt: skip
     return out

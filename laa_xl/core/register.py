@@ -143,9 +143,8 @@ class Register:
 
     def deadline(self, period: Period) -> dt.date | None:
         for e in self.timetable:
-            if e.period == period or e.period.quarter_period() == period.quarter_period():
-                if e.deadline:
-                    return e.deadline
+            if (e.period == period or e.period.quarter_period() == period.quarter_period()) and e.deadline:
+                return e.deadline
         return None
 
 
