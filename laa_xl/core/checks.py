@@ -16,7 +16,7 @@ from .issues import Issue, Location, error, warning
 from .numbers import NotANumber, is_blank, text, to_number
 from .periods import QUARTERS, FinancialYear, PeriodError
 from .register import Register, Target, normalise_ref, parse_date
-from .returns import CheckedReturn, Observation, ReturnData, ReturnRow, Risk, Spend
+from .returns import Cell, CheckedReturn, Observation, ReturnData, ReturnRow, Risk, Spend
 
 JUMP_LIMIT = 0.5  # more than 50 % change from the previous quarter is worth a second look
 
@@ -72,7 +72,13 @@ def check_return(
                 prev_actual = obs.actual
             observations.append(obs)
     return CheckedReturn(
-        data.file, code, ret_year, submitted, observations, _risks(data, code, issues), _spend(data, code, issues),
+        data.file,
+        code,
+        ret_year,
+        submitted,
+        observations,
+        _risks(data, code, issues),
+        _spend(data, code, issues),
         issues,
     )
 
@@ -172,29 +178,36 @@ def _observe(
     override = rules.normalise_rag(override_text)
     if override_text and override is None:
         issues.append(warning("bad-override", f"{t.ref} {q}: RAG override '{override_text}' is not Red, Amber or "
-                              "Green, so it is ignored.", row.rag_override.location))  # fmt: skip
+                              "Green, so it is ignored.", _at(row.rag_override, row)))  # fmt: skip
     reason = text(row.override_reason.value)
     if override and not reason:
         issues.append(warning("override-without-reason", f"{t.ref} {q}: the RAG is overridden to {override} but "
                               "no reason is given. Add one in 'Override reason'.",
-                              row.override_reason.location))  # fmt: skip
+                              _at(row.override_reason, row)))  # fmt: skip
     if override and override != computed and computed in rules.RAGS:
         issues.append(warning("rag-overridden", f"{t.ref} {q}: reported {override}, though the figures give "
-                              f"{computed}.", row.rag_override.location))  # fmt: skip
+                              f"{computed}.", _at(row.rag_override, row)))  # fmt: skip
     reported = rules.reported_rag(computed, override)
     commentary = text(row.commentary.value)
     remedial = text(row.remedial_action.value)
     if reported in (rules.RED, rules.AMBER) and not commentary:
         issues.append(warning("no-commentary", f"{t.ref} {q} is {reported}: add commentary on the causes.",
-                              row.commentary.location))  # fmt: skip
+                              _at(row.commentary, row)))  # fmt: skip
     if reported == rules.RED and not remedial:
         issues.append(warning("no-remedial-action", f"{t.ref} {q} is Red: say what remedial action is being taken.",
-                              row.remedial_action.location))  # fmt: skip
+                              _at(row.remedial_action, row)))  # fmt: skip
     return Observation(
         t.ref, t.partnership, year, q, profile, actual, rules.variance(actual, profile), computed, reported,
         override, reason, commentary, remedial, text(row.evidence.value), text(row.data_quality_note.value),
         row.actual.location,
     )  # fmt: skip
+
+
+def _at(c: Cell, row: ReturnRow) -> Location:
+    """Where a field is; when its column is missing, the row itself."""
+    if c.location.cell:
+        return c.location
+    return row.ref.location
 
 
 def _num_or_issue(value: object, loc: Location, what: str, issues: list[Issue]) -> float | None:
@@ -227,9 +240,11 @@ def _risks(data: ReturnData, code: str, issues: list[Issue]) -> list[Risk]:
 def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
     out: list[Spend] = []
     for s in data.spend:
-        vals = [_num_or_issue(c.value, c.location, name, issues)
-                for c, name in ((s.budget, "Budget"), (s.spend, "Spend"), (s.forecast_outturn, "Forecast outturn"))]
-        budget, spent, outturn = vals
-        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), budget, spent, outturn,
+        vals = [
+            _num_or_issue(c.value, c.location, name, issues)
+            for c, name in ((s.budget, "Budget"), (s.spend, "Spend"), (s.forecast_outturn, "Forecast outturn"))
+        ]
+        budget, spent, forecast = vals
+        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), budget, spent, forecast,
                          s.block.location))  # fmt: skip
     return out

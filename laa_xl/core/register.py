@@ -143,7 +143,7 @@ class Register:
 
     def deadline(self, period: Period) -> dt.date | None:
         for e in self.timetable:
-            if (e.period == period or e.period.quarter_period() == period.quarter_period()) and e.deadline:
+            if e.deadline and e.period.quarter_period() == period.quarter_period():
                 return e.deadline
         return None
 

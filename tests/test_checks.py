@@ -1,0 +1,136 @@
+"""SPEC 4 checks on returns built in code: each problem is an issue at its (sheet, cell, code)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from laa_xl.core import demo, rules
+from laa_xl.core.checks import check_return
+from laa_xl.core.issues import Location
+from laa_xl.core.periods import FinancialYear
+from laa_xl.core.register import load_register
+from laa_xl.core.returns import Cell, ReturnData, ReturnRow
+
+FILE = "SAF_2008-09.xlsx"
+Y = FinancialYear(2008)
+
+
+@pytest.fixture(scope="module")
+def register():
+    reg, issues = load_register(demo.register_grids(), "register.xlsx")
+    assert issues == []
+    return reg
+
+
+def cell(sheet, ref, value):
+    return Cell(value, Location(FILE, sheet, ref))
+
+
+def make_return(rows, code="SAF", year="2008/09", submitted=dt.date(2008, 10, 20)):
+    """rows: (quarter, excel row, ref, actual, {field: value}) -> ReturnData like a reader makes."""
+    data = ReturnData(FILE)
+    for label, value in (("Partnership code", code), ("Financial year", year), ("Date submitted", submitted)):
+        data.cover[label] = cell("Cover", f"B{len(data.cover) + 1}", value)
+    cols = {"rag_override": "J", "override_reason": "K", "commentary": "L", "remedial_action": "M"}
+    for q, r, ref, actual, extra in rows:
+        fields = {k: cell(q, f"{c}{r}", extra.get(k)) for k, c in cols.items()}  # blanks have cells too
+        data.rows.append(ReturnRow(q, cell(q, f"A{r}", ref), cell(q, f"G{r}", actual), **fields))
+    return data
+
+
+def where(issues):
+    return {(i.location.sheet, i.location.cell, i.code) for i in issues}
+
+
+def profile(reg, ref, q):
+    return reg.profile(ref, Y, q)
+
+
+def test_clean_values_are_consolidated(register):
+    p = profile(register, "NI 40", "Q1")
+    res = check_return(make_return([("Q1", 5, "NI 40", p, {})]), register, year=Y, quarters=["Q1"])
+    obs = {(o.ref, o.quarter): o for o in res.observations}
+    assert obs[("NI 40", "Q1")].actual == p and obs[("NI 40", "Q1")].rag == rules.GREEN
+    assert obs[("NI 40", "Q1")].source == Location(FILE, "Q1", "G5")
+    # every SAF target gets an observation; those without a row are No data (due) or Not due
+    assert {o.ref for o in res.observations} == {t.ref for t in register.targets_for("SAF")}
+    assert obs[("NI 47", "Q1")].rag == rules.NOT_DUE  # six-monthly
+    assert obs[("NI 20", "Q1")].rag == rules.NO_DATA
+
+
+@pytest.mark.parametrize("typed", ["45", " 1,234 ", "12.5", "-3", 7])
+def test_numbers_typed_as_text_are_numbers(register, typed):
+    res = check_return(make_return([("Q1", 5, "NI 40", typed, {})]), register, year=Y, quarters=["Q1"])
+    assert ("Q1", "G5", "non-numeric-actual") not in where(res.issues)
+    o = next(o for o in res.observations if o.ref == "NI 40")
+    assert o.actual == float(str(typed).replace(",", ""))
+
+
+@pytest.mark.parametrize("typed", ["TBC", "n/a", "12 approx", "1,23", "--5", "1.2.3"])
+def test_non_numeric_actual_is_an_error_and_no_data(register, typed):
+    res = check_return(make_return([("Q1", 5, "NI 40", typed, {})]), register, year=Y, quarters=["Q1"])
+    assert ("Q1", "G5", "non-numeric-actual") in where(res.issues)
+    assert ("Q1", "G5", "missing-actual") not in where(res.issues)
+    o = next(o for o in res.observations if o.ref == "NI 40")
+    assert o.actual is None and o.rag == rules.NO_DATA
+
+
+def test_unknown_foreign_and_duplicate_targets(register):
+    rows = [
+        ("Q1", 5, "NI 999", 3, {}),
+        ("Q1", 6, "NI 154", 300, {}),  # an OEP target in the SAF return
+        ("Q1", 7, "NI 40", 100, {}),
+        ("Q1", 8, "NI 40", 120, {}),
+    ]
+    res = check_return(make_return(rows), register, year=Y, quarters=["Q1"])
+    got = where(res.issues)
+    assert {("Q1", "A5", "unknown-target"), ("Q1", "A6", "other-partnership-target")} <= got
+    assert {("Q1", "A7", "duplicate-target-row"), ("Q1", "A8", "duplicate-target-row")} <= got
+    assert next(o for o in res.observations if o.ref == "NI 40").rag == rules.NO_DATA
+
+
+def test_red_needs_commentary_and_remedial_action_amber_needs_commentary(register):
+    p = profile(register, "NI 40", "Q1")  # higher is better, 5 % relative
+    rows = [("Q1", 5, "NI 40", p * 0.5, {}), ("Q1", 6, "NI 16", profile(register, "NI 16", "Q1") * 1.03, {})]
+    got = where(check_return(make_return(rows), register, year=Y, quarters=["Q1"]).issues)
+    assert {("Q1", "L5", "no-commentary"), ("Q1", "M5", "no-remedial-action"), ("Q1", "L6", "no-commentary")} <= got
+    assert ("Q1", "M6", "no-remedial-action") not in got
+
+
+def test_override_needs_a_reason_and_is_reported(register):
+    p = profile(register, "NI 40", "Q1")
+    rows = [("Q1", 5, "NI 40", p * 0.5, {"rag_override": "amber", "commentary": "New service", "remedial_action": "x"})]
+    res = check_return(make_return(rows), register, year=Y, quarters=["Q1"])
+    assert {("Q1", "K5", "override-without-reason"), ("Q1", "J5", "rag-overridden")} <= where(res.issues)
+    o = next(o for o in res.observations if o.ref == "NI 40")
+    assert (o.rag, o.reported_rag) == (rules.RED, rules.AMBER)
+
+
+def test_jump_and_implausible_percentage(register):
+    rows = [("Q1", 5, "NI 40", 100, {}), ("Q2", 5, "NI 40", 151, {}), ("Q1", 6, "NI 32", 140, {})]
+    got = where(check_return(make_return(rows), register, year=Y, quarters=["Q1", "Q2"]).issues)
+    assert ("Q2", "G5", "big-jump") in got and ("Q1", "G5", "big-jump") not in got
+    assert ("Q1", "G6", "implausible-value") in got
+
+
+def test_wrong_year_or_partnership_on_the_cover_keeps_everything_out(register):
+    res = check_return(make_return([("Q1", 5, "NI 40", 1, {})], year="2007/08"), register, year=Y)
+    assert ("Cover", "B2", "wrong-year") in where(res.issues) and res.observations == []
+    res = check_return(make_return([("Q1", 5, "NI 40", 1, {})], code="XYZ"), register, year=Y)
+    assert ("Cover", "B1", "wrong-partnership") in where(res.issues) and res.observations == []
+
+
+def test_late_return_is_a_warning_at_the_date(register):
+    data = make_return([("Q1", 5, "NI 40", 1, {})], submitted=dt.date(2008, 11, 3))
+    res = check_return(data, register, year=Y, quarters=["Q1", "Q2"], deadline=dt.date(2008, 10, 31))
+    late = [i for i in res.issues if i.code == "late-return"]
+    assert len(late) == 1 and late[0].severity == "warning" and late[0].location.cell == "B3"
+
+
+def test_missing_actual_in_a_due_quarter_is_a_warning(register):
+    res = check_return(make_return([("Q2", 5, "NI 47", None, {})]), register, year=Y, quarters=["Q1", "Q2"])
+    assert ("Q2", "G5", "missing-actual") in where(res.issues)
+    res = check_return(make_return([("Q1", 5, "NI 47", None, {})]), register, year=Y, quarters=["Q1"])
+    assert ("Q1", "G5", "missing-actual") not in where(res.issues)  # six-monthly: not due in Q1

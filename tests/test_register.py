@@ -1,0 +1,97 @@
+"""The register: Demoshire round-trips through a real workbook; bad registers get issues at their cells."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from laa_xl.core import demo
+from laa_xl.core.periods import FinancialYear, Period
+from laa_xl.core.register import TARGET_COLUMNS, load_register
+from laa_xl.io.register_io import read_register, write_register
+
+
+@pytest.fixture
+def grids():
+    return copy.deepcopy(demo.register_grids())
+
+
+def where(issues):
+    return {(i.location.sheet, i.location.cell, i.code) for i in issues}
+
+
+def test_demoshire_round_trips_through_xlsx(tmp_path, grids):
+    path = write_register(tmp_path / "register.xlsx", grids)
+    reg, issues = read_register(path)
+    assert issues == []
+    direct, _ = load_register(grids, "register.xlsx")
+    assert reg.targets == direct.targets
+    assert reg.profiles == direct.profiles
+    assert reg.timetable == direct.timetable and reg.settings == direct.settings
+
+
+def test_demoshire_has_the_shape_the_product_needs(grids):
+    reg, issues = load_register(grids)
+    assert issues == []
+    assert 38 <= len(reg.targets) <= 45 and len(reg.partnerships) == 6
+    assert {t.polarity for t in reg.targets} == {"higher", "lower"}
+    assert {t.frequency for t in reg.targets} == {"quarterly", "six-monthly", "annual"}
+    assert any(t.tolerance_type == "absolute" for t in reg.targets)
+    stretch = [t for t in reg.targets if t.stretch]
+    assert stretch and all(t.reward_grant and t.expected_without_stretch for t in stretch)
+    assert [str(y) for y in reg.years()] == ["2008/09", "2009/10", "2010/11"]
+    assert {"NI 154", "NI 117", "NI 20", "NI 192"} <= {t.ref for t in reg.targets}
+    assert reg.settings.current_period == Period.parse("2008/09 Q2")
+    assert reg.deadline(Period.parse("2008/09 H1")) == reg.deadline(Period.parse("2008/09 Q2")) is not None
+    assert reg.profile("NI 154", FinancialYear(2008), "Q1") is not None
+
+
+def _row(grids, ref):
+    return next(i for i, r in enumerate(grids["Targets"]) if r[0] == ref)
+
+
+def test_bad_register_rows_are_issues_at_their_cells(grids):
+    col = TARGET_COLUMNS.index
+    r = _row(grids, "NI 154")
+    grids["Targets"][r][col("Polarity")] = "up"
+    grids["Targets"][_row(grids, "NI 20")][col("Tolerance type")] = "percent"
+    grids["Targets"][_row(grids, "NI 56")][col("Frequency")] = "monthly"
+    grids["Targets"].append(list(grids["Targets"][_row(grids, "NI 117")]))  # a duplicate ref
+    dup_row = len(grids["Targets"])
+    grids["Profiles"] = [p for p in grids["Profiles"] if not (p[0] == "NI 192" and p[1] == "2009/10")]
+    reg, issues = load_register(grids, "reg.xlsx")
+    got = where(issues)
+    assert ("Targets", f"H{r + 1}", "unknown-polarity") in got
+    assert ("Targets", f"L{_row(grids, 'NI 20') + 1}", "unknown-tolerance-type") in got
+    assert ("Targets", f"M{_row(grids, 'NI 56') + 1}", "unknown-frequency") in got
+    assert ("Targets", f"A{dup_row}", "duplicate-ref") in got
+    assert any(i.code == "missing-profile-year" and "NI 192" in i.message and "2009/10" in i.message for i in issues)
+    assert all(i.location.file == "reg.xlsx" for i in issues)
+
+
+def test_a_missing_sheet_or_column_is_named(grids):
+    del grids["Timetable"]
+    grids["Targets"] = [[c for c in row[:7]] + row[8:] for row in grids["Targets"]]  # drop Polarity
+    _, issues = load_register(grids, "reg.xlsx")
+    got = where(issues)
+    assert ("Timetable", "", "missing-sheet") in got
+    assert ("Targets", "A1", "missing-column") in got
+
+
+def test_header_found_by_text_after_title_rows_and_moved_columns(grids):
+    t = grids["Targets"]
+    moved = [[row[1], row[0], *row[2:]] for row in t]  # NI before Ref
+    grids["Targets"] = [["Demoshire targets"], [], *moved]
+    reg, issues = load_register(grids)
+    assert issues == [] and reg.target("NI 154") is not None
+    assert reg.target("ni154") is reg.target("NI 154")
+
+
+def test_profile_for_an_unknown_ref_and_bad_numbers(grids):
+    grids["Profiles"].append(["NI 999", "2008/09", 1, 2, 3, 4, 10])
+    grids["Profiles"][1][2] = "TBC"
+    _, issues = load_register(grids, "reg.xlsx")
+    got = where(issues)
+    assert ("Profiles", f"A{len(grids['Profiles'])}", "unknown-ref") in got
+    assert ("Profiles", "C2", "not-a-number") in got
