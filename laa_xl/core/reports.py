@@ -449,7 +449,8 @@ def _is_additive(reg: Register, t: Target, cons: Consolidation) -> bool:
     if p is None or p.annual_target is None:
         return False
     qs = [v for v in p.quarters.values() if v is not None]
-    return len(qs) > 1 and abs(sum(qs) - p.annual_target) <= 1e-6 * max(1.0, abs(p.annual_target))
+    # a count's quarters add up to the year (give or take rounding); a level's each sit near the year's figure
+    return len(qs) > 1 and abs(sum(qs) - p.annual_target) < abs(sum(qs) / len(qs) - p.annual_target)
 
 
 def reward_lines(cons: Consolidation) -> list[RewardLine]:
