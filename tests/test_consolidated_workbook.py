@@ -335,3 +335,17 @@ def test_libreoffice_converts_both_workbooks_to_pdf(written, tmp_path):
         txt = subprocess.run(["pdftotext", "-l", "2", str(tmp_path / "GO.pdf"), "-"], capture_output=True,
                              text=True).stdout  # fmt: skip
         assert "Overall outcome 1" in txt and "Risk rating" in txt and "% variance" in txt
+
+
+def test_go_return_pages_never_split_a_target(written):
+    cons, _, go = written
+    from laa_xl.core.reports import go_return_layout
+
+    lay = go_return_layout(cons, H1)
+    assert lay.page_breaks, "the demo area needs more than one page"
+    for r in lay.page_breaks:
+        first = lay.rows[r][0]
+        assert first.style == "outcome" or (lay.rows[r][1].value == "Profile"), r
+        assert lay.rows[r - 1][0] is None or lay.rows[r - 1][0].style != "outcome", "an outcome row ends a page"
+    xml = next(x for n, x in sheet_xml(go, "worksheets/sheet1").items())
+    assert 'scale="68"' in xml and "<rowBreaks" in xml

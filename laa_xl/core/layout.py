@@ -72,6 +72,8 @@ class SheetLayout:
     fit_width: bool = False
     charts: list[Chart] = field(default_factory=list)
     header_row: int | None = None  # 0-based row of the main table's header
+    print_scale: int | None = None  # percent; manual page breaks need a fixed scale (fit-to-width ignores them)
+    page_breaks: list[int] = field(default_factory=list)  # 0-based rows that start a new printed page
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; return its 0-based index."""

@@ -185,7 +185,34 @@ def go_return_layout(cons: Consolidation, period: Period | None = None, *, evide
             per_row = max(13.0, need * 11.5 / len(MEASURES))
             for r in range(first, last + 1):
                 lay.heights[r] = round(per_row, 1)
+    lay.fit_width, lay.print_scale = False, GO_PRINT_SCALE
+    lay.page_breaks = keep_blocks_together(lay, lay.header_row + 1, GO_PAGE_POINTS)
     return lay
+
+
+GO_PRINT_SCALE = 68  # the Annex A columns fit the width of A4 landscape at 68 % (LibreOffice and Excel)
+GO_PAGE_POINTS = 720.0  # points of rows under the repeated header per page at 100 % (A4 landscape at 68 %: 759 less the header)
+
+
+def keep_blocks_together(lay: SheetLayout, first_row: int, capacity: float, default_height: float = 15.0) -> list[int]:
+    """Page breaks so that no target's four rows are split, and an outcome row never ends a page."""
+    blocks: list[tuple[int, float]] = []  # (first row, height) of each unbreakable block
+    r = first_row
+    while r < len(lay.rows):
+        row = lay.rows[r]
+        is_outcome = bool(row) and row[0] is not None and row[0].style == "outcome"
+        size = 1 + len(MEASURES) if is_outcome and r + 1 < len(lay.rows) else len(MEASURES) if row else 1
+        size = min(size, len(lay.rows) - r)
+        blocks.append((r, sum(lay.heights.get(i, default_height) for i in range(r, r + size))))
+        r += size
+    breaks: list[int] = []
+    used = sum(lay.heights.get(i, default_height) for i in range(first_row - 1))  # the title rows, first page only
+    for start, height in blocks:
+        if used and used + height > capacity:
+            breaks.append(start)
+            used = 0.0
+        used += height
+    return breaks
 
 
 def go_return_grid_refs(lay: SheetLayout) -> list[str]:
@@ -539,7 +566,7 @@ def go_summary_layout(cons: Consolidation, period: Period, prepared: dt.date) ->
     lay.blank()
     for label, value in (("Area", s.area), ("LAA", s.laa), ("Government Office", s.government_office),
                          ("Period", str(period)), ("Prepared", prepared)):  # fmt: skip
-        lay.add(Cell(label, "label-bold"), Cell(value, "date" if isinstance(value, dt.date) else "plain-left"))
+        lay.add(Cell(label, "label-bold"), Cell(value, "date-left" if isinstance(value, dt.date) else "plain-left"))
     lay.blank()
     lay.header_row = lay.add(*(Cell(h, "header") for h in ("Partnership", *COUNT_HEADER)))
     for code, _name, counts in counts_by_partnership(cons):

@@ -31,6 +31,7 @@ _STYLES: dict[str, dict[str, Any]] = {
     "money": {"num_format": "£#,##0", **_BORDER},
     "total-money": {"num_format": "£#,##0", "bold": True, "top": 2, **_BORDER},
     "date": {"num_format": "dd mmm yyyy", "align": "left", **_BORDER},
+    "date-left": {"num_format": "dd mmm yyyy", "align": "left"},
     "muted": {"bg_color": "#F2F2F2", **_BORDER},
     "total": {"bold": True, "top": 2, **_BORDER},
     "rag": {"align": "center", **_BORDER},
@@ -107,6 +108,10 @@ class Painter:
             ws.repeat_rows(*layout.repeat_rows)
         if layout.fit_width:
             ws.fit_to_pages(1, 0)
+        elif layout.print_scale:
+            ws.set_print_scale(layout.print_scale)
+        if layout.page_breaks:
+            ws.set_h_pagebreaks(layout.page_breaks)
         ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
         ws.set_footer(f"&L&8{layout.name}&R&8Page &P of &N")
         for chart in layout.charts:
