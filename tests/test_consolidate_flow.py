@@ -11,8 +11,6 @@ import pytest
 from click.testing import CliRunner
 
 pytest.importorskip("laa_xl.io.returns_reader", reason="the returns reader (issue #3) is not merged yet")
-from laa_xl.io.returns_writer import issue_returns  # noqa: E402
-
 from laa_xl.cli import main  # noqa: E402
 from laa_xl.core import demo  # noqa: E402
 from laa_xl.core.filling import officer_fill  # noqa: E402
@@ -27,6 +25,8 @@ Q2 = Period.parse("2008/09 Q2")
 
 @pytest.fixture(scope="module")
 def area(tmp_path_factory):
+    from laa_xl.io.returns_writer import issue_returns
+
     d = tmp_path_factory.mktemp("area")
     reg_path = write_register(d / "register.xlsx", demo.register_grids())
     reg, _ = read_register(reg_path)
