@@ -101,7 +101,10 @@ def xxe(good: bytes) -> bytes:
 
 
 def billion_laughs(good: bytes) -> bytes:
-    ents = b'<!ENTITY a0 "lol">' + b"".join(b'<!ENTITY a%d "&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;">' % (i, *([i - 1] * 10)) for i in range(1, 10))  # noqa: E501
+    ents = b'<!ENTITY a0 "lol">' + b"".join(
+        b'<!ENTITY a%d "&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;&a%d;">' % (i, *([i - 1] * 10))
+        for i in range(1, 10)
+    )  # noqa: E501
 
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/workbook.xml":
