@@ -53,6 +53,11 @@ def test_consolidate_real_returns_json_and_exit_status(area, tmp_path):
     rdir = tmp_path / "returns"
     shutil.copytree(returns, rdir)
     (rdir / "broken.xlsx").write_bytes(b"PK\x03\x04 this is not a workbook")
+    import corpus
+
+    good = (returns / "STR_2008-09.xlsx").read_bytes()
+    for maker in (corpus.far_cell, corpus.with_macros, corpus.with_external_link):
+        (rdir / f"hostile_{maker.__name__}.xlsx").write_bytes(maker(good))
     (rdir / "old_format.xls").write_bytes(b"\xd0\xcf\x11\xe0 old")
     out = tmp_path / "CONSOLIDATED.xlsx"
     before = {p.name: p.read_bytes() for p in rdir.iterdir()}
@@ -64,11 +69,16 @@ def test_consolidate_real_returns_json_and_exit_status(area, tmp_path):
     assert ("ENV_2008-09.xlsx", "Cover", "late-return") in got
     assert any(f == "broken.xlsx" and i["severity"] == "error" for i in payload["issues"] for f in [i["file"]])
     assert ("old_format.xls", "", "unsupported-file-type") in got
-    assert payload["summary"]["returns used"] == 6 and payload["summary"]["returns refused"] == 2
+    assert payload["summary"]["returns used"] == 6
+    refused = {i["file"]: i["code"] for i in payload["issues"] if i["file"].startswith("hostile_") and
+               i["severity"] == "error"}  # fmt: skip
+    assert set(refused) == {"hostile_far_cell.xlsx", "hostile_with_macros.xlsx", "hostile_with_external_link.xlsx"}
+    assert "unreadable-file" not in refused.values()  # the preflight's own codes, not a generic one
     assert {p.name: p.read_bytes() for p in rdir.iterdir()} == before  # returns are never modified
     cons, _, _ = read_consolidated(out)
     status = {e.file: e.status for e in cons.log}
     assert status["broken.xlsx"] == "Refused" and status["old_format.xls"] == "Refused"
+    assert {status[f] for f in refused} == {"Refused"}
     assert cons.observation("NI 117", "Q2").reported_rag == "No data"
     for (ref, q), row in fills["SAF"].rows.items():
         assert cons.observation(ref, q).actual == pytest.approx(float(row.actual))

@@ -349,3 +349,15 @@ def test_go_return_pages_never_split_a_target(written):
         assert lay.rows[r - 1][0] is None or lay.rows[r - 1][0].style != "outcome", "an outcome row ends a page"
     xml = next(x for n, x in sheet_xml(go, "worksheets/sheet1").items())
     assert 'scale="68"' in xml and "<rowBreaks" in xml
+
+
+def test_go_return_refuses_a_hostile_consolidated_file(tmp_path, written):
+    import corpus
+
+    _, out, _ = written
+    bad = tmp_path / "CONSOLIDATED.xlsx"
+    bad.write_bytes(corpus.far_cell(out.read_bytes()))
+    r = subprocess.run([sys.executable, "-m", "laa_xl", "go-return", str(bad), "--period", "2008/09 H1", "--out",
+                        str(tmp_path / "GO.xlsx")], cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "CONSOLIDATED.xlsx" in r.stderr
+    assert not (tmp_path / "GO.xlsx").exists()

@@ -157,6 +157,9 @@ def _date(v: object) -> dt.date | None:
 def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
     """A consolidated workbook back as a Consolidation, the evidence per target, and register issues."""
     path = Path(path)
+    from .preflight import preflight
+
+    preflight(path)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
     try:
         grids = read_grids(path)
     except Exception as e:  # calamine raises its own error types for non-workbooks

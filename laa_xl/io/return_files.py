@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.consolidate import FileInfo, Refusal
-from ..core.issues import Location, error
+from ..core.issues import Issue, Location, error
 from ..core.returns import ReturnData
 from ..errors import NotBuiltYet
 
@@ -75,8 +75,11 @@ def load_returns(folder: str | Path, reader: Reader | None = None) -> LoadedRetu
         try:
             data = read(path)
         except Exception as e:  # a return is untrusted input: any failure refuses that file only
-            out.items.append((info, Refusal((error("unreadable-file", f"This file could not be read safely, so it is "
-                                                   f"not consolidated: {e}", Location(path.name)),))))  # fmt: skip
+            issue = getattr(e, "issue", None)  # the preflight's UnsafeFile carries its own code and place
+            if not isinstance(issue, Issue):
+                issue = error("unreadable-file", f"This file could not be read safely, so it is not consolidated: {e}",
+                              Location(path.name))  # fmt: skip
+            out.items.append((info, Refusal((issue,))))
             continue
         data.file = data.file or path.name
         out.items.append((info, data))
