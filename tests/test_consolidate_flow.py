@@ -105,6 +105,11 @@ def test_second_run_on_a_corrected_return_lists_the_restatement(area, tmp_path):
     assert hits == [("OEP_2008-09.xlsx", "Q1", "restated-actual")]
     go = tmp_path / "GO.xlsx"
     assert run("go-return", out, "--period", "2008/09 H1", "--out", go).exit_code == 0 and go.exists()
+    # an output kept inside the returns folder is not taken for a return
+    inside = rdir / "CONSOLIDATED.xlsx"
+    for _ in range(2):
+        r = run("consolidate", reg_path, rdir, "--period", "2008/09 Q2", "--out", inside, "--json")
+        assert json.loads(r.output)["summary"]["returns refused"] == 0
 
 
 def test_demo_runs_the_whole_flow(tmp_path):

@@ -78,7 +78,7 @@ def consolidate_folder(
             issues.append(warning("previous-unreadable", f"The existing output could not be read to find restated "
                                   f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
             prev_path = None
-    loaded = load_returns(returns_dir, reader)
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)))
     cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues
     had_output = out.exists()

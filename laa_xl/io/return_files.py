@@ -49,9 +49,11 @@ def return_files(folder: Path) -> list[Path]:
     )  # fmt: skip
 
 
-def load_returns(folder: str | Path, reader: Reader | None = None) -> LoadedReturns:
+def load_returns(folder: str | Path, reader: Reader | None = None, *, exclude: tuple[Path, ...] = ()) -> LoadedReturns:
+    """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it."""
     folder = Path(folder)
-    files = return_files(folder)
+    skip = {p.resolve() for p in exclude}
+    files = [p for p in return_files(folder) if p.resolve() not in skip]
     out = LoadedReturns()
     if not files:
         return out
