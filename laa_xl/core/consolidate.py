@@ -263,6 +263,12 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
 
 
+def recompute(register: Register, observations: list[Observation]) -> None:
+    """% variance, RAG, reported RAG and direction again, from the observations' own actuals (e.g. after a
+    central officer corrected one in the live Data sheet); an override is kept."""
+    _apply_rules(register, observations, None, None)
+
+
 def _apply_rules(
     register: Register,
     observations: list[Observation],

@@ -10,7 +10,7 @@ from typing import Any
 from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
 from ..core.periods import QUARTERS, Period
-from ..core.register import REGISTER_SHEETS
+from ..core.register import REGISTER_SHEETS, Register
 from ..errors import BadRegister, LaaError, UnreadableFile
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
 from .go_workbook import write_go_workbook
@@ -60,11 +60,28 @@ def consolidate_folder(
     previous: Path | None = None,
     reader: Reader | None = None,
 ) -> ConsolidateResult:
-    period = Period.parse(period_text)
     register, reg_issues, grids = load_register_file(Path(register_path))
+    return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
+                              reader=reader, register_name=Path(register_path).name)  # fmt: skip
+
+
+def consolidate_loaded(
+    register: Register,
+    reg_issues: list[Issue],
+    grids: dict[str, list[list[Any]]],
+    returns_dir: Path,
+    period_text: str,
+    out: Path,
+    *,
+    previous: Path | None = None,
+    reader: Reader | None = None,
+    register_name: str = "the register",
+) -> ConsolidateResult:
+    """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
+    period = Period.parse(period_text)
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
-        raise BadRegister(f"{Path(register_path).name} has no profiles for {period.year} (it has: {years}).")
+        raise BadRegister(f"{register_name} has no profiles for {period.year} (it has: {years}).")
     issues = list(reg_issues)
     prev_path = previous or (out if out.exists() else None)
     prev_map = None

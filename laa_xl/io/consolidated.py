@@ -30,14 +30,13 @@ from ..core.issues import Issue, Location
 from ..core.layout import Cell, SheetLayout
 from ..core.numbers import NotANumber, text, to_number
 from ..core.periods import FinancialYear, Period, PeriodError
-from ..core.register import REGISTER_SHEETS, normalise_ref, parse_date
+from ..core.register import REGISTER_SHEETS, load_register, normalise_ref, parse_date
 from ..core.returns import Observation, Risk, Spend
 from ..core.table import find_table, label_values, norm
 from ..errors import UnreadableFile
 from .files import atomic_path
 from .grids import read_grids
 from .paint import Painter
-from .register_io import read_register
 
 CONSOLIDATED_SHEETS = ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend")
 _LOC_RE = re.compile(r"^(?:\[(?P<file>[^\]]*)\])?(?P<sheet>[^!]*)(?:!(?P<cell>.*))?$")
@@ -164,14 +163,20 @@ def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], 
         grids = read_grids(path)
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    return consolidation_from_grids(grids, path.name)
+
+
+def consolidation_from_grids(
+    grids: Mapping[str, Sequence[Sequence[Any]]], name: str
+) -> tuple[Consolidation, dict[str, str], list[Issue]]:
+    """``read_consolidated`` for sheets already read (a file's, or the live central workbook's)."""
     missing = [s for s in ("Data", "Settings", "Targets") if s not in grids]
     if missing:
-        raise UnreadableFile(f"{path.name} is not a consolidated workbook: it has no {', '.join(missing)} sheet.")
-    register, reg_issues = read_register(path)
+        raise UnreadableFile(f"{name} is not a consolidated workbook: it has no {', '.join(missing)} sheet.")
+    register, reg_issues = load_register({k: v for k, v in grids.items() if k in REGISTER_SHEETS}, name)
     period = register.settings.current_period
     if period is None:
-        raise UnreadableFile(f"{path.name}: the Settings sheet gives no 'Current period'.")
-    name = path.name
+        raise UnreadableFile(f"{name}: the Settings sheet gives no 'Current period'.")
 
     data = find_table(grids["Data"], name, "Data", "Ref")
     if data is None or not data.has("Actual"):

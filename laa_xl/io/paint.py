@@ -44,6 +44,28 @@ def _num_format(decimals: int | None) -> str:
     return "#,##0" if not decimals else "#,##0." + "0" * int(decimals)
 
 
+def look(cell: Cell) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """How a cell should look, as XlsxWriter format properties, and a key for cells that look the same.
+
+    Shared with the live-workbook painter (``laa_xl.excel.paint``), so a file and the live book look alike.
+    """
+    extra: tuple[Any, ...] = ()
+    props = dict(_STYLES.get(cell.style, _STYLES["plain"]))
+    if cell.style in ("number", "total") and cell.value is not None and not isinstance(cell.value, str):
+        props["num_format"] = _num_format(cell.decimals)
+        extra = (cell.decimals,)
+    elif cell.style == "rag" and cell.value in RAG_FILLS:
+        props.update(bg_color=RAG_FILLS[cell.value], font_color=RAG_FONTS[cell.value])
+        if cell.value in RAGS:
+            props["bold"] = True
+        extra = (cell.value,)
+    elif cell.style == "risk" and cell.value in _RISK_FILLS:
+        bg, fg = _RISK_FILLS[cell.value]
+        props.update(bg_color=bg, font_color=fg)
+        extra = (cell.value,)
+    return props, (cell.style, *extra)
+
+
 class Painter:
     """Formats for one workbook, made once per distinct look."""
 
@@ -54,21 +76,7 @@ class Painter:
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
-        extra: tuple[Any, ...] = ()
-        props = dict(_STYLES.get(cell.style, _STYLES["plain"]))
-        if cell.style in ("number", "total") and cell.value is not None and not isinstance(cell.value, str):
-            props["num_format"] = _num_format(cell.decimals)
-            extra = (cell.decimals,)
-        elif cell.style == "rag" and cell.value in RAG_FILLS:
-            props.update(bg_color=RAG_FILLS[cell.value], font_color=RAG_FONTS[cell.value])
-            if cell.value in RAGS:
-                props["bold"] = True
-            extra = (cell.value,)
-        elif cell.style == "risk" and cell.value in _RISK_FILLS:
-            bg, fg = _RISK_FILLS[cell.value]
-            props.update(bg_color=bg, font_color=fg)
-            extra = (cell.value,)
-        key = (cell.style, *extra)
+        props, key = look(cell)
         if key not in self._cache:
             size = props.pop("font_size", self.font_size)
             self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
