@@ -27,9 +27,10 @@ from typing import Any
 import xlsxwriter
 
 from ..core import demo
-from ..core.register import REGISTER_SHEETS, TIMETABLE_COLUMNS
+from ..core.register import REGISTER_SHEETS, TIMETABLE_COLUMNS, load_register
 from ..errors import LaaError
 from ..io.files import atomic_path
+from ..io.paint import Painter
 from ..io.styles import FONT, HEADER, NAVY, column_width, write_grid
 from . import layout
 
@@ -97,7 +98,11 @@ def _sheets(grids: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     })  # fmt: skip
     wb.formats[0].set_font_name(FONT)
     f = _Formats(wb)
-    sheets = {name: wb.add_worksheet(name) for name in layout.SHEET_ORDER}
+    reg, _ = load_register(grids, layout.WORKBOOK_PATH)
+    derived = {lay.name: lay for lay in layout.placeholders(reg)}
+    painter = Painter(wb)
+    sheets = {name: painter.paint(derived[name]) if name in derived else wb.add_worksheet(name)
+              for name in layout.SHEET_ORDER}  # fmt: skip
     _home(sheets[layout.HOME], grids, settings, f)
     _targets(sheets["Targets"], grids.get("Targets", []), f)
     for name in REGISTER_SHEETS:
@@ -109,8 +114,6 @@ def _sheets(grids: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
         if grid and name != "Settings":
             ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
         ws.freeze_panes(1, 0 if name == "Settings" else 1)
-    for name, headers in layout.DERIVED_SHEETS.items():
-        _header_only(sheets[name], headers, f)
     _conf(sheets[layout.CONF_SHEET], f)
     sheets[layout.HOME].activate()
     wb.close()
@@ -202,13 +205,6 @@ def _targets(ws: Any, grid: Sequence[Sequence[Any]], f: _Formats) -> None:
     for c, h in enumerate(headers):
         ws.set_column(c, c, column_width((row[c] for row in rows), h))
     ws.freeze_panes(1, 1)
-
-
-def _header_only(ws: Any, headers: Sequence[str], f: _Formats) -> None:
-    for c, h in enumerate(headers):
-        ws.write_string(0, c, h, f.head)
-        ws.set_column(c, c, max(12.0, column_width([], h)))
-    ws.freeze_panes(1, 0)
 
 
 def _conf(ws: Any, f: _Formats) -> None:

@@ -1,14 +1,21 @@
 """The Home buttons (SPEC 6): each reads the live workbook through xlwings, calls the same library
 functions as the ``laa-xl`` command, and writes whole 2-D blocks back.
 
+Each sheet a button fills is a core ``SheetLayout`` (``laa_xl.core.reports``), the very layout the
+files are painted from, painted into the live book by ``laa_xl.excel.paint``. The register, the
+current period, the returns folder (relative to the workbook's folder unless absolute) and the GO
+email come from the live book's own sheets.
+
 A button never shows a Python traceback: a problem becomes one short message
 box and, where it concerns a cell, rows on the ``Issues`` sheet. Progress goes
 to Excel's status bar (where the runtime has one). Every function takes an
 optional ``book`` so the same code runs from ``RunPython`` (``Book.caller()``),
 from xlwings Lite and in tests on xlwings' JSON-book engine.
 
-Jobs whose library is still being built say so in a message box
-(``not available yet``) instead of failing.
+Files the buttons write go in the workbook's folder (for a book with no folder on disk, e.g. in
+xlwings Lite or a test, the returns folder's parent): ``CONSOLIDATED.xlsx`` (as ``laa-xl
+consolidate`` writes it, with its backup and the archive), ``GO_return_<period>.xlsx`` (values only,
+what the GO receives) and ``PSB_summary_<period>.xlsx`` (with its charts).
 """
 
 from __future__ import annotations
@@ -16,20 +23,28 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import shutil
+import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..core import reports
+from ..core.consolidate import COUNT_COLUMNS, Consolidation, recompute
 from ..core.issues import ERROR, Issue, Location, error
 from ..core.periods import Period
 from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..core.table import label_values, norm
 from ..errors import LaaError
 from ..io.styles import RAG_FILLS
-from . import layout
+from .paint import paint
 
 TITLE = "LAA"
 ISSUE_FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C"}
+CONSOLIDATED_NAME = "CONSOLIDATED.xlsx"
+LIVE_SHEETS = ("Data", "Issues", "Log", "GO Return", "Risks", "Spend")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -72,15 +87,18 @@ def sheet_names(book: Any) -> list[str]:
 def grid(book: Any, name: str) -> list[list[Any]]:
     """A sheet's values from A1 to the last used cell, as rows (blank -> None)."""
     sheet = book.sheets[name]
-    used = sheet.used_range
-    last = used.last_cell
+    last = sheet.used_range.last_cell
     values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
     return [[None if v == "" else v for v in row] for row in values]
 
 
+def grids(book: Any, names: Sequence[str]) -> dict[str, list[list[Any]]]:
+    present = set(sheet_names(book))
+    return {name: grid(book, name) for name in names if name in present}
+
+
 def register_grids(book: Any) -> dict[str, list[list[Any]]]:
-    names = set(sheet_names(book))
-    return {name: grid(book, name) for name in REGISTER_SHEETS if name in names}
+    return grids(book, REGISTER_SHEETS)
 
 
 def load_live_register(book: Any) -> tuple[Register, list[Issue]]:
@@ -95,27 +113,72 @@ def load_live_register(book: Any) -> tuple[Register, list[Issue]]:
     return reg, issues
 
 
-def current_period(reg: Register) -> Period:
+def settings_cell(book: Any, label: str) -> Location:
+    """Where a Settings value is (column B of its label's row), for an issue that points at it."""
+    pairs = label_values(grid(book, "Settings")) if "Settings" in sheet_names(book) else {}
+    row = pairs.get(norm(label), (None,))[0]
+    return Location(book.name, "Settings", f"B{row}" if row else "")
+
+
+def current_period(reg: Register, book: Any = None) -> Period:
     """The Settings sheet's current period; a missing one stops the job with an issue at Settings."""
     if reg.settings.current_period is None:
+        where = settings_cell(book, "Current period") if book is not None else Location(reg.file, "Settings")
         raise ButtonProblem(
             "Set the current period (e.g. 2008/09 Q2) on the Settings sheet first.",
-            [
-                error(
-                    "missing-current-period",
-                    "The Settings sheet has no current period.",
-                    Location(reg.file, "Settings"),
-                )
-            ],
+            [error("missing-current-period", "The Settings sheet has no current period.", where)],
         )
     return reg.settings.current_period
 
 
-def workbook_folder(book: Any) -> Path:
+def workbook_folder(book: Any) -> Path | None:
+    """The folder the workbook is saved in; None for a book with no folder on disk (new, Lite, a test)."""
     try:
-        return Path(book.fullname).resolve().parent
-    except Exception:  # noqa: BLE001 - an unsaved or cloud book: use the current folder
-        return Path.cwd()
+        full = Path(book.fullname)
+    except Exception:  # noqa: BLE001 - a runtime without a full name
+        return None
+    return full.parent if full.is_absolute() and full.parent.is_dir() else None
+
+
+def returns_folder(book: Any, reg: Register, *, create: bool = False) -> Path:
+    """Settings' Returns folder, relative to the workbook's folder unless absolute."""
+    text = reg.settings.returns_folder.strip()
+    where = settings_cell(book, "Returns folder")
+    if not text:
+        raise ButtonProblem("Give the returns folder on the Settings sheet first (e.g. returns).",
+                            [error("missing-returns-folder", "The Settings sheet has no returns folder.", where)])  # fmt: skip
+    folder = Path(text).expanduser()
+    if not folder.is_absolute():
+        base = workbook_folder(book)
+        if base is None:
+            raise ButtonProblem(f"Save the workbook first: the returns folder '{text}' is found beside it.")
+        folder = base / folder
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    if not folder.is_dir():
+        raise ButtonProblem(
+            f"The returns folder {folder} does not exist. Check 'Returns folder' on the Settings sheet.",
+            [error("returns-folder-not-found", f"The returns folder {folder} does not exist.", where)],
+        )
+    return folder
+
+
+def output_folder(book: Any, returns: Path) -> Path:
+    """Where the buttons save files: the workbook's folder, else the returns folder's parent."""
+    return workbook_folder(book) or returns.parent
+
+
+def period_label(period: Period) -> str:
+    return f"{period.year.file_label}_{period.kind}"
+
+
+def go_period(period: Period) -> Period:
+    """The GO reporting round for the current quarter: H1 after Q2, the year (Y) after Q4, else the quarter."""
+    q = period.last_quarter
+    return Period(period.year, {"Q2": "H1", "Q4": "Y"}.get(q, q))
+
+
+# --- writing back -----------------------------------------------------------------
 
 
 def write_table(
@@ -134,7 +197,11 @@ def write_table(
         sheet.range((2, 1), (old.row, max(old.column, width))).clear()
     block = [list(headers)] + [[_cell(v) for v in list(r) + [None] * (width - len(r))] for r in rows]
     sheet.range("A1").value = block
-    for first, last, colour in _runs(fills or {}):
+    colour_rows(sheet, fills or {}, width)
+
+
+def colour_rows(sheet: Any, fills: Mapping[int, str], width: int) -> None:
+    for first, last, colour in _runs(fills):
         sheet.range((first + 2, 1), (last + 2, width)).color = colour
 
 
@@ -158,34 +225,49 @@ def _runs(fills: Mapping[int, str]) -> Iterator[tuple[int, int, str]]:
 
 
 def write_issues(book: Any, issues: Sequence[Issue]) -> None:
-    rows = [[i.severity, i.code, i.message, i.location.file, i.location.sheet, i.location.cell] for i in issues]
+    """The Issues sheet: the core's issues layout, each row coloured by its severity."""
+    sheet = paint(book, reports.issues_layout(issues))
     fills = {n: ISSUE_FILLS[i.severity] for n, i in enumerate(issues) if i.severity in ISSUE_FILLS}
-    write_table(book, "Issues", layout.ISSUE_COLUMNS, rows, fills)
+    colour_rows(sheet, fills, len(reports.ISSUE_COLUMNS))
 
 
 def rag_fills(rows: Sequence[Sequence[Any]], column: int) -> dict[int, str]:
     return {n: RAG_FILLS[r[column]] for n, r in enumerate(rows) if len(r) > column and r[column] in RAG_FILLS}
 
 
-def data_formulas(first_row: int, last_row: int) -> dict[str, str]:
-    """The spilled UDF formulas of the Data sheet (SPEC 5.2): one formula per column fills every row.
+def paint_consolidation(book: Any, cons: Consolidation) -> None:
+    """Every derived sheet, from the same layouts as CONSOLIDATED.xlsx; Data with its live UDF formulas."""
+    from ..io.consolidated import consolidated_layouts
+    from .data_sheet import live_data
 
-    Polarity, tolerance and its type come from the Targets table; a quarter with no profile is not due.
-    """
-    col = {h: chr(ord("A") + i) for i, h in enumerate(layout.DATA_COLUMNS)}
+    for lay in consolidated_layouts(cons):
+        status(book, f"laa_xl: writing {lay.name}...")
+        if lay.name == "Data":
+            data, formulas, conditional = live_data(cons)
+            paint(book, data, formulas=formulas, conditional=conditional)
+        elif lay.name == "Issues":
+            write_issues(book, cons.issues)
+        else:
+            paint(book, lay)
 
-    def rng(h: str) -> str:
-        return f"{col[h]}{first_row}:{col[h]}{last_row}"
 
-    def look(field: str, default: str) -> str:
-        return f"XLOOKUP({rng('Ref')},{layout.TARGETS_TABLE}[Ref],{layout.TARGETS_TABLE}[{field}],{default})"
+def live_consolidation(book: Any) -> tuple[Consolidation, dict[str, str]]:
+    """The consolidation as the live book holds it now (an officer's corrections in Data included), with
+    % variance, RAG, reported RAG and direction worked out again from its actuals."""
+    from ..io.consolidated import consolidation_from_grids
 
-    higher, relative = '"higher"', '"relative"'
-    return {
-        "% variance": f"=LAA_VARIANCE({rng('Actual')},{rng('Profile')})",
-        "RAG": (f"=LAA_RAG({rng('Actual')},{rng('Profile')},{look('Polarity', higher)},"
-                f"{look('Tolerance', '0.05')},{look('Tolerance type', relative)},ISNUMBER({rng('Profile')}))"),
-    }  # fmt: skip
+    reg, _ = load_live_register(book)  # register errors first, listed on Issues
+    current_period(reg, book)
+    sheets = grids(book, (*LIVE_SHEETS, *REGISTER_SHEETS))
+    cons, evidence, _ = consolidation_from_grids(sheets, book.name)
+    if not cons.observations:
+        raise ButtonProblem("The Data sheet is empty: click Consolidate first.")
+    held = {o.quarter for o in cons.observations if o.year == cons.year}
+    if cons.period.last_quarter not in held:
+        raise ButtonProblem(f"The Data sheet does not hold {cons.period}: click Consolidate first.")
+    cons.observations = [o for o in cons.observations if o.year == cons.year and o.quarter in cons.quarters]
+    recompute(cons.register, cons.observations)
+    return cons, evidence
 
 
 # --- running a button -----------------------------------------------------------
@@ -207,21 +289,24 @@ def button(caption: str) -> Callable[[F], F]:
         @functools.wraps(job)
         def run(book: Any = None) -> Any:
             book = book if book is not None else _caller()
+            title = f"{TITLE}: {caption}"
             try:
                 with _progress(book, caption):
                     return job(book)
             except NotAvailableYet as e:
-                alert(book, str(e), f"{TITLE}: {caption}")
+                alert(book, str(e), title)
             except ButtonProblem as e:
                 if e.issues:
                     write_issues(book, e.issues)
-                alert(book, str(e), f"{TITLE}: {caption}")
+                alert(book, str(e), title)
             except LaaError as e:
-                alert(book, str(e), f"{TITLE}: {caption}")
+                alert(book, str(e), title)
+            except OSError as e:  # a locked or missing file, a full disk: say which
+                write_issues(book, [error("file-problem", str(e), Location(book.name))])
+                alert(book, f"{caption} stopped: {e}", title)
             except Exception as e:  # noqa: BLE001 - never a traceback dialog; the details go on Issues
                 write_issues(book, [error("unexpected-error", f"{type(e).__name__}: {e}", Location(book.name))])
-                alert(book, f"{caption} stopped: {type(e).__name__}: {e}. The details are on the Issues sheet.",
-                      f"{TITLE}: {caption}")  # fmt: skip
+                alert(book, f"{caption} stopped: {type(e).__name__}: {e}. The details are on the Issues sheet.", title)
             return None
 
         return run  # type: ignore[return-value]
@@ -237,58 +322,149 @@ def need(module: str, name: str, what: str) -> Any:
         raise NotAvailableYet(f"{what} is not available yet in this version of laa_xl.") from None
 
 
-def not_wired(what: str) -> None:
-    """The library is there but this button does not call it yet: say so rather than do nothing."""
-    raise NotAvailableYet(
-        f"{what} is in laa_xl but not yet connected to this button; use the laa-xl command meanwhile."
-    )
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{k} {counts.get(k, 0)}" for k in COUNT_COLUMNS)
 
 
 # --- the six buttons ------------------------------------------------------------
 
 
 @button("Issue returns")
-def issue_returns(book: Any) -> None:
+def issue_returns(book: Any) -> str:
+    """One return workbook per partnership for the current period's year, into the returns folder.
+
+    A return already in the folder is never replaced (it may hold an officer's figures).
+    """
+    from ..io.returns_writer import issue_returns as issue
+
     reg, _ = load_live_register(book)
-    current_period(reg)
-    need("laa_xl.io.returns_writer", "issue_returns", "Issuing return workbooks")
-    not_wired("Issuing return workbooks")
+    period = current_period(reg, book)
+    if period.year not in reg.years():
+        raise ButtonProblem(f"The Profiles sheet has no profiles for {period.year}: add them, then issue the returns.")
+    folder = returns_folder(book, reg, create=True)
+    new, kept = [], []
+    with tempfile.TemporaryDirectory(prefix="laa-issue-") as tmp:
+        for path in issue(reg, period.year, tmp):
+            target = folder / path.name
+            if target.exists():
+                kept.append(path.name)
+            else:
+                shutil.move(str(path), target)
+                new.append(path.name)
+    msg = f"{len(new)} return workbook(s) for {period.year} written to {folder}."
+    if kept:
+        msg += f" Already there, so not replaced (they may hold figures): {', '.join(kept)}."
+    alert(book, msg, f"{TITLE}: Issue returns")
+    return msg
 
 
 @button("Check a return")
-def check_return(book: Any) -> None:
-    load_live_register(book)
-    need("laa_xl.io.returns_reader", "read_return", "Checking a return")
-    not_wired("Checking a return")
+def check_return(book: Any) -> str:
+    """Check every return in the returns folder against the live register; the issues go on Issues."""
+    from ..io.check_returns import check_files
+    from ..io.consolidated import backup_path
+    from ..io.return_files import return_files
+
+    reg, _ = load_live_register(book)
+    folder = returns_folder(book, reg)
+    ours = {CONSOLIDATED_NAME, backup_path(Path(CONSOLIDATED_NAME)).name}
+    files = [p for p in return_files(folder) if p.name not in ours]
+    if not files:
+        raise ButtonProblem(f"There are no return workbooks in {folder}.")
+    report = check_files(files, reg)
+    write_issues(book, report.issues)
+    lines = [f"{f['file']}: " + (f"{f['errors']} error(s), {f['warnings']} warning(s)" if f["readable"]
+                                 else "cannot be read safely") for f in report.summary["files"]]  # fmt: skip
+    msg = (f"Checked {len(files)} return(s) in {folder}: {report.summary['errors']} error(s), "
+           f"{report.summary['warnings']} warning(s); they are listed on the Issues sheet.\n" + "\n".join(lines))  # fmt: skip
+    alert(book, msg, f"{TITLE}: Check a return")
+    return msg
 
 
 @button("Consolidate")
-def consolidate(book: Any) -> None:
-    reg, _ = load_live_register(book)
-    current_period(reg)
-    need("laa_xl.core.consolidate", "consolidate", "Consolidation")
-    not_wired("Consolidation")
+def consolidate(book: Any) -> str:
+    """Consolidate the returns folder for the current period, as ``laa-xl consolidate`` does, then fill the
+    derived sheets (Data with live UDF formulas)."""
+    from ..io.consolidate_job import consolidate_loaded
+
+    reg, reg_issues = load_live_register(book)
+    period = current_period(reg, book)
+    folder = returns_folder(book, reg)
+    out = output_folder(book, folder) / CONSOLIDATED_NAME
+    status(book, f"laa_xl: consolidating {period} from {folder}...")
+    result = consolidate_loaded(reg, reg_issues, register_grids(book), folder, str(period), out,
+                                register_name=book.name)  # fmt: skip
+    cons = result.consolidation
+    paint_consolidation(book, cons)
+    s = result.summary()
+    msg = (f"Consolidated {period}: {s['returns used']} return(s) used; missing: {s['missing returns']}; "
+           f"late: {s['late returns']}.\n{_counts(s['rag'])} (reported RAG, {period.last_quarter}).\n"
+           f"{s['errors']} error(s), {s['warnings']} warning(s) on the Issues sheet. Saved as {out}.")  # fmt: skip
+    alert(book, msg, f"{TITLE}: Consolidate")
+    return msg
+
+
+def _save_go(book: Any, cons: Consolidation, evidence: dict[str, str]) -> tuple[Period, Path]:
+    """The values-only GO return workbook (what the GO receives), beside the central workbook."""
+    from ..io.go_workbook import write_go_workbook
+
+    period = go_period(cons.period)
+    reg = cons.register
+    folder = output_folder(book, returns_folder(book, reg, create=True))
+    path = write_go_workbook(cons, period, folder / f"GO_return_{period_label(period)}.xlsx", evidence=evidence)
+    return period, path
 
 
 @button("GO return")
-def go_return(book: Any) -> None:
-    reg, _ = load_live_register(book)
-    current_period(reg)
-    need("laa_xl.io.go_workbook", "write_go_workbook", "The GO return")
-    not_wired("The GO return")
+def go_return(book: Any) -> str:
+    """Annex A on the GO Return sheet, from the live Data; and the values-only copy for the GO, saved."""
+    cons, evidence = live_consolidation(book)
+    period, path = _save_go(book, cons, evidence)
+    paint(book, reports.go_return_layout(cons, period, evidence=evidence))
+    msg = f"The GO return for {period} is on the GO Return sheet and saved, values only, as {path}."
+    alert(book, msg, f"{TITLE}: GO return")
+    return msg
 
 
 @button("PSB report")
-def psb_report(book: Any) -> None:
-    reg, _ = load_live_register(book)
-    current_period(reg)
-    need("laa_xl.core.reports", "psb_summary", "The PSB report")
-    not_wired("The PSB report")
+def psb_report(book: Any) -> str:
+    """The PSB Summary sheet from the live Data; and a copy with its charts, saved."""
+    from ..io.consolidated import write_workbook
+
+    cons, _ = live_consolidation(book)
+    lay = reports.psb_layout(cons)
+    paint(book, lay)
+    folder = output_folder(book, returns_folder(book, cons.register, create=True))
+    path = write_workbook(folder / f"PSB_summary_{period_label(cons.period)}.xlsx", [lay])
+    m = reports.psb_summary(cons)
+    everyone = next(c for code, _, c in m.by_partnership if code == "All")
+    reds = Counter(o.partnership for o in m.exceptions if o.reported_rag == "Red")
+    msg = (f"PSB summary for {cons.period}: {_counts(everyone)}. Red by partnership: "
+           f"{', '.join(f'{k} {v}' for k, v in sorted(reds.items())) or 'none'}. "
+           f"On the PSB Summary sheet; saved with its charts as {path}.")  # fmt: skip
+    alert(book, msg, f"{TITLE}: PSB report")
+    return msg
 
 
 @button("Email GOSE")
-def email_gose(book: Any) -> None:
-    reg, _ = load_live_register(book)
-    current_period(reg)
-    need("laa_xl.io.email_jobs", "email_go_return", "Emailing the GO")
-    not_wired("Emailing the GO")
+def email_gose(book: Any) -> str:
+    """Save the values-only GO return, then draft the email to the GO contact with it attached."""
+    cons, evidence = live_consolidation(book)
+    period, path = _save_go(book, cons, evidence)
+    to = cons.register.settings.go_email
+    if not to:
+        raise ButtonProblem(f"The GO return is saved as {path}, but there is no GO email on the Settings sheet.",
+                            [error("missing-go-email", "The Settings sheet has no GO email.",
+                                   settings_cell(book, "GO email"))])  # fmt: skip
+    try:
+        write_draft = need("laa_xl.io.mailer", "write_draft", "Drafting the email")
+    except NotAvailableYet:
+        raise NotAvailableYet(
+            f"Drafting the email is not available yet in this version of laa_xl. The GO return for {period} is "
+            f"saved, values only, as {path}: attach it to an email to {to}."
+        ) from None
+    eml = path.with_suffix(".eml")
+    write_draft(path, to, eml)
+    msg = f"Email to {to} drafted as {eml}, with the values-only GO return {path.name} attached."
+    alert(book, msg, f"{TITLE}: Email GOSE")
+    return msg

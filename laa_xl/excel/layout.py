@@ -7,7 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.register import REGISTER_SHEETS
+from ..core import reports
+from ..core.layout import Cell, SheetLayout
+from ..core.periods import Period
+from ..core.register import REGISTER_SHEETS, Register
+from ..io.consolidated import CONSOLIDATED_SHEETS
 
 WORKBOOK_PATH = "workbook/LAA_Central.xlsm"
 UDF_MODULE = "laa_xl.excel.udfs"
@@ -38,37 +42,35 @@ BUTTONS: tuple[Button, ...] = (
            "Draft the email to the GO contact with the values-only GO return attached."),
 )  # fmt: skip
 
-DATA_COLUMNS = (
-    "Ref", "Partnership", "Financial year", "Quarter", "Profile", "Actual", "% variance", "RAG",
-    "Reported RAG", "Direction", "Commentary", "Remedial action", "Source",
-)  # fmt: skip
-ISSUE_COLUMNS = ("Severity", "Code", "Message", "File", "Sheet", "Cell")
-LOG_COLUMNS = ("When", "Action", "Period", "File", "SHA-256", "Result")
-GO_RETURN_COLUMNS = (
-    "Outcome / target", "", "Related PSA", "Q1", "Q2", "Q3", "Q4",
-    "Inspection/survey evidence", "Comments on progress/risk mitigation",
-)  # fmt: skip
-PSB_COLUMNS = ("Partnership", "Green", "Amber", "Red", "No data", "Not due", "Total")
-REWARD_COLUMNS = (
-    "Ref", "Title", "Expected without stretch", "Stretch target", "Reward grant", "Latest actual", "Period",
-    "Achieved", "Reward",
-)  # fmt: skip
-RISK_COLUMNS = (
-    "Partnership", "Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Score", "Rating", "Mitigation",
-    "Owner", "Review date",
-)  # fmt: skip
-SPEND_COLUMNS = ("Partnership", "Block", "Quarter", "Budget", "Spend", "Forecast outturn")
+# The derived sheets and their headers are the consolidation's own layouts (laa_xl.core.reports), the
+# one source of truth for CONSOLIDATED.xlsx, the built workbook and what the buttons paint.
+DATA_COLUMNS = reports.DATA_COLUMNS
+ISSUE_COLUMNS = reports.ISSUE_COLUMNS
+DERIVED_SHEETS: tuple[str, ...] = CONSOLIDATED_SHEETS
+PLACEHOLDER_NOTE = "Filled by the buttons on Home (Consolidate, GO return, PSB report), or by laa-xl consolidate."
 
-DERIVED_SHEETS: dict[str, tuple[str, ...]] = {
-    "Data": DATA_COLUMNS,
-    "Issues": ISSUE_COLUMNS,
-    "Log": LOG_COLUMNS,
-    "GO Return": GO_RETURN_COLUMNS,
-    "PSB Summary": PSB_COLUMNS,
-    "Reward": REWARD_COLUMNS,
-    "Risks": RISK_COLUMNS,
-    "Spend": SPEND_COLUMNS,
-}
+
+def placeholder(lay: SheetLayout) -> SheetLayout:
+    """A derived sheet before its first run: the layout's titles (the subtitle replaced by a note) and its first header row."""
+    head = next((r for r, row in enumerate(lay.rows) if any(c is not None and c.style == "header" for c in row)),
+                len(lay.rows) - 1)  # fmt: skip
+    out = SheetLayout(lay.name, widths=list(lay.widths), freeze=lay.freeze, landscape=lay.landscape,
+                      fit_width=lay.fit_width, header_row=head, repeat_rows=lay.repeat_rows)  # fmt: skip
+    for row in lay.rows[: head + 1]:
+        out.add(*(Cell(PLACEHOLDER_NOTE, "subtitle") if c is not None and c.style == "subtitle" else c for c in row))
+    out.merges = [m for m in lay.merges if m[2] <= head]
+    out.heights = {r: h for r, h in lay.heights.items() if r <= head}
+    return out
+
+
+def placeholders(register: Register) -> list[SheetLayout]:
+    """The derived sheets as the built workbook holds them: the layouts of a consolidation with no returns yet."""
+    from ..core.consolidate import consolidate
+    from ..io.consolidated import consolidated_layouts
+
+    period = register.settings.current_period or Period(register.years()[0], "Q1")
+    return [placeholder(lay) for lay in consolidated_layouts(consolidate(register, period, []))]
+
 
 CONF_SHEET = "xlwings.conf"
 # xlwings reads this sheet from A1 down to the first blank row (no header row).

@@ -16,19 +16,22 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from ..core.layout import Cell, SheetLayout
 from ..io.paint import look
 
+_LOOKS_TYPED = re.compile(r"^\s*[\d.,/:%£$()\s-]*\d[\d.,/:%£$()\s-]*$|^\s*(true|false)\s*$", re.IGNORECASE)
 MAX_COLOUR_CELLS = 10_000  # xlwings' Range.set_colors takes at most this many cells per call
 Rect = tuple[int, int, int, int]  # r1, c1, r2, c2: 0-based, inclusive
 
 
 def text_safe(v: Any) -> Any:
-    """A value as a cell takes it: formula-looking text kept as text; dates as datetimes."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
+    """A value as a cell takes it: text kept as text (not a formula, nor a number or date Excel would
+    make of '2008/09' or '45'); dates as datetimes."""
+    if isinstance(v, str) and (v[:1] in ("=", "+", "-", "@") or _LOOKS_TYPED.match(v)):
         return "'" + v
     if isinstance(v, dt.date) and not isinstance(v, dt.datetime):
         return dt.datetime(v.year, v.month, v.day)
