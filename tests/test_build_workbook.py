@@ -106,10 +106,16 @@ def test_buttons_module_has_every_button_function():
 def test_sheets_register_and_config(built):
     book = CalamineWorkbook.from_path(str(built))
     assert book.sheet_names == list(layout.SHEET_ORDER)
-    for name, headers in layout.DERIVED_SHEETS.items():
-        rows = book.get_sheet_by_name(name).to_python()
-        assert [str(h) for h in rows[0]] == list(headers), name
-        assert len(rows) == 1, f"{name} should be empty below its headers"
+    reg, _ = read_register(built)
+    for lay in layout.placeholders(reg):  # the consolidation's own layouts, cut after their header row
+        rows = book.get_sheet_by_name(lay.name).to_python()
+        want = [[v if v is not None else "" for v in r] for r in lay.values()]
+        assert [r[: len(want[0])] for r in rows] == want, lay.name
+        assert any(c is not None and c.style == "header" for c in lay.rows[-1]), f"{lay.name} ends at its header"
+    data = book.get_sheet_by_name("Data").to_python()
+    assert data == [list(layout.DATA_COLUMNS)]  # empty below its header until Consolidate
+    assert tuple(layout.DERIVED_SHEETS) == ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks",
+                                            "Spend")  # fmt: skip
     conf = book.get_sheet_by_name(layout.CONF_SHEET).to_python()
     assert conf[0][:2] == ["UDF Modules", "laa_xl.excel.udfs"]
     register, issues = read_register(built)

@@ -120,7 +120,17 @@ def test_live_register_reads_demoshire(demoshire):
     assert str(buttons.current_period(reg)) == "2008/09 Q2"
 
 
-def test_data_formulas_spill_one_formula_per_column():
-    f = buttons.data_formulas(2, 400)
+def test_data_formulas_spill_one_formula_per_column_with_the_register_arguments():
+    from laa_xl.excel.data_sheet import data_formulas
+
+    f = data_formulas(2, 400)
     assert f["% variance"] == "=LAA_VARIANCE(F2:F400,E2:E400)"
-    assert f["RAG"].startswith("=LAA_RAG(F2:F400,E2:E400,XLOOKUP(A2:A400,TargetRegister[Ref],TargetRegister[Polarity]")
+    lookup = 'XLOOKUP(A2:A400,TargetRegister[Ref],TargetRegister[Polarity]&"","higher")'
+    assert f["RAG"].startswith(f"=LAA_RAG(F2:F400,E2:E400,{lookup},")
+    assert f["Direction"].startswith("=LAA_DIRECTION(F2:F400,") and f["Direction"].endswith(f",{lookup})")
+    # due comes from the register's Due quarters / Frequency, never from whether a profile exists
+    assert "TargetRegister[Frequency]" in f["RAG"] and "TargetRegister[Due quarters]" in f["RAG"]
+    assert "ISNUMBER(E2:E400)" not in f["RAG"]
+    # functions Excel 2021 / 365 has, and no LET/LAMBDA
+    assert "LET(" not in f["Direction"] and "LAMBDA(" not in f["Direction"]
+    assert all(len(x) < 8192 for x in f.values())  # Excel's formula length limit
