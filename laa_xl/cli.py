@@ -80,8 +80,10 @@ def _not_built(name: str, issue: int) -> Callable[..., None]:
 @click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", required=True, help="Financial year, e.g. 2008/09.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own return layout (TOML) laid over the default: see templates/README.md.")  # fmt: skip
 @friendly
-def issue_cmd(register: Path, year: str, out: Path) -> None:
+def issue_cmd(register: Path, year: str, out: Path, template: Path | None) -> None:
     """Write one return workbook per partnership for a financial year."""
     from .core.periods import FinancialYear
     from .io.check_returns import load_register
@@ -92,7 +94,7 @@ def issue_cmd(register: Path, year: str, out: Path) -> None:
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
-    paths = issue_returns(reg, fy, out)
+    paths = issue_returns(reg, fy, out, template_path=template)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
