@@ -288,7 +288,7 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
             if s.user:
                 if not server.has_extn("auth"):
                     raise PermanentSendFailure(f"The mail server {where} does not accept a login (no AUTH after STARTTLS).")
-                server.login(s.user, s.password)
+                _login_once(server, s)
             limit = server.esmtp_features.get("size", "").strip()
             if limit.isdigit() and 0 < int(limit) < len(data):
                 raise PermanentSendFailure(
@@ -342,6 +342,17 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
             bad, delivered,
         )  # fmt: skip
     return to
+
+
+def _login_once(server: smtplib.SMTP, s: SmtpSettings) -> None:
+    """One login attempt with the best mechanism offered (smtplib's login() tries each in turn: a wrong password
+    would then count as several failed logins against the account)."""
+    offered = server.esmtp_features.get("auth", "").upper().split()
+    mech = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
+    if mech is None:
+        raise PermanentSendFailure(f"The mail server {s.where} offers no login method laa-xl knows ({' '.join(offered)}).")
+    server.user, server.password = s.user, s.password
+    server.auth(mech, getattr(server, "auth_" + mech.lower().replace("-", "_")))
 
 
 def _list_refused(refused: Mapping[str, tuple[int, str]]) -> str:
