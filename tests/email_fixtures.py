@@ -108,7 +108,8 @@ LOG = [
 ]  # fmt: skip
 
 
-def write_consolidated(path: Path, *, period: str = "2008/09 Q2") -> Path:
+def write_consolidated(path: Path, *, period: str = "2008/09 Q2", log: list[Any] | None = None,
+                       data_rows: list[Any] | None = None) -> Path:
     """A CONSOLIDATED.xlsx: Data, Issues, Log, the report sheets, then the register sheets (contract order)."""
     reg = demo.register_grids()
     for row in reg["Settings"]:
@@ -121,16 +122,16 @@ def write_consolidated(path: Path, *, period: str = "2008/09 Q2") -> Path:
     data = wb.active
     data.title = "Data"
     data.append(DATA_HEADER)
-    for ref, pc, rags, comm, rem in DATA:
+    for ref, pc, rags, comm, rem in DATA if data_rows is None else data_rows:
         for q, rag in rags.items():
             latest = q == "Q2"
             data.append([ref, pc, "2008/09", q, 10, 9, -0.1, rag, rag, "", comm if latest else "",
                          rem if latest else "", f"[{pc}_2008-09.xlsx]{q}!G5"])  # fmt: skip
     wb.create_sheet("Issues").append(["Severity", "Code", "Message", "File", "Sheet", "Cell"])
-    log = wb.create_sheet("Log")
-    log.append(LOG_HEADER)
-    for pc, file, submitted, late, status in LOG:
-        log.append([pc, file or None, 1000 if file else None, "ab" * 32 if file else None, submitted,
+    log_ws = wb.create_sheet("Log")
+    log_ws.append(LOG_HEADER)
+    for pc, file, submitted, late, status in LOG if log is None else log:
+        log_ws.append([pc, file or None, 1000 if file else None, "ab" * 32 if file else None, submitted,
                     dt.datetime(2008, 10, 31), late or None, 7 if status == "Used" else 0, status])  # fmt: skip
     for name in ("GO Return", "PSB Summary", "Reward", "Risks", "Spend"):
         wb.create_sheet(name).append(["(not used by these tests)"])
