@@ -188,3 +188,19 @@ def test_chase_sends_the_addressed_messages_and_keeps_the_rest_as_drafts(server,
     assert all(p.exists() for p in res.drafts)
     assert [(i.code, i.location.sheet) for i in res.issues] == [("no-contact-email", "Partnerships"),
                                                                 ("no-contact-email", "Targets")]
+
+
+def test_a_server_without_starttls_is_refused_not_sent_to_in_clear(env, go):
+    from aiosmtpd.controller import Controller
+    from smtp_server import Handler
+
+    handler = Handler()
+    plain = Controller(handler, hostname="127.0.0.1", port=free_port())
+    plain.start()
+    try:
+        sleeps = Sleeps()
+        with pytest.raises(PermanentSendFailure) as e:
+            email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{plain.port}", environ=env, delays=(0,), sleep=sleeps)
+    finally:
+        plain.stop()
+    assert handler.received == [] and sleeps == [] and "STARTTLS" in str(e.value)
