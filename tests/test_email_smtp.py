@@ -204,3 +204,15 @@ def test_a_server_without_starttls_is_refused_not_sent_to_in_clear(env, go):
     finally:
         plain.stop()
     assert handler.received == [] and sleeps == [] and "STARTTLS" in str(e.value)
+
+
+def test_chase_with_a_bad_login_stops_and_keeps_every_draft(server, env, tmp_path):
+    from laa_xl.io.mailer import EmailError
+
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    sleeps = Sleeps()
+    with pytest.raises(EmailError) as e:
+        chase(cons, smtp=server.hostport, environ={**env, "LAA_XL_SMTP_PASSWORD": "no"}, delays=(0,), sleep=sleeps)
+    assert server.auth.calls == 1 and sleeps == [] and server.handler.received == []  # stopped after the first
+    assert len(list((tmp_path / "chase").glob("*.eml"))) == 6
+    assert "Sent 0 of 4" in str(e.value) and str(tmp_path / "chase") in str(e.value)
