@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from laa_xl.core.email_content import (
     ChaseInput,
     Contact,
@@ -131,3 +134,18 @@ def test_chase_messages_recipients_and_sponsor_grouping():
     }
     red = next(m for m in chase_messages(inp) if m.key == "Director for Children")
     assert "Target A" in red.text and "Target B" in red.text
+
+_cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(ref=_cell_text, title=_cell_text, remedial=_cell_text, area=_cell_text)
+def test_any_workbook_text_reaches_the_html_body_as_text_not_markup(ref, title, remedial, area):
+    s = GoSummary(title="", area=area, period="2008/09 H1", reds=[RedTarget(ref, title, "", remedial)])
+    p = _Text()
+    p.feed(go_message(s, ["go@gose.example"]).html)
+    p.close()
+    assert p.tags == ["html", "body", "p", "p", "p", "table", "tr", "th", "th", "th", "th", "th", "th", "th", "tr",
+                      "td", "td", "td", "td", "td", "td", "td", "p", "ul", "li", "b", "br", "p", "p", "br"]
+    shown = "".join(p.text)
+    assert all(x.strip() in shown for x in (ref, title, remedial, area))
