@@ -183,3 +183,11 @@ def chase(
             f"The unsent drafts are in {folder}: open them in your mail program and send them, or run again."
         )
     return result
+
+
+def demo_drafts(go_path: str | Path, consolidated: str | Path, to: str, directory: str | Path) -> dict[str, Path]:
+    """The demo's email step: the GO return draft and the chase drafts (nothing is sent)."""
+    directory = Path(directory)
+    eml = write_draft(go_path, to, directory / "GO.eml")
+    chased = chase(consolidated, eml_dir=directory / "chase")
+    return {"email draft": eml, "chase drafts": directory / "chase", **{f"chase {p.stem}": p for p in chased.drafts}}
