@@ -80,18 +80,47 @@ def _not_built(name: str, issue: int) -> Callable[..., None]:
 @click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", required=True, help="Financial year, e.g. 2008/09.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
+@friendly
 def issue_cmd(register: Path, year: str, out: Path) -> None:
     """Write one return workbook per partnership for a financial year."""
-    _not_built("issue", 3)()
+    from .core.periods import FinancialYear
+    from .io.check_returns import load_register
+    from .io.returns_writer import issue_returns
+
+    fy = FinancialYear.parse(year)
+    reg = load_register(register)
+    if fy not in reg.years():
+        known = ", ".join(str(y) for y in reg.years()) or "none"
+        raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
+    paths = issue_returns(reg, fy, out)
+    for p in paths:
+        click.echo(f"  {p}")
+    click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
 
 
 @main.command()
 @click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@friendly
 def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> None:
-    """Check filled return workbooks and list every problem at its cell."""
-    _not_built("check", 3)()
+    """Check filled return workbooks and list every problem at its cell.
+
+    Without --register, the register is looked for beside the first return and in its
+    parent folder (register.xlsx, then LAA_Central.xlsm).
+    """
+    from .io.check_returns import check_files, find_register, load_register
+
+    missing = [str(p) for p in returns if not p.is_file()]
+    if missing:
+        raise click.UsageError(f"no such file: {', '.join(missing)}")
+    register = register or find_register(list(returns))
+    if register is None:
+        raise click.UsageError("cannot find the register: give it with --register REGISTER "
+                               "(no register.xlsx or LAA_Central.xlsm beside the return or in its parent folder).")
+    result = check_files(returns, load_register(register))
+    result.summary["register"] = register.name
+    sys.exit(report(result.issues, result.summary, as_json))
 
 
 @main.command()
@@ -165,9 +194,12 @@ def chase(consolidated: Path, smtp: str | None, eml_dir: Path | None) -> None:
 
 @main.command("build-workbook")
 @click.option("--out", default="workbook/LAA_Central.xlsm", type=click.Path(dir_okay=False, path_type=Path))
-def build_workbook(**_: Any) -> None:
-    """Build the central workbook LAA_Central.xlsm from source."""
-    _not_built("build-workbook", 5)()
+@friendly
+def build_workbook(out: Path) -> None:
+    """Build the central workbook LAA_Central.xlsm from source (Demoshire register, macros/*.bas)."""
+    from .excel.build import build_workbook as build
+
+    click.echo(f"Built {build(out)}")
 
 
 if __name__ == "__main__":

@@ -246,7 +246,7 @@ def reward_array(actual: Any, expected: Any, stretch: Any, grant: Any) -> FloatA
     a, e, t, g = np.broadcast_arrays(_f(actual), _f(expected), _f(stretch), _f(grant))
     with np.errstate(divide="ignore", invalid="ignore"):
         ach = (a - e) / (t - e)
-    r = np.where(ach < REWARD_THRESHOLD - EPS, 0.0, g * np.minimum(ach, 1.0))
+        r = np.where(ach < REWARD_THRESHOLD - EPS, 0.0, g * np.minimum(ach, 1.0))
     return np.where(np.isnan(ach) | np.isnan(g) | (t == e), np.nan, r)
 
 

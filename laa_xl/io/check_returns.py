@@ -1,0 +1,100 @@
+"""``laa-xl check``: read and check return workbooks against the register.
+
+The officer's own check before sending, and the central team's on arrival.
+Without ``--register`` the register is looked for beside the return (see
+:func:`find_register`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.checks import check_return
+from ..core.issues import Issue, has_errors
+from ..core.periods import Period
+from ..core.register import Register
+from ..core.returns import CheckedReturn
+from ..errors import BadRegister
+from .preflight import UnsafeFile
+from .register_io import read_register
+from .returns_reader import read_return
+
+REGISTER_NAMES = ("register.xlsx", "LAA_Central.xlsm", "workbook/LAA_Central.xlsm")
+
+
+def find_register(returns: Sequence[Path]) -> Path | None:
+    """The register beside the first return or in its parent folder: register.xlsx, then LAA_Central.xlsm."""
+    if not returns:
+        return None
+    here = returns[0].resolve().parent
+    for folder in (here, here.parent):
+        for name in REGISTER_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+    return None
+
+
+def load_register(path: Path) -> Register:
+    register, issues = read_register(path)
+    if not register.targets or not register.partnerships:
+        problems = "; ".join(str(i) for i in issues if i.is_error)[:500]
+        raise BadRegister(f"{path.name} is not a usable register (no targets or partnerships): {problems}")
+    return register
+
+
+@dataclass
+class CheckReport:
+    issues: list[Issue] = field(default_factory=list)
+    returns: list[CheckedReturn] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.issues)
+
+
+def check_files(paths: Iterable[Path], register: Register) -> CheckReport:
+    """Check each return; an unsafe or unreadable file is an error issue, and the others still get checked."""
+    report = CheckReport()
+    files: list[dict[str, Any]] = []
+    for path in paths:
+        try:
+            data = read_return(path)
+        except UnsafeFile as e:
+            report.issues.append(e.issue)
+            files.append({"file": path.name, "readable": False})
+            continue
+        checked = check_return(data, register, deadline=_deadline(data, register))
+        report.returns.append(checked)
+        report.issues.extend(checked.issues)
+        rags = Counter(o.reported_rag for o in checked.observations)
+        quarters = sorted({o.quarter for o in checked.observations})
+        files.append({
+            "file": path.name, "readable": True, "partnership": checked.partnership,
+            "year": str(checked.year) if checked.year else None, "quarters": quarters,
+            "rows": len(checked.observations), "rag": dict(sorted(rags.items())),
+            "errors": sum(i.is_error for i in checked.issues),
+            "warnings": sum(not i.is_error for i in checked.issues),
+        })  # fmt: skip
+    errors = sum(i.is_error for i in report.issues)
+    report.summary = {"returns": len(files), "errors": errors, "warnings": len(report.issues) - errors, "files": files}
+    return report
+
+
+def _deadline(data: Any, register: Register) -> Any:
+    """The deadline of the last quarter with an actual typed, when the cover's year is known."""
+    from ..core.numbers import is_blank
+    from ..core.periods import QUARTERS, FinancialYear, PeriodError
+
+    try:
+        year = FinancialYear.parse(data.cover_text("Financial year"))
+    except PeriodError:
+        return None
+    typed = [QUARTERS.index(r.quarter) for r in data.rows if not is_blank(r.actual.value)]
+    if not typed:
+        return None
+    return register.deadline(Period(year, QUARTERS[max(typed)]))

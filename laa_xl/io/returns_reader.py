@@ -1,0 +1,199 @@
+"""Read a filled return workbook into :class:`laa_xl.core.returns.ReturnData`.
+
+Sheets, header rows and columns are found by their text, so an officer who
+inserts or moves a column, leaves a blank row or renames ``Q2`` to ``Qtr 2``
+breaks nothing. Values are read raw with python-calamine (numbers typed as
+text stay text here; ``laa_xl.core.checks`` reads them as numbers), each with
+its ``[file]sheet!cell``. The partner's file is never evaluated or re-saved,
+and it passes the safety preflight before any parser sees it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..core.issues import Location, error, warning
+from ..core.numbers import is_blank
+from ..core.periods import QUARTERS
+from ..core.returns import (
+    BLANK,
+    COVER_LABELS,
+    REQUIRED_QUARTER_COLUMNS,
+    Cell,
+    ReturnData,
+    ReturnRow,
+    RiskRow,
+    SpendRow,
+)
+from ..core.table import SheetTable, find_table, label_values, norm
+from ..errors import UnreadableFile
+from .grids import read_grids
+from .preflight import preflight
+
+_QUARTER_NAME = re.compile(r"^\s*(?:q|qtr|quarter)\s*[-_.]?\s*([1-4])\b", re.I)
+_ROW_FIELDS = {
+    "rag_override": "RAG override", "override_reason": "Override reason", "commentary": "Commentary",
+    "remedial_action": "Remedial action", "evidence": "Inspection/survey evidence",
+    "data_quality_note": "Data quality note",
+}  # fmt: skip
+
+
+def read_return(path: str | Path) -> ReturnData:
+    """Everything a return holds, with each problem of its structure as an issue.
+
+    Raises :class:`laa_xl.errors.UnreadableFile` (or the preflight's
+    ``UnsafeFile``) when the file cannot be read safely at all.
+    """
+    path = Path(path)
+    issues = list(preflight(path))
+    try:
+        grids = read_grids(path)
+    except Exception as e:  # calamine raises several types for damaged files
+        raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
+    data = read_return_grids(grids, path.name)
+    data.issues[:0] = issues
+    return data
+
+
+def read_return_grids(grids: Mapping[str, Sequence[Sequence[Any]]], file: str) -> ReturnData:
+    """The return in sheet grids (whatever read them) as ReturnData."""
+    data = ReturnData(file)
+    by_norm: dict[str, str] = {}
+    for name in grids:
+        by_norm.setdefault(norm(name), name)
+    _read_cover(grids, by_norm, data)
+    found: list[str] = []
+    for q, sheet in _quarter_sheets(list(grids), by_norm, data).items():
+        if _read_quarter(grids[sheet], sheet, q, data):
+            found.append(q)
+    data.quarters_found = tuple(q for q in QUARTERS if q in found)
+    _read_risks(grids, by_norm, data)
+    _read_spend(grids, by_norm, data)
+    return data
+
+
+def _missing_sheet(data: ReturnData, sheet: str, extra: str = "") -> None:
+    data.issues.append(
+        error("missing-sheet", f"This return has no '{sheet}' sheet{extra}. Use the return workbook as issued, "
+              "or rename the sheet back.", Location(data.file, sheet))
+    )  # fmt: skip
+
+
+def _read_cover(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str, str], data: ReturnData) -> None:
+    sheet = by_norm.get("cover")
+    if sheet is None:
+        _missing_sheet(data, "Cover")
+        return
+    pairs = label_values(grids[sheet])
+    for label in COVER_LABELS:
+        hit = pairs.get(norm(label))
+        if hit is not None:
+            row, value = hit
+            data.cover[label] = Cell(value, Location(data.file, sheet, f"B{row}"))
+
+
+def _quarter_sheets(names: list[str], by_norm: dict[str, str], data: ReturnData) -> dict[str, str]:
+    """Quarter -> sheet name; a renamed sheet ('Qtr 2') is used when exactly one sheet fits, and flagged."""
+    out: dict[str, str] = {}
+    for q in QUARTERS:
+        exact = by_norm.get(q.lower())
+        if exact is not None:
+            out[q] = exact
+            continue
+        candidates = [n for n in names if (m := _QUARTER_NAME.match(n)) and f"Q{m.group(1)}" == q and n not in out.values()]
+        if len(candidates) == 1:
+            out[q] = candidates[0]
+            data.issues.append(
+                warning("renamed-sheet", f"The {q} sheet has been renamed '{candidates[0]}'. It was read as {q}; "
+                        f"please rename it back to '{q}'.", Location(data.file, candidates[0], "A1"))
+            )  # fmt: skip
+        elif candidates:
+            _missing_sheet(data, q, f" (the sheets {', '.join(repr(c) for c in candidates)} could each be it)")
+        else:
+            _missing_sheet(data, q)
+    return out
+
+
+def _table(
+    grid: Sequence[Sequence[Any]], file: str, sheet: str, first: str, required: Sequence[str], data: ReturnData
+) -> SheetTable | None:
+    table = find_table(grid, file, sheet, first)
+    if table is None:
+        data.issues.append(
+            error("missing-header", f"Cannot find the header row on '{sheet}' (a row starting '{first}'). Put the "
+                  "column headings back as issued.", Location(file, sheet, "A1"))
+        )  # fmt: skip
+        return None
+    ok = True
+    for col in required:
+        if not table.has(col):
+            ok = False
+            data.issues.append(
+                error("missing-column", f"The '{sheet}' sheet has no '{col}' column. Put the heading back in the "
+                      "header row.", Location(file, sheet, f"A{table.header_row}"))
+            )  # fmt: skip
+    return table if ok else None
+
+
+def _cell(table: SheetTable, row: int, values: Sequence[Any], name: str) -> Cell:
+    if not table.has(name):
+        return BLANK
+    return Cell(table.value(values, name), table.loc(row, name))
+
+
+def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: ReturnData) -> bool:
+    table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data)
+    if table is None:
+        return False
+    for r, values in table.rows:
+        ref = _cell(table, r, values, "Target ref")
+        actual = _cell(table, r, values, "Actual")
+        if is_blank(ref.value):
+            if not is_blank(actual.value):
+                data.issues.append(
+                    warning("row-without-ref", f"There is an actual here ({actual.value}) with no Target ref, so "
+                            "it is not used. Type it on its target's row.", actual.location)
+                )  # fmt: skip
+            continue
+        fields = {k: _cell(table, r, values, h) for k, h in _ROW_FIELDS.items()}
+        data.rows.append(ReturnRow(q, ref, actual, **fields))
+    return True
+
+
+def _any(cells: Sequence[Cell]) -> bool:
+    return any(not is_blank(c.value) for c in cells)
+
+
+def _read_risks(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str, str], data: ReturnData) -> None:
+    sheet = by_norm.get("risks")
+    if sheet is None:
+        _missing_sheet(data, "Risks")
+        return
+    table = _table(grids[sheet], data.file, sheet, "Risk ID", ("Risk",), data)
+    if table is None:
+        return
+    for r, v in table.rows:
+        c = {h: _cell(table, r, v, h) for h in ("Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Mitigation",
+                                                "Owner", "Review date")}  # fmt: skip
+        if not _any(list(c.values())):
+            continue
+        data.risks.append(RiskRow(c["Risk ID"], c["Target ref"], c["Risk"], c["Likelihood"], c["Impact"],
+                                  c["Mitigation"], c["Owner"], c["Review date"]))  # fmt: skip
+
+
+def _read_spend(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str, str], data: ReturnData) -> None:
+    sheet = by_norm.get("spend")
+    if sheet is None:
+        _missing_sheet(data, "Spend")
+        return
+    table = _table(grids[sheet], data.file, sheet, "Block", ("Block", "Quarter"), data)
+    if table is None:
+        return
+    for r, v in table.rows:
+        c = {h: _cell(table, r, v, h) for h in ("Block", "Quarter", "Budget", "Spend", "Forecast outturn")}
+        if not _any([c["Budget"], c["Spend"], c["Forecast outturn"]]):
+            continue  # a pre-filled block/quarter with nothing typed
+        data.spend.append(SpendRow(c["Block"], c["Quarter"], c["Budget"], c["Spend"], c["Forecast outturn"]))

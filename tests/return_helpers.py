@@ -1,0 +1,91 @@
+"""Test helpers: fill a return as an officer would (openpyxl), and recalculate with LibreOffice."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import uuid
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+Values = Mapping[str, Any]
+
+
+def _header(ws: Any, first: str = "Target ref") -> tuple[int, dict[str, int]]:
+    for row in ws.iter_rows(min_row=1, max_row=30):
+        texts = {str(c.value).strip(): c.column for c in row if c.value is not None}
+        if first in texts:
+            return row[0].row, texts
+    raise LookupError(f"no '{first}' header on {ws.title}")
+
+
+def fill_return(path: str | Path, values: Mapping[str, Any], out: str | Path | None = None) -> Path:
+    """Type values into a return with openpyxl and save it (to ``out`` or in place).
+
+    ``values``: ``{"Cover": {"Completed by": "A N Other", ...},
+    "Q2": {"NI 117": {"Actual": 6.4, "Commentary": "..."}, ...},
+    "Risks": [{"Risk ID": "R1", ...}, ...], "Spend": [{"Block": "CYP", ...}]}``.
+    A string is typed as a string (never a formula), as Excel keeps text typed in a text cell.
+    """
+    wb = openpyxl.load_workbook(path)
+    for sheet, vals in values.items():
+        ws = wb[sheet]
+        if sheet == "Cover":
+            rows = {str(ws.cell(r, 1).value).strip(): r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value}
+            for label, v in vals.items():
+                _set(ws.cell(rows[label], 2), v)
+        elif sheet in ("Risks", "Spend"):
+            hr, cols = _header(ws, "Risk ID" if sheet == "Risks" else "Block")
+            r = hr + 1
+            for rec in vals:
+                while any(ws.cell(r, cols[h]).value not in (None, "") for h in rec if h in ("Risk ID", "Risk")) or (
+                    sheet == "Spend" and "Block" in rec and ws.cell(r, cols["Block"]).value not in (None, rec["Block"])
+                ):
+                    r += 1
+                for h, v in rec.items():
+                    _set(ws.cell(r, cols[h]), v)
+                r += 1
+        else:
+            hr, cols = _header(ws)
+            refs = {str(ws.cell(r, cols["Target ref"]).value).strip(): r for r in range(hr + 1, ws.max_row + 1)}
+            for ref, rec in vals.items():
+                for h, v in rec.items():
+                    _set(ws.cell(refs[ref], cols[h]), v)
+    target = Path(out or path)
+    wb.save(target)
+    return target
+
+
+def _set(cell: Any, v: Any) -> None:
+    cell.value = v
+    if isinstance(v, str) and v.startswith("="):
+        cell.data_type = "s"
+
+
+def have_soffice() -> bool:
+    return shutil.which("soffice") is not None
+
+
+def soffice_convert(paths: Iterable[str | Path], out_dir: str | Path, fmt: str = "xlsx") -> list[Path]:
+    """Open files in LibreOffice headless and save them as ``fmt`` (one batch: ~2 s however many files)."""
+    paths = [Path(p) for p in paths]
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    profile = Path(os.environ.get("TMPDIR", "/tmp")) / f"lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--calc", "--convert-to", fmt,
+             "--outdir", str(out), *map(str, paths)],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    results = [out / (p.stem + "." + fmt.split(":")[0]) for p in paths]
+    missing = [r for r in results if not r.exists()]
+    if missing:
+        raise RuntimeError(f"LibreOffice did not write {missing}")
+    return results

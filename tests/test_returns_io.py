@@ -1,0 +1,177 @@
+"""Issue a return, fill it as an officer would, read it back, check it from the command line."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+
+from laa_xl.cli import main
+from laa_xl.core import rules
+from laa_xl.core.checks import check_return
+from laa_xl.core.issues import Location
+from laa_xl.core.periods import QUARTERS, FinancialYear
+from laa_xl.core.returns import COVER_LABELS, QUARTER_COLUMNS, RETURN_SHEETS, RISK_COLUMNS, SPEND_COLUMNS
+from laa_xl.io.grids import read_grids
+from laa_xl.io.returns_reader import read_return
+from laa_xl.io.returns_writer import issue_returns
+from tests.return_helpers import fill_return
+
+FY = FinancialYear(2008)
+
+
+def test_issue_writes_one_return_per_partnership(issued_dir: Path, register) -> None:
+    names = sorted(p.name for p in issued_dir.glob("*.xlsx"))
+    assert names == sorted(f"{p.code}_2008-09.xlsx" for p in register.partnerships if register.targets_for(p.code))
+    wb = openpyxl.load_workbook(issued_dir / "CYP_2008-09.xlsx")
+    assert wb.sheetnames == list(RETURN_SHEETS)
+    ws = wb["Q2"]
+    headers = [c.value for c in ws[4]][: len(QUARTER_COLUMNS)]
+    assert headers == list(QUARTER_COLUMNS)
+    assert [c.value for c in wb["Risks"][4]] == list(RISK_COLUMNS)
+    assert [c.value for c in wb["Spend"][4]] == list(SPEND_COLUMNS)
+    assert [wb["Cover"].cell(r, 1).value for r in range(1, 8)] == list(COVER_LABELS)
+
+
+def test_issued_return_is_protected_with_inputs_open(issued_dir: Path, register) -> None:
+    wb = openpyxl.load_workbook(issued_dir / "CYP_2008-09.xlsx")
+    ws = wb["Q1"]
+    assert ws.protection.sheet and not ws.protection.password
+    col = {c.value: c.column_letter for c in ws[4]}
+    assert ws[f"{col['Actual']}5"].protection.locked is False
+    assert ws[f"{col['Commentary']}5"].protection.locked is False
+    assert ws[f"{col['Profile']}5"].protection.locked is True
+    assert ws[f"{col['Target ref']}5"].protection.locked is True
+    assert ws[f"{col['RAG']}5"].value.startswith("=")
+    # input cells are shaded differently from register cells
+    assert ws[f"{col['Actual']}5"].fill.fgColor.rgb != ws[f"{col['Profile']}5"].fill.fgColor.rgb
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
+    assert lists and '"Red,Amber,Green"' in lists[0].formula1 and f"{col['RAG override']}5" in str(lists[0].sqref)
+    assert ws.freeze_panes == "D5"
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_rows == "$4:$4"
+    assert ws.conditional_formatting and ws.column_dimensions[col["Commentary"]].width > 20
+    assert ws.column_dimensions["Q"].hidden  # the helper columns
+
+
+def test_cached_formula_values_match_the_core(issued_dir: Path, register) -> None:
+    """XlsxWriter caches what the core computes, never a silent 0."""
+    grids = read_grids(issued_dir / "SAF_2008-09.xlsx")
+    for q in QUARTERS:
+        header = grids[q][3]
+        col = {h: header.index(h) for h in ("Target ref", "RAG", "% variance", "Check")}
+        for row in grids[q][4:]:
+            t = register.target(row[col["Target ref"]])
+            profile = register.profile(t.ref, FY, q)
+            assert row[col["RAG"]] == rules.rag(None, profile, t.polarity, t.tolerance, t.tolerance_type, t.is_due(q))
+            assert row[col["% variance"]] is None
+            assert row[col["Check"]] == ("Number needed" if t.is_due(q) else None)
+
+
+def test_read_issued_return(issued_dir: Path, register) -> None:
+    data = read_return(issued_dir / "CYP_2008-09.xlsx")
+    assert data.issues == []
+    assert data.quarters_found == QUARTERS
+    assert data.cover_text("Partnership code") == "CYP"
+    assert data.cover_text("Financial year") == "2008/09"
+    assert data.cover["Financial year"].location == Location("CYP_2008-09.xlsx", "Cover", "B3")
+    refs = [t.ref for t in register.targets_for("CYP")]
+    assert [(r.quarter, r.ref.value) for r in data.rows] == [(q, ref) for q in QUARTERS for ref in refs]
+    assert all(r.actual.value is None for r in data.rows)
+    assert data.rows[0].actual.location == Location("CYP_2008-09.xlsx", "Q1", "G5")
+    assert data.risks == [] and data.spend == []
+
+
+def _filled_values(register) -> dict:
+    refs = [t.ref for t in register.targets_for("CYP")]
+    return {
+        "Cover": {"Completed by": "Alex Morgan", "Email": "alex@demoshire.example", "Date submitted": "2008-07-20"},
+        "Q1": {refs[0]: {"Actual": 6.2, "Commentary": "On track"}, refs[2]: {"Actual": " 1,650 "},
+               refs[3]: {"Actual": "TBC", "Data quality note": "awaiting ONS"}},
+        "Q2": {refs[0]: {"Actual": 9.9, "RAG override": "Amber", "Override reason": "Seasonal",
+                         "Commentary": "Summer leavers", "Remedial action": "Tracking team"}},
+        "Risks": [{"Risk ID": "R1", "Target ref": refs[0], "Risk": "Funding cut", "Likelihood": 3, "Impact": 4,
+                   "Mitigation": "Bid", "Owner": "Alex"}],
+        "Spend": [{"Block": "CYP", "Quarter": "Q1", "Budget": 120000, "Spend": 30000, "Forecast outturn": 118000}],
+    }
+
+
+def test_filled_by_openpyxl_reads_back_exactly(cyp_return: Path, register) -> None:
+    values = _filled_values(register)
+    fill_return(cyp_return, values)
+    data = read_return(cyp_return)
+    assert data.issues == []
+    name = cyp_return.name
+    assert data.cover["Completed by"].value == "Alex Morgan"
+    typed = {(r.quarter, r.ref.value): r for r in data.rows}
+    refs = [t.ref for t in register.targets_for("CYP")]
+    assert typed[("Q1", refs[0])].actual.value == 6.2
+    assert typed[("Q1", refs[2])].actual.value == " 1,650 "  # raw: the check reads it as 1650
+    assert typed[("Q1", refs[3])].actual.location == Location(name, "Q1", "G8")
+    assert typed[("Q1", refs[3])].data_quality_note.value == "awaiting ONS"
+    row = typed[("Q2", refs[0])]
+    assert (row.rag_override.value, row.override_reason.value, row.remedial_action.value) == (
+        "Amber", "Seasonal", "Tracking team")
+    assert row.rag_override.location == Location(name, "Q2", "J5")
+    assert [(r.risk_id.value, r.likelihood.value, r.impact.value) for r in data.risks] == [("R1", 3.0, 4.0)]
+    assert [(s.block.value, s.quarter.value, s.budget.value, s.spend.value) for s in data.spend] == [
+        ("CYP", "Q1", 120000.0, 30000.0)]
+    checked = check_return(data, register)
+    assert {(i.location.sheet, i.location.cell, i.code) for i in checked.issues} >= {("Q1", "G8", "non-numeric-actual")}
+    obs = {(o.quarter, o.ref): o for o in checked.observations}
+    assert obs[("Q1", refs[2])].actual == 1650.0
+    assert obs[("Q2", refs[0])].reported_rag == "Amber"
+
+
+def test_prior_actuals_are_carried(tmp_path: Path, register) -> None:
+    ref = register.targets_for("SAF")[0].ref
+    paths = issue_returns(register, "2008/09", tmp_path, {"SAF": {(ref, "Q1"): 1.7}})
+    saf = next(p for p in paths if p.name.startswith("SAF"))
+    data = read_return(saf)
+    assert next(r for r in data.rows if r.quarter == "Q1" and r.ref.value == ref).actual.value == 1.7
+    grid = read_grids(saf)["Q1"]
+    t = register.target(ref)
+    assert grid[4][8] == rules.rag(1.7, register.profile(ref, FY, "Q1"), t.polarity, t.tolerance, t.tolerance_type)
+
+
+def test_cli_issue_and_check(tmp_path: Path, register_path: Path, register) -> None:
+    runner = CliRunner()
+    out = tmp_path / "returns"
+    res = runner.invoke(main, ["issue", str(register_path), "--year", "2008/09", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    cyp = out / "CYP_2008-09.xlsx"
+    assert cyp.exists()
+    res = runner.invoke(main, ["check", str(cyp), "--register", str(register_path), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["issues"] == []
+    fill_return(cyp, _filled_values(register))
+    res = runner.invoke(main, ["check", str(cyp), "--register", str(register_path), "--json"])
+    assert res.exit_code == 1
+    doc = json.loads(res.output)
+    assert set(doc["issues"][0]) == {"code", "severity", "message", "file", "sheet", "cell"}
+    assert ("Q1", "G8", "non-numeric-actual", "error") in {(i["sheet"], i["cell"], i["code"], i["severity"])
+                                                           for i in doc["issues"]}
+    assert doc["summary"]["returns"] == 1 and doc["summary"]["errors"] == 1
+    # readable table on a terminal, same exit status
+    res = runner.invoke(main, ["check", str(cyp), "--register", str(register_path)])
+    assert res.exit_code == 1 and "non-numeric-actual" in res.output
+
+
+def test_cli_check_finds_register_beside_the_returns(tmp_path: Path, register_path: Path, issued_dir: Path) -> None:
+    shutil.copy(register_path, tmp_path / "register.xlsx")
+    (tmp_path / "returns").mkdir()
+    ret = Path(shutil.copy(issued_dir / "ENV_2008-09.xlsx", tmp_path / "returns"))
+    res = CliRunner().invoke(main, ["check", str(ret)])
+    assert res.exit_code == 0, res.output
+
+
+def test_cli_check_bad_usage_exits_2(tmp_path: Path, issued_dir: Path) -> None:
+    runner = CliRunner()
+    ret = Path(shutil.copy(issued_dir / "ENV_2008-09.xlsx", tmp_path))
+    assert runner.invoke(main, ["check", str(ret)]).exit_code == 2  # no register anywhere near
+    assert runner.invoke(main, ["check", str(tmp_path / "nope.xlsx")]).exit_code == 2
+    res = runner.invoke(main, ["issue", str(ret), "--year", "2008/09", "--out", str(tmp_path)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
