@@ -130,3 +130,11 @@ def test_nothing_to_chase(tmp_path):
     res = CliRunner().invoke(main, ["chase", str(cons)])
     assert res.exit_code == 0 and "Nobody to chase" in res.output
     assert list((tmp_path / "chase").glob("*.eml")) == []
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_before_parsing(tmp_path):
+    fake = tmp_path / "GO.xlsx"
+    fake.write_bytes(b"not a zip at all")
+    res = CliRunner().invoke(main, ["email", str(fake), "--to", GO_ADDR])
+    assert res.exit_code == 2 and "GO.xlsx" in res.output and "Traceback" not in res.output
+    assert not (tmp_path / "GO.eml").exists()
