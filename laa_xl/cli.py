@@ -128,20 +128,30 @@ def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> No
 @click.argument("returns_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--period", required=True, help='Reporting period, e.g. "2008/09 Q2".')
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True)
-def consolidate(**_: Any) -> None:
+@click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The last consolidated workbook, to list restated figures (default: the existing --out).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@friendly
+def consolidate(register: Path, returns_dir: Path, period: str, out: Path, previous: Path | None,
+                as_json: bool) -> None:
     """Read every return in RETURNS_DIR, check it and write the consolidated workbook."""
-    _not_built("consolidate", 4)()
+    from .io.consolidate_job import consolidate_folder
+
+    result = consolidate_folder(register, returns_dir, period, out, previous=previous)
+    sys.exit(report(result.issues, result.summary(), as_json))
 
 
 @main.command("go-return")
 @click.argument("consolidated", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--period", required=True, help='e.g. "2008/09 H1".')
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
-def go_return(**_: Any) -> None:
+@friendly
+def go_return(consolidated: Path, period: str, out: Path) -> None:
     """Write the values-only GO return workbook (Annex A)."""
-    _not_built("go-return", 4)()
+    from .io.consolidate_job import go_return_file
+
+    path = go_return_file(consolidated, period, out)
+    click.echo(f"GO return for {period} written to {path}")
 
 
 @main.command()

@@ -138,3 +138,19 @@ def test_a_file_that_is_not_a_workbook_is_refused_before_parsing(tmp_path):
     res = CliRunner().invoke(main, ["email", str(fake), "--to", GO_ADDR])
     assert res.exit_code == 2 and "GO.xlsx" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "GO.eml").exists()
+
+
+def test_demo_writes_the_go_email_draft_and_the_chase_drafts(tmp_path):
+    res = CliRunner().invoke(main, ["demo", str(tmp_path / "demo")])
+    assert res.exit_code == 0, res.output
+    demo_dir = tmp_path / "demo"
+    msg = parse(demo_dir / "GO.eml")
+    assert (msg["X-Unsent"], msg["To"]) == ("1", "laa-returns@gose.example")
+    assert msg["Subject"] == "Demoshire (demo data) LAA performance return 2008/09 H1"
+    assert next(msg.iter_attachments()).get_content() == (demo_dir / "GO.xlsx").read_bytes()
+    # the Red targets of the GO workbook are the ones in the message
+    reds = [r.ref for r in read_go_summary(demo_dir / "GO.xlsx").reds]
+    assert reds and all(f"- {r} " in body(msg, "plain") for r in reds)
+    # ENV's return was late in the demo: one chase draft, to ENV's contact
+    assert {p.name: parse(p)["To"] for p in (demo_dir / "chase").glob("*.eml")} == {
+        "late-env.eml": "environment.partnership@demoshire.example"}

@@ -33,7 +33,7 @@ def test_issue_writes_one_return_per_partnership(issued_dir: Path, register) -> 
     assert headers == list(QUARTER_COLUMNS)
     assert [c.value for c in wb["Risks"][4]] == list(RISK_COLUMNS)
     assert [c.value for c in wb["Spend"][4]] == list(SPEND_COLUMNS)
-    assert [wb["Cover"].cell(r, 1).value for r in range(1, 8)] == list(COVER_LABELS)
+    assert [wb["Cover"].cell(r, 1).value for r in range(4, 11)] == list(COVER_LABELS)
 
 
 def test_issued_return_is_protected_with_inputs_open(issued_dir: Path, register) -> None:
@@ -77,7 +77,7 @@ def test_read_issued_return(issued_dir: Path, register) -> None:
     assert data.quarters_found == QUARTERS
     assert data.cover_text("Partnership code") == "CYP"
     assert data.cover_text("Financial year") == "2008/09"
-    assert data.cover["Financial year"].location == Location("CYP_2008-09.xlsx", "Cover", "B3")
+    assert data.cover["Financial year"].location == Location("CYP_2008-09.xlsx", "Cover", "B6")
     refs = [t.ref for t in register.targets_for("CYP")]
     assert [(r.quarter, r.ref.value) for r in data.rows] == [(q, ref) for q in QUARTERS for ref in refs]
     assert all(r.actual.value is None for r in data.rows)
@@ -156,8 +156,10 @@ def test_cli_issue_and_check(tmp_path: Path, register_path: Path, register) -> N
                                                            for i in doc["issues"]}
     assert doc["summary"]["returns"] == 1 and doc["summary"]["errors"] == 1
     # readable table on a terminal, same exit status
-    res = runner.invoke(main, ["check", str(cyp), "--register", str(register_path)])
+    lower = Path(shutil.copy(cyp, tmp_path / "filled.xlsx"))  # '[filled.xlsx]' looks like rich markup
+    res = runner.invoke(main, ["check", str(lower), "--register", str(register_path)], env={"COLUMNS": "200"})
     assert res.exit_code == 1 and "non-numeric-actual" in res.output
+    assert "[filled.xlsx]Q1!G8" in res.output  # the file name is shown, not eaten as markup
 
 
 def test_cli_check_finds_register_beside_the_returns(tmp_path: Path, register_path: Path, issued_dir: Path) -> None:

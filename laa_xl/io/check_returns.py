@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core.checks import check_return
-from ..core.issues import Issue, has_errors
+from ..core.issues import Issue, Location, error, has_errors
 from ..core.periods import Period
 from ..core.register import Register
 from ..core.returns import CheckedReturn
-from ..errors import BadRegister
+from ..errors import BadRegister, UnreadableFile
 from .preflight import UnsafeFile
 from .register_io import read_register
 from .returns_reader import read_return
@@ -66,6 +66,10 @@ def check_files(paths: Iterable[Path], register: Register) -> CheckReport:
             data = read_return(path)
         except UnsafeFile as e:
             report.issues.append(e.issue)
+            files.append({"file": path.name, "readable": False})
+            continue
+        except UnreadableFile as e:
+            report.issues.append(error("unreadable-file", str(e), Location(path.name)))
             files.append({"file": path.name, "readable": False})
             continue
         checked = check_return(data, register, deadline=_deadline(data, register))

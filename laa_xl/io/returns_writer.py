@@ -24,7 +24,7 @@ from ..core import return_form as rf
 from ..core import rules
 from ..core.issues import cell_name
 from ..core.numbers import NotANumber, to_number
-from ..core.periods import QUARTERS, FinancialYear, Period
+from ..core.periods import QUARTERS, FinancialYear
 from ..core.register import Partnership, Register, Target
 from ..core.returns import COVER_LABELS, QUARTER_COLUMNS, RISK_COLUMNS, SPEND_COLUMNS
 from .files import atomic_path
@@ -145,8 +145,7 @@ def write_return(
     names = {"area": register.settings.area or "Local Area Agreement", "partnership": partnership.name,
              "code": partnership.code, "year": str(year)}  # fmt: skip
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False,
-                                            "use_future_functions": True})  # fmt: skip
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": f"LAA return {partnership.code} {year}", "company": names["area"],
                            "comments": f"Template version {t['template_version']}"})  # fmt: skip
         fmt = _Formats(wb, t)
@@ -165,11 +164,15 @@ def _fill(text: str, names: Mapping[str, str]) -> str:
     return text.format(**names)
 
 
-def _print_setup(ws: Any, t: dict[str, Any], names: Mapping[str, str], header_row: int | None, last_col: int) -> None:
-    pr = t["print"]
+def _print_setup(
+    ws: Any, t: dict[str, Any], names: Mapping[str, str], header_row: int | None, section: Mapping[str, Any] | None = None
+) -> None:
+    pr = {**t["print"], **(section or {}).get("print", {})}
     ws.set_paper(9)  # A4
     if pr.get("landscape", True):
         ws.set_landscape()
+    else:
+        ws.set_portrait()
     if pr.get("fit_width"):
         ws.fit_to_pages(int(pr["fit_width"]), 0)
     left, right, top, bottom = pr["margins"]
@@ -177,7 +180,7 @@ def _print_setup(ws: Any, t: dict[str, Any], names: Mapping[str, str], header_ro
     ws.set_footer(_fill(pr["footer"], names))
     if header_row is not None:
         ws.repeat_rows(header_row)
-    ws.hide_gridlines(0)
+    ws.hide_gridlines(2)  # a form: the cells carry their own borders
 
 
 def _protect(ws: Any) -> None:
@@ -204,8 +207,11 @@ def _cover(
                               "Template version": t["template_version"], "Completed by": None, "Email": None,
                               "Date submitted": None}  # fmt: skip
     inputs = {"Completed by", "Email", "Date submitted"}
-    # Labels start at A1 so 'Partnership code' is B1 .. 'Date submitted' B7 (SPEC 5.1: label/value pairs in A/B).
-    for r, label in enumerate(COVER_LABELS):
+    ws.write_string(0, 0, _fill(c["title"], names), fmt.title)
+    ws.write_string(1, 0, _fill(c["subtitle"], names), fmt.subtitle)
+    ws.set_row(0, 22)
+    top = 3  # SPEC 5.1: label/value pairs in columns A/B ('Partnership code' is A4/B4)
+    for r, label in enumerate(COVER_LABELS, start=top):
         ws.write_string(r, 0, label, fmt.cell(center=False))
         v = values[label]
         if label == "Date submitted":
@@ -217,10 +223,7 @@ def _cover(
             ws.write_blank(r, 1, None, fmt.cell(locked=False))
         else:
             ws.write_string(r, 1, str(v), fmt.cell())
-    r = len(COVER_LABELS) + 1
-    ws.write_string(r, 0, _fill(c["title"], names), fmt.title)
-    ws.write_string(r + 1, 0, _fill(c["subtitle"], names), fmt.subtitle)
-    r += 3
+    r = top + len(COVER_LABELS) + 1
     deadlines = [(e.period, e.deadline) for e in register.timetable if e.period.year == year and e.deadline]
     if deadlines:
         ws.write_string(r, 0, "Deadlines for this return", fmt.bold)
@@ -238,8 +241,7 @@ def _cover(
         if i:
             ws.set_row(r, 24 if len(line) > 90 else None)
         r += 1
-    _print_setup(ws, t, names, None, 1)
-    ws.set_portrait()
+    _print_setup(ws, t, names, None, c)
     ws.print_area(0, 0, r, 1)
     _protect(ws)
     ws.activate()
@@ -267,7 +269,8 @@ def _quarter(
     for i, target in enumerate(targets):
         r = hr + 1 + i
         _quarter_row(ws, fmt, register, target, year, q, r, priors.get((target.ref, q)), cols)
-        ws.set_row(r, qt["row_height"])
+        lines = -(-len(target.title) // max(int(qt["widths"].get("Target", 30) * 1.1), 1))  # wrapped title lines
+        ws.set_row(r, max(float(qt["row_height"]), 12.0 * lines))
     first, last = hr + 1, hr + max(len(targets), 1)
     rag_col, ovr_col, check_col, act_col = cols["RAG"], cols["RAG override"], cols["Check"], cols["Actual"]
     for col in (rag_col, ovr_col):
@@ -283,7 +286,7 @@ def _quarter(
         "validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15, "error_type": "warning",
         "error_title": "Actual", "error_message": "Type the figure alone, as a number (notes go in Commentary)."})  # fmt: skip
     ws.freeze_panes(hr + 1, int(qt.get("freeze_columns", 1)))
-    _print_setup(ws, t, names, hr, last_visible)
+    _print_setup(ws, t, names, hr, qt)
     ws.print_area(0, 0, last, last_visible)
     _protect(ws)
 
@@ -334,14 +337,20 @@ def _quarter_row(
     rag = rules.rag(number, profile, target.polarity, target.tolerance, target.tolerance_type, due)
     check = rf.row_check(prior, profile, target.polarity, target.tolerance, target.tolerance_type, due)
     hidden = fmt.plain()
-    ws.write_formula(r, cols[rf.HELPER_COLUMNS[0]], rf.text_formula(cells), hidden, text_cache)
-    ws.write_formula(r, cols[rf.HELPER_COLUMNS[1]], rf.whole_formula(cells), hidden, _whole(text_cache))
-    ws.write_formula(r, cols[rf.HELPER_COLUMNS[2]], rf.number_formula(cells), hidden, number_cache)
-    ws.write_formula(r, cols["% variance"], rf.variance_formula(cells), fmt.plain(num="0.0%", center=True),
+    ws.write_formula(r, cols[rf.HELPER_COLUMNS[0]], _xl(rf.text_formula(cells)), hidden, text_cache)
+    ws.write_formula(r, cols[rf.HELPER_COLUMNS[1]], _xl(rf.whole_formula(cells)), hidden, _whole(text_cache))
+    ws.write_formula(r, cols[rf.HELPER_COLUMNS[2]], _xl(rf.number_formula(cells)), hidden, number_cache)
+    ws.write_formula(r, cols["% variance"], _xl(rf.variance_formula(cells)), fmt.plain(num="0.0%", center=True),
                      "" if var is None else var)  # fmt: skip
-    ws.write_formula(r, cols["RAG"], rf.rag_formula(cells, target.polarity, target.tolerance, target.tolerance_type, due),
+    ws.write_formula(r, cols["RAG"], _xl(rf.rag_formula(cells, target.polarity, target.tolerance, target.tolerance_type, due)),
                      fmt.plain(center=True), rag)  # fmt: skip
-    ws.write_formula(r, cols["Check"], rf.check_formula(cells, due), fmt.plain(wrap=True, bold=True), check)
+    ws.write_formula(r, cols["Check"], _xl(rf.check_formula(cells, due)), fmt.plain(wrap=True, bold=True), check)
+
+
+def _xl(formula: str) -> str:
+    """File form of a formula: Excel 2013 functions carry the _xlfn. prefix (much faster than XlsxWriter's
+    use_future_functions, which runs a regex per function per formula)."""
+    return formula.replace("UNICHAR(", "_xlfn.UNICHAR(").replace("NUMBERVALUE(", "_xlfn.NUMBERVALUE(")
 
 
 def _whole(text: str) -> str:
@@ -375,7 +384,7 @@ def _input_table(
                 ws.write_string(r, c, str(v), f)
     last = hr + max(len(rows), 1)
     ws.freeze_panes(hr + 1, 0)
-    _print_setup(ws, t, names, hr, len(columns) - 1)
+    _print_setup(ws, t, names, hr, section)
     ws.print_area(0, 0, last, len(columns) - 1)
     _protect(ws)
     return ws, hr + 1, last, col
@@ -416,9 +425,3 @@ def _spend(wb: Any, fmt: _Formats, t: dict[str, Any], targets: list[Target], nam
         ws.data_validation(first, col[h], last, col[h], {"validate": "decimal", "criteria": ">=", "value": 0,
                                                          "error_type": "warning", "error_title": h,
                                                          "error_message": "Type an amount in pounds, as a number."})  # fmt: skip
-
-
-def current_quarter(register: Register, year: FinancialYear) -> str | None:
-    """The register's current period's quarter when it is in ``year`` (for messages)."""
-    cp: Period | None = register.settings.current_period
-    return cp.last_quarter if cp is not None and cp.year == year else None

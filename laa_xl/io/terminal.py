@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..core.issues import Issue
@@ -26,7 +27,8 @@ def print_issues(issues: Sequence[Issue], summary: dict[str, Any] | None = None)
             table.add_column(col, overflow="fold")
         for i in issues:
             style = "red" if i.is_error else "yellow"
-            table.add_row(f"[{style}]{i.severity}[/]", str(i.location), i.message, i.code)
+            # escape: "[CYP_2008-09.xlsx]Q1!G5" would otherwise be taken for rich markup and vanish
+            table.add_row(f"[{style}]{i.severity}[/]", escape(str(i.location)), escape(i.message), i.code)
         out.print(table)
     errors = sum(i.is_error for i in issues)
     out.print(f"{errors} error(s), {len(issues) - errors} warning(s)")

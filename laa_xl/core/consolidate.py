@@ -1,0 +1,329 @@
+"""Consolidation: every partnership's checked return for a period, in one table (SPEC 5.2).
+
+``consolidate`` takes the register, the period and what was read from each file
+(a ``ReturnData``, or a ``Refusal`` when the file could not be read safely) and
+returns a :class:`Consolidation`: one observation per target per quarter of the
+year up to the period, the log of files, the issues, risks and spend. Nothing
+here touches a file; ``laa_xl.io`` reads and writes.
+
+Rules applied here, beyond the per-return checks of ``checks.py``:
+- a partnership with no usable return: its targets show ``No data`` (or ``Not due``)
+  and it is listed as missing;
+- two returns from one partnership: the later ``Date submitted`` wins (then the
+  later file name), both are logged, the older one is an issue;
+- a return after the Timetable deadline is consolidated and flagged late;
+- an actual that differs from the previous consolidation is a restatement: both
+  values are kept (``Consolidation.restatements``) and listed as a warning;
+- % variance, RAG, reported RAG and direction of travel are computed over whole
+  columns with the ``*_array`` rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import rules
+from .checks import check_return
+from .issues import Issue, Location, warning
+from .periods import QUARTERS, FinancialYear, Period
+from .register import Register
+from .returns import CheckedReturn, Observation, ReturnData, Risk, Spend
+
+USED, SUPERSEDED, REFUSED, MISSING = "Used", "Superseded", "Refused", "Missing"
+# Issues that mean a return cannot be consolidated at all.
+REFUSING_CODES = frozenset({"wrong-year", "wrong-partnership", "missing-partnership", "bad-year"})
+COUNT_COLUMNS = (rules.GREEN, rules.AMBER, rules.RED, rules.NO_DATA, rules.NOT_DUE)
+
+# (ref, financial year, quarter) -> actual
+ActualKey = tuple[str, FinancialYear, str]
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    """A file as found in the returns folder."""
+
+    name: str
+    size: int | None = None
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A file that was not read: its issues say why (unsafe, encrypted, not a workbook...)."""
+
+    issues: tuple[Issue, ...]
+    partnership: str = ""
+
+
+@dataclass
+class LogEntry:
+    partnership: str
+    file: str
+    size: int | None
+    sha256: str
+    submitted: dt.date | None
+    deadline: dt.date | None
+    late: bool
+    rows_taken: int
+    status: str  # Used, Superseded, Refused or Missing
+
+
+@dataclass(frozen=True)
+class Restatement:
+    ref: str
+    year: FinancialYear
+    quarter: str
+    previous: float
+    now: float
+    source: Location
+
+
+@dataclass
+class Consolidation:
+    register: Register
+    period: Period
+    observations: list[Observation]
+    issues: list[Issue] = field(default_factory=list)
+    log: list[LogEntry] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    spend: list[Spend] = field(default_factory=list)
+    restatements: list[Restatement] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # partnership codes with no usable return
+
+    @property
+    def year(self) -> FinancialYear:
+        return self.period.year
+
+    @property
+    def quarters(self) -> tuple[str, ...]:
+        return self.period.quarters
+
+    def observation(self, ref: str, quarter: str) -> Observation | None:
+        for o in self.observations:
+            if o.ref == ref and o.quarter == quarter:
+                return o
+        return None
+
+    def by_key(self) -> dict[tuple[str, str], Observation]:
+        return {(o.ref, o.quarter): o for o in self.observations}
+
+    def latest(self) -> list[Observation]:
+        """The observations of the period's last quarter, in register order."""
+        q = self.period.last_quarter
+        return [o for o in self.observations if o.quarter == q]
+
+    def summary(self) -> dict[str, Any]:
+        counts = rag_counts(self.latest())
+        status = {s: [e.file for e in self.log if e.status == s] for s in (USED, SUPERSEDED, REFUSED)}
+        return {
+            "period": str(self.period),
+            "targets": len(self.register.targets),
+            "rows": len(self.observations),
+            "returns used": len(status[USED]),
+            "returns superseded": len(status[SUPERSEDED]),
+            "returns refused": len(status[REFUSED]),
+            "missing returns": ", ".join(self.missing) or "none",
+            "late returns": ", ".join(e.file for e in self.log if e.late and e.status == USED) or "none",
+            "restatements": len(self.restatements),
+            "rag": counts,
+            "errors": sum(i.is_error for i in self.issues),
+            "warnings": sum(not i.is_error for i in self.issues),
+        }
+
+
+def rag_counts(observations: Iterable[Observation]) -> dict[str, int]:
+    """Reported RAG counts (Green, Amber, Red, No data, Not due, Total)."""
+    out = dict.fromkeys(COUNT_COLUMNS, 0)
+    n = 0
+    for o in observations:
+        out[o.reported_rag] = out.get(o.reported_rag, 0) + 1
+        n += 1
+    out["Total"] = n
+    return out
+
+
+def consolidate(
+    register: Register,
+    period: Period,
+    returns: Sequence[tuple[FileInfo, ReturnData | Refusal]],
+    *,
+    previous: Mapping[ActualKey, float | None] | None = None,
+    history: Mapping[ActualKey, float | None] | None = None,
+) -> Consolidation:
+    """Consolidate the returns read for ``period``.
+
+    ``previous``: actuals of the previous consolidation (restatements are found
+    against it; its other years also serve as history). ``history``: actuals of
+    earlier years known otherwise, for direction of travel.
+    """
+    year, quarters = period.year, period.quarters
+    deadline = register.deadline(period)
+    issues: list[Issue] = []
+    log: list[LogEntry] = []
+    candidates: dict[str, list[tuple[FileInfo, CheckedReturn]]] = {}
+
+    for info, data in sorted(returns, key=lambda r: r[0].name):
+        if isinstance(data, Refusal):
+            issues.extend(data.issues)
+            log.append(LogEntry(data.partnership, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
+            continue
+        checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
+        if not checked.partnership or checked.year is None or any(i.code in REFUSING_CODES for i in checked.issues):
+            issues.extend(checked.issues)
+            log.append(
+                LogEntry(checked.partnership, info.name, info.size, info.sha256, checked.submitted, deadline,
+                         _late(checked.submitted, deadline), 0, REFUSED)
+            )  # fmt: skip
+            continue
+        candidates.setdefault(checked.partnership, []).append((info, checked))
+
+    used: dict[str, tuple[FileInfo, CheckedReturn]] = {}
+    superseded: list[tuple[FileInfo, CheckedReturn, str]] = []
+    for code, items in candidates.items():
+        ordered = sorted(items, key=lambda it: (it[1].submitted or dt.date.min, it[0].name))
+        winner = ordered[-1]
+        used[code] = winner
+        for info, cr in ordered[:-1]:
+            superseded.append((info, cr, winner[0].name))
+
+    # Observations: every target x quarter, from the used return or as No data.
+    found: dict[tuple[str, str], Observation] = {}
+    for _code, (_info, cr) in sorted(used.items()):
+        issues.extend(cr.issues)
+        for o in cr.observations:
+            found[(o.ref, o.quarter)] = o
+    observations: list[Observation] = []
+    for t in register.targets:
+        for q in quarters:
+            got = found.get((t.ref, q))
+            if got is None:
+                profile = register.profile(t.ref, year, q)
+                r = rules.rag(None, profile, t.polarity, t.tolerance, t.tolerance_type, t.is_due(q))
+                got = Observation(t.ref, t.partnership, year, q, profile, None, None, r, r)
+            observations.append(got)
+    _apply_rules(register, observations, previous, history)
+
+    for info, cr, winner_name in superseded:
+        issues.append(
+            warning("duplicate-return", f"Two returns from {cr.partnership}: this one (submitted "
+                    f"{_date(cr.submitted)}) is replaced by {winner_name}, submitted later. Only the later one is "
+                    "consolidated; both are logged.", Location(info.name, "Cover"))
+        )  # fmt: skip
+        log.append(LogEntry(cr.partnership, info.name, info.size, info.sha256, cr.submitted, deadline,
+                            _late(cr.submitted, deadline), 0, SUPERSEDED))  # fmt: skip
+
+    taken: dict[str, int] = {}
+    for o in observations:
+        if o.actual is not None and o.source.file:
+            taken[o.source.file] = taken.get(o.source.file, 0) + 1
+    for code, (info, cr) in sorted(used.items()):
+        log.append(LogEntry(code, info.name, info.size, info.sha256, cr.submitted, deadline,
+                            _late(cr.submitted, deadline), taken.get(cr.file, 0), USED))  # fmt: skip
+
+    missing: list[str] = []
+    for p in register.partnerships:
+        n = len(register.targets_for(p.code))
+        if p.code in used or n == 0:
+            continue
+        missing.append(p.code)
+        log.append(LogEntry(p.code, "", None, "", None, deadline, False, 0, MISSING))
+        issues.append(
+            warning("missing-return", f"No return from {p.code} ({p.name}) for {period}: its {n} targets show "
+                    "No data. Chase the lead contact.", Location(p.code))
+        )  # fmt: skip
+
+    restatements = _restatements(observations, previous)
+    for rs in restatements:
+        issues.append(
+            warning("restated-actual", f"{rs.ref} {rs.quarter}: the actual was {_num(rs.previous)} at the last "
+                    f"consolidation and is now {_num(rs.now)}. Both are kept; say why in the commentary.", rs.source)
+        )  # fmt: skip
+    order = {s: i for i, s in enumerate((USED, SUPERSEDED, REFUSED, MISSING))}
+    log.sort(key=lambda e: (e.partnership or "~", order[e.status], e.file))
+    risks = [r for _, (_, cr) in sorted(used.items()) for r in cr.risks]
+    spend = [s for _, (_, cr) in sorted(used.items()) for s in cr.spend]
+    return Consolidation(register, period, observations, issues, log, risks, spend, restatements, missing)
+
+
+def _late(submitted: dt.date | None, deadline: dt.date | None) -> bool:
+    return bool(submitted and deadline and submitted > deadline)
+
+
+def _date(d: dt.date | None) -> str:
+    return f"{d:%d %b %Y}" if d else "with no date"
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
+
+
+def _apply_rules(
+    register: Register,
+    observations: list[Observation],
+    previous: Mapping[ActualKey, float | None] | None,
+    history: Mapping[ActualKey, float | None] | None,
+) -> None:
+    """% variance, RAG, reported RAG and direction over whole columns (the *_array rules)."""
+    if not observations:
+        return
+    targets = [register.target(o.ref) for o in observations]
+    actual = np.array([np.nan if o.actual is None else o.actual for o in observations], dtype=float)
+    profile = np.array([np.nan if o.profile is None else o.profile for o in observations], dtype=float)
+    polarity = np.array([t.polarity if t else "higher" for t in targets], dtype=object)
+    tolerance = np.array([t.tolerance if t else rules.DEFAULT_TOLERANCE for t in targets], dtype=float)
+    ttype = np.array([t.tolerance_type if t else "relative" for t in targets], dtype=object)
+    due = np.array([t.is_due(o.quarter) if t else True for o, t in zip(observations, targets, strict=True)])
+    var = rules.variance_array(actual, profile)
+    rag = rules.rag_array(actual, profile, polarity, tolerance, ttype, due)
+    known: dict[ActualKey, float] = {}
+    for src in (history or {}), (previous or {}):
+        for k, v in src.items():
+            if v is not None and not (isinstance(v, float) and math.isnan(v)):
+                known[k] = float(v)
+    for o in observations:  # this consolidation's actuals win over older ones for its own year
+        if o.actual is not None:
+            known[(o.ref, o.year, o.quarter)] = o.actual
+    then = np.array([_comparator(o, known) for o in observations], dtype=float)
+    direction = rules.direction_array(actual, then, polarity)
+    for i, o in enumerate(observations):
+        o.variance = None if math.isnan(var[i]) else float(var[i])
+        o.rag = str(rag[i])
+        o.reported_rag = rules.reported_rag(o.rag, o.rag_override)
+        o.direction = direction[i]
+
+
+def _comparator(o: Observation, known: Mapping[ActualKey, float]) -> float:
+    """Same quarter last year where known, else the latest earlier quarter with an actual."""
+    last_year = known.get((o.ref, o.year.previous(), o.quarter))
+    if last_year is not None:
+        return last_year
+    year, i = o.year, QUARTERS.index(o.quarter)
+    for _ in range(4):
+        i -= 1
+        if i < 0:
+            year, i = year.previous(), 3
+        v = known.get((o.ref, year, QUARTERS[i]))
+        if v is not None:
+            return v
+    return math.nan
+
+
+def _restatements(
+    observations: Iterable[Observation], previous: Mapping[ActualKey, float | None] | None
+) -> list[Restatement]:
+    out: list[Restatement] = []
+    if not previous:
+        return out
+    for o in observations:
+        old = previous.get((o.ref, o.year, o.quarter))
+        if o.actual is None or old is None or (isinstance(old, float) and math.isnan(old)):
+            continue
+        if abs(o.actual - old) > rules.EPS * max(1.0, abs(old)):
+            out.append(Restatement(o.ref, o.year, o.quarter, float(old), o.actual, o.source))
+    return out

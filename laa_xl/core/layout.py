@@ -1,0 +1,117 @@
+"""A sheet's layout as plain data: computed once in the core, painted by each writer.
+
+A :class:`SheetLayout` says what goes in every cell and how it should look (a
+style name, not a library format), which cells are merged, the column widths,
+print set-up and native charts. ``laa_xl.io.paint`` paints it with XlsxWriter;
+a live-workbook writer can paint the same layout, so the two cannot drift.
+
+Style names: ``title``, ``subtitle``, ``section``, ``header``, ``outcome``,
+``target``, ``label``, ``text`` (wrapped), ``plain``, ``number`` (with
+``decimals``), ``pct`` (a fraction shown 0.0%), ``money``, ``date``, ``rag``
+(filled by its value), ``muted`` (a quarter not yet reported), ``total``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    style: str = "plain"
+    decimals: int | None = None  # for 'number' and 'total'
+
+
+@dataclass(frozen=True)
+class Range:
+    """A block of cells on a sheet, 0-based and inclusive."""
+
+    sheet: str
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Range
+    color: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    kind: str  # 'stacked-bar' or 'line'
+    title: str
+    categories: Range
+    series: tuple[Series, ...]
+    row: int  # anchor, 0-based
+    col: int
+    x_offset: int = 0
+    y_offset: int = 0
+    width: int = 480
+    height: int = 288
+    y_title: str = ""
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    widths: list[float] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)  # 0-based row -> points
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # r1, c1, r2, c2 (0-based, inclusive)
+    freeze: tuple[int, int] | None = None
+    autofilter: tuple[int, int, int, int] | None = None
+    repeat_rows: tuple[int, int] | None = None  # print titles, 0-based inclusive
+    landscape: bool = False
+    fit_width: bool = False
+    charts: list[Chart] = field(default_factory=list)
+    header_row: int | None = None  # 0-based row of the main table's header
+    print_scale: int | None = None  # percent; manual page breaks need a fixed scale (fit-to-width ignores them)
+    page_breaks: list[int] = field(default_factory=list)  # 0-based rows that start a new printed page
+
+    def add(self, *cells: Cell | None) -> int:
+        """Append a row; return its 0-based index."""
+        self.rows.append(list(cells))
+        return len(self.rows) - 1
+
+    def blank(self) -> int:
+        return self.add()
+
+    def values(self) -> list[list[Any]]:
+        """The values alone, as a grid (for tests and readers)."""
+        width = max((len(r) for r in self.rows), default=0)
+        return [[c.value if c is not None else None for c in r] + [None] * (width - len(r)) for r in self.rows]
+
+
+def table(
+    name: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float] | None = None,
+) -> SheetLayout:
+    """A plain table sheet: header in row 1, frozen and filtered."""
+    lay = SheetLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0))
+    lay.add(*(Cell(h, "header") for h in header))
+    for r in rows:
+        lay.add(*r)
+    lay.autofilter = (0, 0, max(len(rows), 1), len(header) - 1)
+    lay.widths = list(widths) if widths else [auto_width(lay, c) for c in range(len(header))]
+    return lay
+
+
+def auto_width(lay: SheetLayout, col: int, lo: float = 6, hi: float = 60) -> float:
+    longest = 0.0
+    for r in lay.rows:
+        if col < len(r) and r[col] is not None:
+            c = r[col]
+            assert c is not None
+            v = c.value
+            n = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v)) if v is not None else 0
+            longest = max(longest, n * (0.9 if c.style == "header" else 1.0))
+    return float(max(lo, min(hi, longest + 2)))

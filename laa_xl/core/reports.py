@@ -1,0 +1,630 @@
+"""Report models and sheet layouts built from a consolidation (SPEC 5.2, 5.3).
+
+Models (``psb_summary``, ``reward_lines``, ``spend_by_block``) are plain data;
+``*_layout`` functions lay them out as :class:`SheetLayout` once, for every
+writer to paint. Nothing here knows a spreadsheet library.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import rules
+from .consolidate import COUNT_COLUMNS, Consolidation, LogEntry, rag_counts
+from .issues import Issue
+from .layout import Cell, Chart, Range, Series, SheetLayout, auto_width, table
+from .periods import QUARTERS, Period, quarter_label
+from .register import Register, Target
+from .returns import Observation, Risk, Spend
+
+DATA_COLUMNS = (
+    "Ref", "Partnership", "Financial year", "Quarter", "Profile", "Actual", "% variance", "RAG", "Reported RAG",
+    "Direction", "Commentary", "Remedial action", "Source",
+)  # fmt: skip
+ISSUE_COLUMNS = ("Severity", "Code", "Message", "File", "Sheet", "Cell")
+LOG_COLUMNS = ("Partnership", "File", "Size (bytes)", "SHA-256", "Date submitted", "Deadline", "Late", "Rows taken",
+               "Status")  # fmt: skip
+RISK_COLUMNS = ("Partnership", "Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Score", "Rating", "Mitigation",
+                "Owner", "Review date", "Source")  # fmt: skip
+SPEND_COLUMNS = ("Partnership", "Block", "Quarter", "Budget", "Spend", "Variance", "Forecast outturn", "Source")
+GO_RETURN_FIRST = "Outcome / target"
+MEASURES = ("Profile", "Actual", "% variance", "Risk rating")
+COUNT_HEADER = (*COUNT_COLUMNS, "Total")
+DIRECTIONS = (rules.IMPROVING, rules.NO_CHANGE, rules.WORSENING, "Not known")
+CHART_COLORS = {rules.GREEN: "#00B050", rules.AMBER: "#FFC000", rules.RED: "#C00000", rules.NO_DATA: "#A6A6A6",
+                rules.NOT_DUE: "#D9D9D9"}  # fmt: skip
+TOP_RISKS = 10
+
+
+def _n(value: float | None, t: Target | None, style: str = "number") -> Cell:
+    return Cell(value, style, t.decimals if t else None)
+
+
+def _title(area: str, what: str, period: Period) -> str:
+    return f"{area + ' ' if area else ''}{what} {period}"
+
+
+# --- plain tables -------------------------------------------------------------
+
+
+def data_layout(cons: Consolidation) -> SheetLayout:
+    reg = cons.register
+    rows = []
+    for o in cons.observations:
+        t = reg.target(o.ref)
+        rows.append([
+            Cell(o.ref), Cell(o.partnership), Cell(str(o.year)), Cell(o.quarter), _n(o.profile, t), _n(o.actual, t),
+            Cell(o.variance, "pct"), Cell(o.rag, "rag"), Cell(o.reported_rag, "rag"), Cell(o.direction or None),
+            Cell(o.commentary or None), Cell(o.remedial_action or None), Cell(str(o.source) or None),
+        ])  # fmt: skip
+    return table("Data", DATA_COLUMNS, rows, [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
+
+
+def issues_layout(issues: Sequence[Issue]) -> SheetLayout:
+    rows = [[Cell(i.severity), Cell(i.code), Cell(i.message), Cell(i.location.file or None),
+             Cell(i.location.sheet or None), Cell(i.location.cell or None)] for i in issues]  # fmt: skip
+    return table("Issues", ISSUE_COLUMNS, rows, [9, 24, 90, 28, 10, 7])
+
+
+def log_layout(log: Sequence[LogEntry]) -> SheetLayout:
+    rows = [[Cell(e.partnership or None), Cell(e.file or None), Cell(e.size, "number", 0), Cell(e.sha256 or None),
+             Cell(e.submitted, "date"), Cell(e.deadline, "date"), Cell("yes" if e.late else "no"),
+             Cell(e.rows_taken, "number", 0), Cell(e.status)] for e in log]  # fmt: skip
+    return table("Log", LOG_COLUMNS, rows, [12, 30, 12, 66, 14, 14, 6, 11, 11])
+
+
+def risks_layout(risks: Sequence[Risk]) -> SheetLayout:
+    rows = [[Cell(r.partnership), Cell(r.risk_id or None), Cell(r.ref or None), Cell(r.risk or None),
+             Cell(r.likelihood, "number", 0), Cell(r.impact, "number", 0), Cell(r.score, "number", 0),
+             Cell(r.rating, "risk"), Cell(r.mitigation or None), Cell(r.owner or None), Cell(r.review_date, "date"),
+             Cell(str(r.source) or None)] for r in sorted_risks(risks)]  # fmt: skip
+    return table("Risks", RISK_COLUMNS, rows, [12, 8, 9, 50, 10, 8, 7, 9, 50, 16, 13, 30])
+
+
+def spend_layout(spend: Sequence[Spend]) -> SheetLayout:
+    rows = []
+    for s in sorted(spend, key=lambda s: (s.partnership, s.block, s.quarter)):
+        var = None if s.spend is None or s.budget is None else s.spend - s.budget
+        rows.append([Cell(s.partnership), Cell(s.block or None), Cell(s.quarter or None), Cell(s.budget, "money"),
+                     Cell(s.spend, "money"), Cell(var, "money"), Cell(s.forecast_outturn, "money"),
+                     Cell(str(s.source) or None)])  # fmt: skip
+    return table("Spend", SPEND_COLUMNS, rows, [12, 9, 8, 13, 13, 13, 15, 30])
+
+
+def sorted_risks(risks: Iterable[Risk]) -> list[Risk]:
+    return sorted(risks, key=lambda r: (-(r.score or 0), r.partnership, r.risk_id))
+
+
+# --- the GO return (Annex A) -----------------------------------------------------
+
+
+def _lines(text: str, width: float) -> int:
+    if not text:
+        return 1
+    per = max(1.0, width * 1.1)
+    return sum(max(1, math.ceil(len(part) / per)) for part in text.split("\n"))
+
+
+def _latest_text(obs: Sequence[Observation], what: str) -> str:
+    for o in reversed(obs):
+        if getattr(o, what):
+            return str(getattr(o, what))
+    return ""
+
+
+def comments(obs: Sequence[Observation]) -> str:
+    """The latest quarter's commentary, then 'Remedial action: ...' when there is one."""
+    for o in reversed(obs):
+        if o.commentary or o.remedial_action:
+            parts = [o.commentary] if o.commentary else []
+            if o.remedial_action:
+                parts.append(f"Remedial action: {o.remedial_action}")
+            return "\n".join(parts)
+    return ""
+
+
+GO_WIDTHS = [42, 11, 9, 11, 11, 11, 11, 24, 52]
+
+
+def go_return_layout(cons: Consolidation, period: Period | None = None, *, evidence: dict[str, str] | None = None) -> SheetLayout:
+    """Annex A: per outcome, per target four rows Profile / Actual / % variance / Risk rating by quarter."""
+    reg = cons.register
+    period = period or cons.period
+    year, reported = period.year, period.quarters
+    by_key = cons.by_key()
+    s = reg.settings
+    lay = SheetLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=True)
+    lay.add(Cell(f"Annex A: reporting monitoring outcomes — {_title(s.area, 'LAA performance return', period)}", "title"))
+    sub = " · ".join(x for x in (s.laa, s.government_office) if x)
+    lay.add(Cell(f"{sub + ' · ' if sub else ''}Time periods are the quarters of {year}; quarters not yet reported "
+                 "show the profile only. Risk rating is the RAG reported by the partnership.", "subtitle"))  # fmt: skip
+    lay.blank()
+    header = (GO_RETURN_FIRST, "Measure", "Related PSA", *(quarter_label(year, q) for q in QUARTERS),
+              "Inspection/survey evidence", "Comments on progress/risk mitigation")  # fmt: skip
+    lay.header_row = lay.add(*(Cell(h, "header") for h in header))
+    lay.repeat_rows = (lay.header_row, lay.header_row)
+    lay.freeze = (lay.header_row + 1, 2)
+    ncols = len(header)
+    for n, outcome in enumerate(reg.outcomes(), start=1):
+        r = lay.add(Cell(f"Overall outcome {n}: {outcome}", "outcome"), *(Cell(None, "outcome") for _ in range(ncols - 1)))
+        lay.merges.append((r, 0, r, ncols - 1))
+        for t in (t for t in reg.targets if t.outcome == outcome):
+            obs = [by_key[(t.ref, q)] for q in reported if (t.ref, q) in by_key]
+            first = len(lay.rows)
+            title = f"{t.ref} {t.title}"
+            ev = (evidence or {}).get(t.ref) if evidence is not None else _latest_text(obs, "evidence")
+            com = comments(obs)
+            for m, measure in enumerate(MEASURES):
+                cells: list[Cell | None] = [
+                    Cell(title if m == 0 else None, "target"), Cell(measure, "label"),
+                    Cell((t.related_psa or None) if m == 0 else None, "target"),
+                ]  # fmt: skip
+                for q in QUARTERS:
+                    o = by_key.get((t.ref, q)) if q in reported else None
+                    if m == 0:
+                        cells.append(_n(reg.profile(t.ref, year, q), t))
+                    elif q not in reported:
+                        cells.append(Cell(None, "muted"))
+                    elif m == 1:
+                        cells.append(_n(o.actual if o else None, t))
+                    elif m == 2:
+                        cells.append(Cell(o.variance if o else None, "pct"))
+                    else:
+                        cells.append(Cell(o.reported_rag if o else rules.NO_DATA, "rag"))
+                cells += [Cell((ev or None) if m == 0 else None, "text"), Cell((com or None) if m == 0 else None, "text")]
+                lay.add(*cells)
+            last = first + len(MEASURES) - 1
+            for c in (0, 2, ncols - 2, ncols - 1):
+                lay.merges.append((first, c, last, c))
+            need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
+            per_row = max(13.0, need * 11.5 / len(MEASURES))
+            for r in range(first, last + 1):
+                lay.heights[r] = round(per_row, 1)
+    lay.fit_width, lay.print_scale = False, GO_PRINT_SCALE
+    lay.page_breaks = keep_blocks_together(lay, lay.header_row + 1, GO_PAGE_POINTS)
+    return lay
+
+
+GO_PRINT_SCALE = 68  # the Annex A columns fit the width of A4 landscape at 68 % (LibreOffice and Excel)
+GO_PAGE_POINTS = 720.0  # points of rows under the repeated header per page at 100 % (A4 landscape at 68 %: 759 less the header)
+
+
+def keep_blocks_together(lay: SheetLayout, first_row: int, capacity: float, default_height: float = 15.0) -> list[int]:
+    """Page breaks so that no target's four rows are split, and an outcome row never ends a page."""
+    blocks: list[tuple[int, float]] = []  # (first row, height) of each unbreakable block
+    r = first_row
+    while r < len(lay.rows):
+        row = lay.rows[r]
+        is_outcome = bool(row) and row[0] is not None and row[0].style == "outcome"
+        size = 1 + len(MEASURES) if is_outcome and r + 1 < len(lay.rows) else len(MEASURES) if row else 1
+        size = min(size, len(lay.rows) - r)
+        blocks.append((r, sum(lay.heights.get(i, default_height) for i in range(r, r + size))))
+        r += size
+    breaks: list[int] = []
+    used = sum(lay.heights.get(i, default_height) for i in range(first_row - 1))  # the title rows, first page only
+    for start, height in blocks:
+        if used and used + height > capacity:
+            breaks.append(start)
+            used = 0.0
+        used += height
+    return breaks
+
+
+def go_return_grid_refs(lay: SheetLayout) -> list[str]:
+    """The `<ref> <title>` cells of column A, in order (for tests and readers)."""
+    return [row[0].value for row in lay.rows if row and row[0] is not None and row[0].style == "target" and row[0].value]
+
+
+# --- counts, PSB summary --------------------------------------------------------
+
+
+@dataclass
+class PsbSummary:
+    period: Period
+    by_partnership: list[tuple[str, str, dict[str, int]]]  # code, name, counts
+    by_block: list[tuple[str, dict[str, int]]]
+    directions: list[tuple[str, dict[str, int]]]
+    exceptions: list[Observation]
+    top_risks: list[Risk]
+    spend: list[SpendLine]
+    missing: list[str]
+    late: list[str]
+    red_trends: list[tuple[Target, list[float | None], list[float | None]]]  # target, profile Q1-Q4, actual Q1-Q4
+
+
+@dataclass
+class SpendLine:
+    block: str
+    budget: float | None
+    spend: float | None
+    forecast_outturn: float | None
+
+    @property
+    def variance(self) -> float | None:
+        return None if self.budget is None or self.spend is None else self.spend - self.budget
+
+    @property
+    def share(self) -> float | None:
+        return None if not self.budget or self.spend is None else self.spend / self.budget
+
+
+def counts_by_partnership(cons: Consolidation) -> list[tuple[str, str, dict[str, int]]]:
+    latest = cons.latest()
+    out = []
+    for p in cons.register.partnerships:
+        obs = [o for o in latest if o.partnership == p.code]
+        if obs or cons.register.targets_for(p.code):
+            out.append((p.code, p.name, rag_counts(obs)))
+    out.append(("All", "All partnerships", rag_counts(latest)))
+    return out
+
+
+def counts_by_block(cons: Consolidation) -> list[tuple[str, dict[str, int]]]:
+    latest = cons.latest()
+    blocks: dict[str, list[Observation]] = {}
+    for o in latest:
+        t = cons.register.target(o.ref)
+        blocks.setdefault((t.block if t else "") or "(none)", []).append(o)
+    out = [(b, rag_counts(obs)) for b, obs in blocks.items()]
+    out.append(("All", rag_counts(latest)))
+    return out
+
+
+def spend_by_block(spend: Iterable[Spend], quarters: Sequence[str]) -> list[SpendLine]:
+    """Budget and spend summed over the quarters reported; forecast outturn the latest given per partnership."""
+    lines: dict[str, list[float | None]] = {}
+    latest_forecast: dict[tuple[str, str], tuple[int, float]] = {}
+    for s in spend:
+        if s.quarter and s.quarter not in quarters:
+            continue
+        acc = lines.setdefault(s.block or "(none)", [None, None])
+        for i, v in enumerate((s.budget, s.spend)):
+            if v is not None:
+                acc[i] = (acc[i] or 0.0) + v
+        if s.forecast_outturn is not None:
+            qi = QUARTERS.index(s.quarter) if s.quarter in QUARTERS else -1
+            key = (s.partnership, s.block or "(none)")
+            if key not in latest_forecast or qi >= latest_forecast[key][0]:
+                latest_forecast[key] = (qi, s.forecast_outturn)
+    out = []
+    for block, (budget, spent) in lines.items():
+        fc = [v for (_, b), (_, v) in latest_forecast.items() if b == block]
+        out.append(SpendLine(block, budget, spent, sum(fc) if fc else None))
+    out.sort(key=lambda x: x.block)
+    if out:
+        def total(vals: list[float | None]) -> float | None:
+            got = [v for v in vals if v is not None]
+            return sum(got) if got else None
+
+        out.append(SpendLine("All", total([x.budget for x in out]), total([x.spend for x in out]),
+                             total([x.forecast_outturn for x in out])))  # fmt: skip
+    return out
+
+
+def psb_summary(cons: Consolidation) -> PsbSummary:
+    latest = cons.latest()
+    directions = []
+    for code, _, _ in counts_by_partnership(cons):
+        obs = latest if code == "All" else [o for o in latest if o.partnership == code]
+        d = dict.fromkeys(DIRECTIONS, 0)
+        for o in obs:
+            if o.actual is None:
+                continue
+            d[o.direction or "Not known"] += 1
+        directions.append((code, d))
+    rank = {rules.RED: 0, rules.AMBER: 1}
+    exceptions = sorted((o for o in latest if o.reported_rag in rank),
+                        key=lambda o: (rank[o.reported_rag], o.partnership))  # fmt: skip
+    by_key = cons.by_key()
+    trends = []
+    for o in exceptions:
+        if o.reported_rag != rules.RED:
+            continue
+        t = cons.register.target(o.ref)
+        if t is None:
+            continue
+        prof = [cons.register.profile(t.ref, cons.year, q) for q in QUARTERS]
+        act = [by_key[(t.ref, q)].actual if (t.ref, q) in by_key else None for q in QUARTERS]
+        trends.append((t, prof, act))
+    return PsbSummary(
+        cons.period, counts_by_partnership(cons), counts_by_block(cons), directions, exceptions,
+        sorted_risks(cons.risks)[:TOP_RISKS], spend_by_block(cons.spend, cons.quarters), list(cons.missing),
+        [e.file for e in cons.log if e.late and e.status == "Used"], trends,
+    )  # fmt: skip
+
+
+def _count_row(label: str, name: str | None, counts: dict[str, int]) -> list[Cell | None]:
+    lead = [Cell(label, "total" if label == "All" else "plain")]
+    if name is not None:
+        lead.append(Cell(name, "total" if label == "All" else "plain"))
+    style = "total" if label == "All" else "number"
+    return [*lead, *(Cell(counts.get(k, 0), style, 0) for k in COUNT_HEADER)]
+
+
+def _section(lay: SheetLayout, title: str) -> None:
+    lay.blank()
+    lay.add(Cell(title, "section"))
+
+
+PSB_WIDTHS = [12, 40, 11, 11, 11, 11, 14, 11, 11, 48, 44]
+
+
+def psb_layout(cons: Consolidation) -> SheetLayout:
+    m = psb_summary(cons)
+    reg = cons.register
+    lay = SheetLayout("PSB Summary", widths=list(PSB_WIDTHS), landscape=True, fit_width=True)
+    q = cons.period.last_quarter
+    lay.add(Cell(_title(reg.settings.area, "Public Service Board performance summary", cons.period), "title"))
+    lay.add(Cell(f"RAG counts are the reported RAG of {q} {cons.year}. Missing returns: "
+                 f"{', '.join(m.missing) or 'none'}. Late returns: {', '.join(m.late) or 'none'}.", "subtitle"))  # fmt: skip
+
+    _section(lay, "RAG by partnership")
+    part_header = lay.add(*(Cell(h, "header") for h in ("Partnership", "Name", *COUNT_HEADER)))
+    first_part = part_header + 1
+    for code, name, counts in m.by_partnership:
+        lay.add(*_count_row(code, name, counts))
+    last_part = len(lay.rows) - 2  # without the All row
+
+    _section(lay, "RAG by block")
+    lay.add(*(Cell(h, "header") for h in ("Block", "", *COUNT_HEADER)))
+    for block, counts in m.by_block:
+        lay.add(*_count_row(block, "", counts))
+
+    _section(lay, f"Direction of travel ({q} against the same quarter last year where known, else the last quarter)")
+    lay.add(*(Cell(h, "header") for h in ("Partnership", "", *DIRECTIONS)))
+    for code, d in m.directions:
+        lay.add(Cell(code, "total" if code == "All" else "plain"), Cell(""),
+                *(Cell(d[k], "total" if code == "All" else "number", 0) for k in DIRECTIONS))  # fmt: skip
+
+    # Charts sit in a block of blank rows: RAG by partnership first, then one trend per Red target.
+    _section(lay, "Charts: RAG by partnership; profile against actual for each Red target")
+    chart_top = len(lay.rows)
+    n_charts = 1 + len(m.red_trends)
+    per_row, rows_per_chart = 3, 16
+    chart_rows = math.ceil(n_charts / per_row) * rows_per_chart
+    for _ in range(chart_rows):
+        lay.blank()
+
+    _section(lay, f"Exceptions: every Red and Amber target in {q}")
+    exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
+                "Commentary", "Remedial action")  # fmt: skip
+    lay.add(*(Cell(h, "header") for h in exc_cols))
+    for o in m.exceptions:
+        t = reg.target(o.ref)
+        lay.add(Cell(o.ref), Cell(t.title if t else "", "text"), Cell(o.partnership), _n(o.profile, t),
+                _n(o.actual, t), Cell(o.variance, "pct"), Cell(o.reported_rag, "rag"), Cell(o.direction or None),
+                Cell(None), Cell(o.commentary or "(no commentary)", "text"),
+                Cell(o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None), "text"))  # fmt: skip
+        lay.heights[len(lay.rows) - 1] = 13.0 * max(_lines(o.commentary, 48), _lines(o.remedial_action, 44),
+                                                   _lines(t.title if t else "", 40))  # fmt: skip
+    if not m.exceptions:
+        lay.add(Cell("No Red or Amber targets."))
+
+    _section(lay, f"Top risks (highest score first, {TOP_RISKS} at most)")
+    lay.add(*(Cell(h, "header") for h in ("Partnership", "Risk", "Risk ID", "Target ref", "Likelihood", "Impact",
+                                          "Score", "Rating", "", "Mitigation", "Owner")))  # fmt: skip
+    for r in m.top_risks:
+        lay.add(Cell(r.partnership), Cell(r.risk, "text"), Cell(r.risk_id or None), Cell(r.ref or None),
+                Cell(r.likelihood, "number", 0), Cell(r.impact, "number", 0), Cell(r.score, "number", 0),
+                Cell(r.rating, "risk"), Cell(None), Cell(r.mitigation or None, "text"), Cell(r.owner or None))  # fmt: skip
+        lay.heights[len(lay.rows) - 1] = 13.0 * max(_lines(r.risk, 40), _lines(r.mitigation, 48))
+    if not m.top_risks:
+        lay.add(Cell("No risks reported."))
+
+    _section(lay, f"Spend against budget (budget and spend to the end of {q}; forecast outturn as last reported)")
+    lay.add(*(Cell(h, "header") for h in ("Block", "", "Budget", "Spend", "Variance", "% of budget",
+                                          "Forecast outturn")))  # fmt: skip
+    for s in m.spend:
+        st = "total-money" if s.block == "All" else "money"
+        lay.add(Cell(s.block, "total" if s.block == "All" else "plain"), Cell(None), Cell(s.budget, st),
+                Cell(s.spend, st), Cell(s.variance, st), Cell(s.share, "pct"), Cell(s.forecast_outturn, st))  # fmt: skip
+    if not m.spend:
+        lay.add(Cell("No spend reported."))
+
+    # Chart data: the numbers behind the trend charts, in cells the charts refer to.
+    charts: list[Chart] = [
+        Chart("stacked-bar", f"RAG by partnership, {q} {cons.year}",
+              Range(lay.name, first_part, 0, last_part, 0),
+              tuple(Series(k, Range(lay.name, first_part, 2 + i, last_part, 2 + i), CHART_COLORS[k])
+                    for i, k in enumerate(COUNT_COLUMNS)),
+              chart_top, 0, width=470, height=300, y_title="Targets")
+    ]  # fmt: skip
+    if m.red_trends:
+        _section(lay, "Chart data: profile and actual by quarter for each Red target")
+        cat_row = lay.add(Cell("Ref", "header"), Cell("Series", "header"), *(Cell(qq, "header") for qq in QUARTERS))
+        for i, (t, prof, act) in enumerate(m.red_trends, start=1):
+            pr = lay.add(Cell(t.ref), Cell("Profile"), *(_n(v, t) for v in prof))
+            ar = lay.add(Cell(t.ref), Cell("Actual"), *(_n(v, t) for v in act))
+            slot = i
+            charts.append(
+                Chart("line", f"{t.ref}: profile and actual {cons.year}"[:80],
+                      Range(lay.name, cat_row, 2, cat_row, 5),
+                      (Series("Profile", Range(lay.name, pr, 2, pr, 5), "#1F3864"),
+                       Series("Actual", Range(lay.name, ar, 2, ar, 5), "#C00000")),
+                      chart_top + (slot // per_row) * rows_per_chart, 0, x_offset=(slot % per_row) * 490,
+                      width=470, height=300, y_title=t.units)
+            )  # fmt: skip
+    lay.charts = charts
+    lay.repeat_rows = None
+    return lay
+
+
+# --- Reward ---------------------------------------------------------------------
+
+
+@dataclass
+class RewardLine:
+    target: Target
+    expected: float | None
+    stretch: float | None  # T: the Annual target of the register's last profiled year
+    stretch_year: str
+    actual: float | None
+    basis: str
+    achieved: float | None = None
+    grant: float | None = None
+    reward: float | None = None
+
+
+def _is_additive(reg: Register, t: Target, cons: Consolidation) -> bool:
+    """A count whose quarterly profiles add up to the annual target (homes built, burglaries)."""
+    p = reg.profiles.get((t.ref, cons.year))
+    if p is None or p.annual_target is None:
+        return False
+    qs = [v for v in p.quarters.values() if v is not None]
+    # a count's quarters add up to the year (give or take rounding); a level's each sit near the year's figure
+    return len(qs) > 1 and abs(sum(qs) - p.annual_target) < abs(sum(qs) / len(qs) - p.annual_target)
+
+
+def reward_lines(cons: Consolidation) -> list[RewardLine]:
+    """Per stretch target: the latest actual, the fraction achieved and the reward it would earn."""
+    reg = cons.register
+    by_key = cons.by_key()
+    lines: list[RewardLine] = []
+    for t in (t for t in reg.targets if t.stretch):
+        years = sorted(y for (ref, y) in reg.profiles if ref == t.ref)
+        stretch = reg.profile(t.ref, years[-1]) if years else None
+        obs = [by_key[(t.ref, q)] for q in cons.quarters if (t.ref, q) in by_key and t.is_due(q)]
+        with_actual = [o for o in obs if o.actual is not None]
+        actual: float | None = None
+        basis = "no actual yet"
+        if with_actual and _is_additive(reg, t, cons):
+            n_due = len(t.due_quarters)
+            total = sum(o.actual for o in with_actual if o.actual is not None)
+            actual = total * n_due / len(with_actual)
+            qs = "+".join(o.quarter for o in with_actual)
+            basis = f"{qs} {cons.year}" if len(with_actual) == n_due else f"{qs} {cons.year} projected to the year"
+        elif with_actual:
+            actual = with_actual[-1].actual
+            basis = f"{with_actual[-1].quarter} {cons.year}"
+        lines.append(RewardLine(t, t.expected_without_stretch, stretch, str(years[-1]) if years else "", actual, basis,
+                                grant=t.reward_grant))  # fmt: skip
+    if lines:
+        a = np.array([np.nan if x.actual is None else x.actual for x in lines], dtype=float)
+        e = np.array([np.nan if x.expected is None else x.expected for x in lines], dtype=float)
+        s = np.array([np.nan if x.stretch is None else x.stretch for x in lines], dtype=float)
+        g = np.array([np.nan if x.grant is None else x.grant for x in lines], dtype=float)
+        rewards = rules.reward_array(a, e, s, g)
+        for i, x in enumerate(lines):
+            x.achieved = rules.achieved(x.actual, x.expected, x.stretch)
+            x.reward = None if math.isnan(rewards[i]) else float(rewards[i])
+    return lines
+
+
+REWARD_COLUMNS = ("Ref", "Target", "Partnership", "Units", "Expected without stretch (E)", "Stretch target (T)",
+                  "Stretch year", "Latest actual (A)", "Actual basis", "Fraction achieved", "Reward grant (G)",
+                  "Reward on this actual")  # fmt: skip
+
+
+def reward_layout(cons: Consolidation) -> SheetLayout:
+    lines = reward_lines(cons)
+    lay = SheetLayout("Reward", widths=[9, 50, 11, 10, 13, 12, 9, 12, 22, 11, 14, 14], landscape=True, fit_width=True)
+    lay.add(Cell(_title(cons.register.settings.area, "LAA1 stretch targets: reward grant position", cons.period),
+                 "title"))  # fmt: skip
+    lay.add(Cell("achieved = (A − E) / (T − E); no reward below 60 %, else grant × min(achieved, 1). T is the annual "
+                 "target of the last profiled year. A count is taken as its quarters' total, projected to the year "
+                 "until the year is complete.", "subtitle"))  # fmt: skip
+    lay.blank()
+    lay.header_row = lay.add(*(Cell(h, "header") for h in REWARD_COLUMNS))
+    lay.freeze = (lay.header_row + 1, 0)
+    lay.repeat_rows = (lay.header_row, lay.header_row)
+    for x in lines:
+        t = x.target
+        lay.add(Cell(t.ref), Cell(t.title, "text"), Cell(t.partnership), Cell(t.units or None), _n(x.expected, t),
+                _n(x.stretch, t), Cell(x.stretch_year or None), _n(x.actual, t), Cell(x.basis), Cell(x.achieved, "pct"),
+                Cell(x.grant, "money"), Cell(x.reward, "money"))  # fmt: skip
+    grants = [x.grant for x in lines if x.grant is not None]
+    rewards = [x.reward for x in lines if x.reward is not None]
+    lay.add(Cell("Total", "total"), *(Cell(None, "total") for _ in range(9)),
+            Cell(sum(grants) if grants else None, "total-money"), Cell(sum(rewards) if rewards else None, "total-money"))  # fmt: skip
+    if not lines:
+        lay.add(Cell("The register has no stretch targets."))
+    return lay
+
+
+# --- the GO workbook's other sheets -------------------------------------------------
+
+
+def go_title(cons: Consolidation, period: Period) -> str:
+    area = cons.register.settings.area
+    return f"{area + ' ' if area else ''}LAA performance return {period}"
+
+
+@dataclass
+class GoBook:
+    sheets: list[SheetLayout] = field(default_factory=list)
+
+
+def go_summary_layout(cons: Consolidation, period: Period, prepared: dt.date) -> SheetLayout:
+    s = cons.register.settings
+    lay = SheetLayout("Summary", widths=[22, 44, 10, 10, 10, 10, 10, 10], landscape=True, fit_width=True)
+    lay.add(Cell(go_title(cons, period), "title"))
+    lay.blank()
+    for label, value in (("Area", s.area), ("LAA", s.laa), ("Government Office", s.government_office),
+                         ("Period", str(period)), ("Prepared", prepared)):  # fmt: skip
+        lay.add(Cell(label, "label-bold"), Cell(value, "date-left" if isinstance(value, dt.date) else "plain-left"))
+    lay.blank()
+    lay.header_row = lay.add(*(Cell(h, "header") for h in ("Partnership", *COUNT_HEADER)))
+    for code, _name, counts in counts_by_partnership(cons):
+        lay.add(*_count_row(code, None, counts))
+    lay.blank()
+    lay.add(*(Cell(h, "header") for h in ("Block", *COUNT_HEADER)))
+    for block, counts in counts_by_block(cons):
+        lay.add(*_count_row(block, None, counts))
+    lay.blank()
+    lay.add(Cell(f"Counts are of the RAG reported for {period.last_quarter} {period.year}. Missing returns: "
+                 f"{', '.join(cons.missing) or 'none'}.", "subtitle"))  # fmt: skip
+    lay.widths = [max(22.0, auto_width(lay, 0, hi=30)), 12, 10, 10, 10, 10, 10, 10]
+    return lay
+
+
+def go_spend_layout(cons: Consolidation, period: Period) -> SheetLayout:
+    lay = SheetLayout("Spend", widths=[14, 15, 15, 15, 12, 17], landscape=True, fit_width=True)
+    lay.add(Cell(f"Spend against budget by block — {go_title(cons, period)}", "title"))
+    lay.add(Cell(f"Budget and spend to the end of {period.last_quarter} {period.year}; forecast outturn as last "
+                 "reported by each partnership.", "subtitle"))  # fmt: skip
+    lay.blank()
+    lay.header_row = lay.add(*(Cell(h, "header") for h in ("Block", "Budget", "Spend", "Variance", "% of budget",
+                                                           "Forecast outturn")))  # fmt: skip
+    lay.repeat_rows = (lay.header_row, lay.header_row)
+    lines = spend_by_block(cons.spend, period.quarters)
+    for s in lines:
+        st = "total-money" if s.block == "All" else "money"
+        lay.add(Cell(s.block, "total" if s.block == "All" else "plain"), Cell(s.budget, st), Cell(s.spend, st),
+                Cell(s.variance, st), Cell(s.share, "pct"), Cell(s.forecast_outturn, st))  # fmt: skip
+    if not lines:
+        lay.add(Cell("No spend reported."))
+    return lay
+
+
+def data_quality_layout(cons: Consolidation, period: Period) -> SheetLayout:
+    lay = SheetLayout("Data quality", widths=[9, 24, 90, 28, 10, 7], landscape=True, fit_width=True)
+    lay.add(Cell(f"Data quality: open issues — {go_title(cons, period)}", "title"))
+    errors = sum(i.is_error for i in cons.issues)
+    used = sum(e.status == "Used" for e in cons.log)
+    late = [e.partnership for e in cons.log if e.late and e.status == "Used"]
+    lay.add(Cell(f"{used} returns consolidated; missing: {', '.join(cons.missing) or 'none'}; late: "
+                 f"{', '.join(late) or 'none'}. {errors} errors (figures not used; the quarter shows No data), "
+                 f"{len(cons.issues) - errors} warnings (figures used).", "subtitle"))  # fmt: skip
+    lay.blank()
+    lay.header_row = lay.add(*(Cell(h, "header") for h in ISSUE_COLUMNS))
+    lay.repeat_rows = (lay.header_row, lay.header_row)
+    lay.freeze = (lay.header_row + 1, 0)
+    for i in sorted(cons.issues, key=lambda i: (not i.is_error, i.location.file, i.code)):
+        lay.add(Cell(i.severity), Cell(i.code), Cell(i.message, "text"), Cell(i.location.file or None),
+                Cell(i.location.sheet or None), Cell(i.location.cell or None))  # fmt: skip
+        lay.heights[len(lay.rows) - 1] = 12.5 * _lines(i.message, 90)
+    if not cons.issues:
+        lay.add(Cell("No open issues."))
+    return lay
+
+
+def go_book(cons: Consolidation, period: Period, prepared: dt.date, evidence: dict[str, str] | None = None) -> GoBook:
+    return GoBook([
+        go_return_layout(cons, period, evidence=evidence), go_summary_layout(cons, period, prepared),
+        go_spend_layout(cons, period), data_quality_layout(cons, period),
+    ])  # fmt: skip

@@ -1,0 +1,98 @@
+"""The consolidate and go-return jobs end to end: files in, files out (what the CLI and the buttons run)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..core.consolidate import Consolidation, consolidate
+from ..core.issues import Issue, Location, warning
+from ..core.periods import QUARTERS, Period
+from ..core.register import REGISTER_SHEETS
+from ..errors import BadRegister, LaaError, UnreadableFile
+from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
+from .go_workbook import write_go_workbook
+from .grids import read_grids
+from .register_io import read_register
+from .return_files import Reader, load_returns
+
+
+@dataclass
+class ConsolidateResult:
+    consolidation: Consolidation
+    issues: list[Issue]
+    out: Path
+    archived: list[Path] = field(default_factory=list)
+    backup: Path | None = None
+    previous: Path | None = None
+
+    def summary(self) -> dict[str, Any]:
+        s = self.consolidation.summary()
+        s["errors"] = sum(i.is_error for i in self.issues)
+        s["warnings"] = sum(not i.is_error for i in self.issues)
+        s["output"] = str(self.out)
+        s["previous output kept as"] = str(self.backup) if self.backup else "none"
+        s["compared with"] = str(self.previous) if self.previous else "none"
+        s["archived returns"] = len(self.archived)
+        return s
+
+
+def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[list[Any]]]]:
+    try:
+        grids = read_grids(path, REGISTER_SHEETS)
+    except Exception as e:  # not a workbook at all
+        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    register, issues = read_register(path)
+    if not register.targets:
+        first = next((i for i in issues if i.is_error), None)
+        raise BadRegister(f"{path.name} has no usable targets" + (f": {first.location}: {first.message}" if first else "."))
+    return register, issues, grids
+
+
+def consolidate_folder(
+    register_path: Path,
+    returns_dir: Path,
+    period_text: str,
+    out: Path,
+    *,
+    previous: Path | None = None,
+    reader: Reader | None = None,
+) -> ConsolidateResult:
+    period = Period.parse(period_text)
+    register, reg_issues, grids = load_register_file(Path(register_path))
+    if period.year not in register.years():
+        years = ", ".join(str(y) for y in register.years()) or "none"
+        raise BadRegister(f"{Path(register_path).name} has no profiles for {period.year} (it has: {years}).")
+    issues = list(reg_issues)
+    prev_path = previous or (out if out.exists() else None)
+    prev_map = None
+    if prev_path is not None:
+        try:
+            prev_cons, _, _ = read_consolidated(prev_path)
+            prev_map = previous_actuals(prev_cons)
+        except LaaError as e:
+            if previous is not None:
+                raise
+            issues.append(warning("previous-unreadable", f"The existing output could not be read to find restated "
+                                  f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
+            prev_path = None
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)))
+    cons = consolidate(register, period, loaded.items, previous=prev_map)
+    cons.issues = issues + cons.issues
+    had_output = out.exists()
+    write_consolidated(cons, out, grids)
+    archived = archive_returns(out, loaded.contents, cons.log)
+    return ConsolidateResult(cons, cons.issues, out, archived, backup_path(out) if had_output else None, prev_path)
+
+
+def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared: dt.date | None = None) -> Path:
+    period = Period.parse(period_text)
+    cons, evidence, _ = read_consolidated(consolidated)
+    if period.year != cons.year:
+        raise LaaError(f"{consolidated.name} holds {cons.year}, not {period.year}: consolidate {period.year} first.")
+    if QUARTERS.index(period.last_quarter) > QUARTERS.index(cons.period.last_quarter):
+        raise LaaError(f"{consolidated.name} is consolidated to {cons.period}, but {period} needs "
+                       f"{period.last_quarter}: consolidate {period.quarter_period()} first.")  # fmt: skip
+    return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)

@@ -1,0 +1,242 @@
+"""The consolidated workbook: write it safely, read it back, archive what went into it.
+
+``write_consolidated`` writes CONSOLIDATED.xlsx (sheets in the order of the
+contract: Data, Issues, Log, GO Return, PSB Summary, Reward, Risks, Spend, then
+the register sheets, so the file is itself a register). It writes to a temporary
+file and renames it; the file it replaces is kept as ``<name>.previous.xlsx``.
+``archive_returns`` copies every consolidated return to ``archive/<sha256>.xlsx``
+beside the output, with its log entry as ``<sha256>.json``.
+``read_consolidated`` turns the file back into a ``Consolidation`` (for
+``go-return`` and for restatements against ``--previous``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from ..core import reports
+from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
+from ..core.issues import Issue, Location
+from ..core.layout import Cell, SheetLayout
+from ..core.numbers import NotANumber, text, to_number
+from ..core.periods import FinancialYear, Period, PeriodError
+from ..core.register import REGISTER_SHEETS, normalise_ref, parse_date
+from ..core.returns import Observation, Risk, Spend
+from ..core.table import find_table, label_values, norm
+from ..errors import UnreadableFile
+from .files import atomic_path
+from .grids import read_grids
+from .paint import Painter
+from .register_io import read_register
+
+CONSOLIDATED_SHEETS = ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend")
+_LOC_RE = re.compile(r"^(?:\[(?P<file>[^\]]*)\])?(?P<sheet>[^!]*)(?:!(?P<cell>.*))?$")
+
+
+def backup_path(out: Path) -> Path:
+    return out.with_name(f"{out.stem}.previous{out.suffix}")
+
+
+def archive_dir(out: Path) -> Path:
+    return out.parent / "archive"
+
+
+def consolidated_layouts(cons: Consolidation) -> list[SheetLayout]:
+    return [
+        reports.data_layout(cons), reports.issues_layout(cons.issues), reports.log_layout(cons.log),
+        reports.go_return_layout(cons), reports.psb_layout(cons), reports.reward_layout(cons),
+        reports.risks_layout(cons.risks), reports.spend_layout(cons.spend),
+    ]  # fmt: skip
+
+
+def register_layouts(register_grids: Mapping[str, Sequence[Sequence[Any]]], period: Period) -> list[SheetLayout]:
+    """The register sheets copied as values, with Settings' Current period set to the period consolidated."""
+    out: list[SheetLayout] = []
+    for name in REGISTER_SHEETS:
+        grid = [list(r) for r in register_grids.get(name, [])]
+        while grid and all(v is None or v == "" for v in grid[-1]):
+            grid.pop()
+        if name == "Settings":
+            pairs = label_values(grid)
+            if norm("Current period") in pairs:
+                grid[pairs[norm("Current period")][0] - 1][1] = str(period)
+            else:
+                grid.append(["Current period", str(period)])
+        lay = SheetLayout(name)
+        for r, row in enumerate(grid):
+            style = "header" if r == 0 and name != "Settings" else None
+            lay.add(*(Cell(v, style or ("date" if isinstance(v, dt.date) else "plain")) for v in row))
+        width = max((len(r) for r in grid), default=0)
+        from ..core.layout import auto_width
+
+        lay.widths = [auto_width(lay, c) for c in range(width)]
+        if name != "Settings" and grid:
+            lay.freeze = (1, 1)
+            lay.autofilter = (0, 0, max(len(grid) - 1, 1), width - 1)
+        out.append(lay)
+    return out
+
+
+def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int = 10) -> Path:
+    """Paint layouts into one .xlsx, written to a temporary file and renamed into place."""
+    with atomic_path(path) as tmp:
+        wb = xlsxwriter.Workbook(
+            str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
+        wb.set_properties({"created": dt.datetime(2008, 4, 1), "author": "laa-xl", "company": ""})
+        painter = Painter(wb, font_size)
+        for lay in layouts:
+            painter.paint(lay)
+        wb.close()
+    return path
+
+
+def write_consolidated(
+    cons: Consolidation, out: str | Path, register_grids: Mapping[str, Sequence[Sequence[Any]]]
+) -> Path:
+    """Write CONSOLIDATED.xlsx; the file it replaces is kept as ``<name>.previous.xlsx``."""
+    out = Path(out)
+    if out.exists():
+        with atomic_path(backup_path(out)) as tmp:
+            shutil.copyfile(out, tmp)
+    return write_workbook(out, [*consolidated_layouts(cons), *register_layouts(register_grids, cons.period)])
+
+
+def archive_returns(out: str | Path, contents: Mapping[str, bytes], log: Iterable[LogEntry]) -> list[Path]:
+    """Copy each consolidated return (Used or Superseded) to archive/<sha256>.xlsx, with its log entry."""
+    folder = archive_dir(Path(out))
+    written: list[Path] = []
+    for e in log:
+        if e.status not in ("Used", "Superseded") or not e.sha256 or e.file not in contents:
+            continue
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{e.sha256}.xlsx"
+        if not target.exists():
+            with atomic_path(target) as tmp:
+                tmp.write_bytes(contents[e.file])
+        with atomic_path(folder / f"{e.sha256}.json") as tmp:
+            tmp.write_text(json.dumps(asdict(e), default=str, indent=2) + os.linesep, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+# --- reading a consolidated workbook back --------------------------------------------
+
+
+def parse_location(value: object) -> Location:
+    m = _LOC_RE.match(text(value))
+    if not m or not text(value):
+        return Location()
+    return Location(m.group("file") or "", m.group("sheet") or "", m.group("cell") or "")
+
+
+def _num(v: object) -> float | None:
+    try:
+        return to_number(v)
+    except NotANumber:
+        return None
+
+
+def _date(v: object) -> dt.date | None:
+    try:
+        return parse_date(v)
+    except ValueError:
+        return None
+
+
+def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
+    """A consolidated workbook back as a Consolidation, the evidence per target, and register issues."""
+    path = Path(path)
+    from .preflight import preflight
+
+    preflight(path)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
+    try:
+        grids = read_grids(path)
+    except Exception as e:  # calamine raises its own error types for non-workbooks
+        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    missing = [s for s in ("Data", "Settings", "Targets") if s not in grids]
+    if missing:
+        raise UnreadableFile(f"{path.name} is not a consolidated workbook: it has no {', '.join(missing)} sheet.")
+    register, reg_issues = read_register(path)
+    period = register.settings.current_period
+    if period is None:
+        raise UnreadableFile(f"{path.name}: the Settings sheet gives no 'Current period'.")
+    name = path.name
+
+    data = find_table(grids["Data"], name, "Data", "Ref")
+    if data is None or not data.has("Actual"):
+        raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
+    observations: list[Observation] = []
+    for _, v in data.rows:
+        try:
+            year = FinancialYear.parse(data.value(v, "Financial year"))
+        except PeriodError:
+            continue
+        rag = text(data.value(v, "RAG"))
+        reported = text(data.value(v, "Reported RAG")) or rag
+        observations.append(
+            Observation(
+                normalise_ref(data.value(v, "Ref")), text(data.value(v, "Partnership")), year,
+                text(data.value(v, "Quarter")).upper(), _num(data.value(v, "Profile")), _num(data.value(v, "Actual")),
+                _num(data.value(v, "% variance")), rag, reported,
+                rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
+                commentary=text(data.value(v, "Commentary")), remedial_action=text(data.value(v, "Remedial action")),
+                source=parse_location(data.value(v, "Source")), direction=text(data.value(v, "Direction")) or None,
+            )
+        )  # fmt: skip
+
+    issues: list[Issue] = []
+    t = find_table(grids.get("Issues", []), name, "Issues", "Severity")
+    for _, v in t.rows if t else []:
+        issues.append(Issue(text(t.value(v, "Code")), text(t.value(v, "Severity")), text(t.value(v, "Message")),
+                            Location(text(t.value(v, "File")), text(t.value(v, "Sheet")), text(t.value(v, "Cell")))))  # fmt: skip
+    log: list[LogEntry] = []
+    t = find_table(grids.get("Log", []), name, "Log", "Partnership")
+    for _, v in t.rows if t else []:
+        size = _num(t.value(v, "Size (bytes)"))
+        rows = _num(t.value(v, "Rows taken"))
+        log.append(LogEntry(text(t.value(v, "Partnership")), text(t.value(v, "File")),
+                            int(size) if size is not None else None, text(t.value(v, "SHA-256")),
+                            _date(t.value(v, "Date submitted")), _date(t.value(v, "Deadline")),
+                            text(t.value(v, "Late")).lower() == "yes", int(rows or 0), text(t.value(v, "Status"))))  # fmt: skip
+    risks: list[Risk] = []
+    t = find_table(grids.get("Risks", []), name, "Risks", "Partnership")
+    for _, v in t.rows if t else []:
+        score = _num(t.value(v, "Score"))
+        risks.append(Risk(text(t.value(v, "Partnership")), text(t.value(v, "Risk ID")), text(t.value(v, "Target ref")),
+                          text(t.value(v, "Risk")), _num(t.value(v, "Likelihood")), _num(t.value(v, "Impact")),
+                          int(score) if score is not None else None, text(t.value(v, "Rating")) or None,
+                          text(t.value(v, "Mitigation")), text(t.value(v, "Owner")), _date(t.value(v, "Review date")),
+                          parse_location(t.value(v, "Source"))))  # fmt: skip
+    spend: list[Spend] = []
+    t = find_table(grids.get("Spend", []), name, "Spend", "Partnership")
+    for _, v in t.rows if t else []:
+        spend.append(Spend(text(t.value(v, "Partnership")), text(t.value(v, "Block")), text(t.value(v, "Quarter")),
+                           _num(t.value(v, "Budget")), _num(t.value(v, "Spend")), _num(t.value(v, "Forecast outturn")),
+                           parse_location(t.value(v, "Source"))))  # fmt: skip
+    evidence: dict[str, str] = {}
+    t = find_table(grids.get("GO Return", []), name, "GO Return", reports.GO_RETURN_FIRST)
+    refs = sorted((x.ref for x in register.targets), key=len, reverse=True)
+    for _, v in t.rows if t else []:
+        label = text(t.value(v, reports.GO_RETURN_FIRST))
+        ref = next((r for r in refs if label.startswith(r + " ")), None)
+        if ref and text(t.value(v, "Inspection/survey evidence")):
+            evidence[ref] = text(t.value(v, "Inspection/survey evidence"))
+    cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
+                         [e.partnership for e in log if e.status == MISSING])  # fmt: skip
+    return cons, evidence, reg_issues
+
+
+def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:
+    """The actuals of a (previous) consolidation, keyed for restatements and direction of travel."""
+    return {(o.ref, o.year, o.quarter): o.actual for o in cons.observations}

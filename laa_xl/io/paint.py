@@ -1,0 +1,157 @@
+"""Paint a core ``SheetLayout`` with XlsxWriter: values only, text always as text.
+
+The layout says what and where; this module only maps style names to formats,
+writes each value by its type (``styles.write_value``: a commentary starting
+``=`` stays text), merges, sizes, print set-up and native charts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..core.layout import Cell, Chart, SheetLayout
+from ..core.rules import RAGS
+from .styles import FONT, HEADER, NAVY, RAG_FILLS, RAG_FONTS, write_value
+
+_BORDER = {"border": 1, "border_color": "#A6A6A6"}
+_STYLES: dict[str, dict[str, Any]] = {
+    "title": {"bold": True, "font_size": 14, "font_color": NAVY},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "section": {"bold": True, "font_size": 12, "font_color": NAVY},
+    "header": {**HEADER, "align": "center"},
+    "outcome": {"bold": True, "bg_color": "#D9E1F2", "font_color": NAVY, **_BORDER},
+    "target": {"bold": True, "text_wrap": True, "valign": "top", **_BORDER},
+    "label": {"font_color": "#404040", **_BORDER},
+    "label-bold": {"bold": True},
+    "plain-left": {"align": "left"},
+    "text": {"text_wrap": True, "valign": "top", **_BORDER},
+    "plain": {**_BORDER},
+    "number": {"align": "right", **_BORDER},
+    "pct": {"num_format": "0.0%", "align": "right", **_BORDER},
+    "money": {"num_format": "£#,##0", **_BORDER},
+    "total-money": {"num_format": "£#,##0", "bold": True, "top": 2, **_BORDER},
+    "date": {"num_format": "dd mmm yyyy", "align": "left", **_BORDER},
+    "date-left": {"num_format": "dd mmm yyyy", "align": "left"},
+    "muted": {"bg_color": "#F2F2F2", **_BORDER},
+    "total": {"bold": True, "top": 2, **_BORDER},
+    "rag": {"align": "center", **_BORDER},
+    "risk": {"align": "center", **_BORDER},
+}
+_RISK_FILLS = {"High": ("#FFC7CE", "#9C0006"), "Medium": ("#FFEB9C", "#9C5700"), "Low": ("#C6EFCE", "#006100")}
+
+
+def _num_format(decimals: int | None) -> str:
+    return "#,##0" if not decimals else "#,##0." + "0" * int(decimals)
+
+
+class Painter:
+    """Formats for one workbook, made once per distinct look."""
+
+    def __init__(self, wb: Any, font_size: int = 10) -> None:
+        self.wb = wb
+        self.font_size = font_size
+        self._cache: dict[tuple[Any, ...], Any] = {}
+        wb.formats[0].set_font_name(FONT)
+
+    def fmt(self, cell: Cell) -> Any:
+        extra: tuple[Any, ...] = ()
+        props = dict(_STYLES.get(cell.style, _STYLES["plain"]))
+        if cell.style in ("number", "total") and cell.value is not None and not isinstance(cell.value, str):
+            props["num_format"] = _num_format(cell.decimals)
+            extra = (cell.decimals,)
+        elif cell.style == "rag" and cell.value in RAG_FILLS:
+            props.update(bg_color=RAG_FILLS[cell.value], font_color=RAG_FONTS[cell.value])
+            if cell.value in RAGS:
+                props["bold"] = True
+            extra = (cell.value,)
+        elif cell.style == "risk" and cell.value in _RISK_FILLS:
+            bg, fg = _RISK_FILLS[cell.value]
+            props.update(bg_color=bg, font_color=fg)
+            extra = (cell.value,)
+        key = (cell.style, *extra)
+        if key not in self._cache:
+            size = props.pop("font_size", self.font_size)
+            self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
+        return self._cache[key]
+
+    def paint(self, layout: SheetLayout) -> Any:
+        ws = self.wb.add_worksheet(layout.name)
+        covered: set[tuple[int, int]] = set()
+        for r1, c1, r2, c2 in layout.merges:
+            cell = _cell(layout, r1, c1) or Cell(None)
+            fmt = self.fmt(cell)
+            ws.merge_range(r1, c1, r2, c2, "", fmt)
+            write_value(ws, r1, c1, cell.value, fmt)
+            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        for r, row in enumerate(layout.rows):
+            for c, cell in enumerate(row):
+                if cell is None or (r, c) in covered:
+                    continue
+                fmt = self.fmt(cell)
+                if cell.value is None or cell.value == "":
+                    if cell.style not in ("plain", "plain-left", "label-bold", "title", "subtitle", "section"):
+                        ws.write_blank(r, c, None, fmt)
+                else:
+                    write_value(ws, r, c, cell.value, fmt)
+        for c, w in enumerate(layout.widths):
+            ws.set_column(c, c, w)
+        for r, h in layout.heights.items():
+            ws.set_row(r, h)
+        if layout.freeze:
+            ws.freeze_panes(*layout.freeze)
+        if layout.autofilter:
+            ws.autofilter(*layout.autofilter)
+        ws.set_paper(9)  # A4
+        if layout.landscape:
+            ws.set_landscape()
+        if layout.repeat_rows:
+            ws.repeat_rows(*layout.repeat_rows)
+        if layout.fit_width:
+            ws.fit_to_pages(1, 0)
+        elif layout.print_scale:
+            ws.set_print_scale(layout.print_scale)
+        if layout.page_breaks:
+            ws.set_h_pagebreaks(layout.page_breaks)
+        ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+        ws.set_footer(f"&L&8{layout.name}&R&8Page &P of &N")
+        for chart in layout.charts:
+            self._chart(ws, chart)
+        return ws
+
+    def _chart(self, ws: Any, spec: Chart) -> None:
+        if spec.kind == "stacked-bar":
+            chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
+        else:
+            chart = self.wb.add_chart({"type": "line"})
+        cat = spec.categories
+        for s in spec.series:
+            v = s.values
+            series: dict[str, Any] = {
+                "name": s.name,
+                "categories": [cat.sheet, cat.first_row, cat.first_col, cat.last_row, cat.last_col],
+                "values": [v.sheet, v.first_row, v.first_col, v.last_row, v.last_col],
+            }
+            if spec.kind == "stacked-bar":
+                series["fill"] = {"color": s.color}
+                series["border"] = {"color": "#FFFFFF"}
+                series["gap"] = 40
+            else:
+                series["line"] = {"color": s.color, "width": 2.25, **({"dash_type": "dash"} if s.name == "Profile" else {})}
+                series["marker"] = {"type": "circle", "size": 6, "fill": {"color": s.color}, "border": {"color": s.color}}
+            chart.add_series(series)
+        chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
+        chart.set_legend({"position": "bottom"})
+        if spec.y_title:
+            axis = chart.set_x_axis if spec.kind == "stacked-bar" else chart.set_y_axis
+            axis({"name": spec.y_title, "name_font": {"size": 9, "bold": False}})
+        if spec.kind == "stacked-bar":
+            chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": spec.width, "height": spec.height})
+        ws.insert_chart(spec.row, spec.col, chart, {"x_offset": spec.x_offset, "y_offset": spec.y_offset,
+                                                     "object_position": 3})
+
+
+def _cell(layout: SheetLayout, r: int, c: int) -> Cell | None:
+    if r < len(layout.rows) and c < len(layout.rows[r]):
+        return layout.rows[r][c]
+    return None

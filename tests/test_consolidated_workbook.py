@@ -1,0 +1,363 @@
+"""The consolidated workbook and the GO workbook on disk: contract layout, numbers, safety, LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from laa_xl.cli import main
+from laa_xl.core import demo, rules
+from laa_xl.core.consolidate import FileInfo, consolidate
+from laa_xl.core.filling import officer_fill, to_return_data
+from laa_xl.core.periods import QUARTERS, FinancialYear, Period
+from laa_xl.core.register import load_register
+from laa_xl.core.reports import DATA_COLUMNS, GO_RETURN_FIRST, ISSUE_COLUMNS, LOG_COLUMNS, MEASURES
+from laa_xl.core.table import find_table
+from laa_xl.io import consolidated as cio
+from laa_xl.io.consolidate_job import consolidate_folder
+from laa_xl.io.go_workbook import write_go_workbook
+from laa_xl.io.grids import read_grids
+from laa_xl.io.register_io import read_register, write_register
+
+ROOT = Path(__file__).resolve().parents[1]
+Y = FinancialYear(2008)
+Q2 = Period.parse("2008/09 Q2")
+H1 = Period.parse("2008/09 H1")
+CONTRACT_SHEETS = ["Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend", "Targets",
+                   "Profiles", "Partnerships", "Timetable", "Settings"]  # fmt: skip
+EVIL = "=HYPERLINK(\"http://evil.example\",\"click\")"
+
+
+@pytest.fixture(scope="module")
+def register():
+    reg, issues = load_register(demo.register_grids(), "register.xlsx")
+    assert issues == []
+    return reg
+
+
+def fills(register, period, seed=11, submitted=dt.date(2008, 10, 20)):
+    out = {}
+    for p in register.partnerships:
+        out[p.code] = officer_fill(register, p.code, period.year, period.quarters, seed=seed, submitted=submitted)
+    # an officer's commentary that looks like a formula must stay text everywhere
+    out["CYP"].rows[("NI 117", "Q2")].commentary = EVIL
+    return out
+
+
+def consolidation(register, period=Q2, seed=11):
+    items = [(FileInfo(f"{c}_2008-09.xlsx", 1, c * 10), to_return_data(f, f"{c}_2008-09.xlsx"))
+             for c, f in fills(register, period, seed).items()]  # fmt: skip
+    return consolidate(register, period, items)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, register):
+    d = tmp_path_factory.mktemp("cons")
+    cons = consolidation(register)
+    out = cio.write_consolidated(cons, d / "CONSOLIDATED.xlsx", demo.register_grids())
+    go = write_go_workbook(cons, H1, d / "GO.xlsx", prepared=dt.date(2008, 11, 5))
+    return cons, out, go
+
+
+def sheet_xml(path, name_part=""):
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") and name_part in n}
+
+
+def test_sheets_and_headers_follow_the_contract(written):
+    _, out, _ = written
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == CONTRACT_SHEETS
+    for sheet, cols in (("Data", DATA_COLUMNS), ("Issues", ISSUE_COLUMNS), ("Log", LOG_COLUMNS)):
+        assert tuple(c.value for c in wb[sheet][1]) == cols
+    reg, issues = read_register(out)  # the consolidated file is itself a register
+    assert [i for i in issues if i.is_error] == []
+    assert str(reg.settings.current_period) == "2008/09 Q2"
+
+
+def test_every_number_of_data_follows_the_rules(written, register):
+    cons, out, _ = written
+    grid = read_grids(out, ["Data"])["Data"]
+    t = find_table(grid, out.name, "Data", "Ref")
+    rows = [{h: t.value(v, h) for h in DATA_COLUMNS} for _, v in t.rows]
+    assert len(rows) == len(register.targets) * 2
+    actual = {(r["Ref"], r["Quarter"]): r["Actual"] for r in rows}
+    for r in rows:
+        tg = register.target(r["Ref"])
+        assert r["Financial year"] == "2008/09" and r["Partnership"] == tg.partnership
+        assert r["Profile"] == register.profile(tg.ref, Y, r["Quarter"])
+        v = rules.variance(r["Actual"], r["Profile"])
+        assert (r["% variance"] is None) == (v is None) and (v is None or math.isclose(r["% variance"], v))
+        assert r["RAG"] == rules.rag(r["Actual"], r["Profile"], tg.polarity, tg.tolerance, tg.tolerance_type,
+                                     tg.is_due(r["Quarter"]))  # fmt: skip
+        then = actual.get((r["Ref"], "Q1")) if r["Quarter"] == "Q2" else None
+        assert r["Direction"] == rules.direction(r["Actual"], then, tg.polarity)
+        o = cons.observation(r["Ref"], r["Quarter"])
+        assert r["Reported RAG"] == o.reported_rag and (r["Source"] or "") == str(o.source)
+
+
+def test_text_stays_text_and_formats_are_right(written):
+    _, out, go = written
+    for path in (out, go):
+        xml = sheet_xml(path, "worksheets/")
+        assert not any("<f>" in x or "<f " in x for x in xml.values()), f"{path.name} holds a formula"
+    wb = openpyxl.load_workbook(out)
+    ws = wb["Data"]
+    col = {c.value: c.column for c in ws[1]}
+    hits = [r for r in range(2, ws.max_row + 1) if ws.cell(r, col["Commentary"]).value == EVIL]
+    assert len(hits) == 1 and ws.cell(hits[0], col["Commentary"]).data_type == "s"
+    r = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["% variance"]).value is not None)
+    assert ws.cell(r, col["% variance"]).number_format == "0.0%"
+    reds = [r for r in range(2, ws.max_row + 1) if ws.cell(r, col["RAG"]).value == "Red"]
+    assert reds and ws.cell(reds[0], col["RAG"]).fill.fgColor.rgb.endswith("FFC7CE")
+
+
+def test_go_workbook_is_values_only_printable_and_has_its_sheets(written):
+    _, _, go = written
+    wb = openpyxl.load_workbook(go)
+    assert wb.sheetnames == ["GO Return", "Summary", "Spend", "Data quality"]
+    with zipfile.ZipFile(go) as z:
+        names = z.namelist()
+        assert not [n for n in names if "vbaProject" in n or "externalLink" in n or "macrosheets" in n]
+        book = z.read("xl/workbook.xml").decode()
+    assert "_xlnm.Print_Titles" in book
+    for name, x in sheet_xml(go, "worksheets/sheet").items():
+        assert 'orientation="landscape"' in x and 'paperSize="9"' in x, name
+    s = wb["Summary"]
+    assert s["A1"].value == "Demoshire (demo data) LAA performance return 2008/09 H1"
+    labels = [(s.cell(r, 1).value, s.cell(r, 2).value) for r in range(3, 8)]
+    assert [lab for lab, _ in labels] == ["Area", "LAA", "Government Office", "Period", "Prepared"]
+    assert labels[3][1] == "2008/09 H1"
+    grid = read_grids(go, ["Summary"])["Summary"]
+    t = find_table(grid, "GO.xlsx", "Summary", "Partnership")
+    assert list(t.headers.values())[:7] == ["Partnership", "Green", "Amber", "Red", "No data", "Not due", "Total"]
+
+
+def test_go_return_reads_like_annex_a_row_by_row(written, register):
+    cons, _, go = written
+    grid = read_grids(go, ["GO Return"])["GO Return"]
+    t = find_table(grid, go.name, "GO Return", GO_RETURN_FIRST)
+    header = [grid[t.header_row - 1][c] for c in range(9)]
+    assert header == [GO_RETURN_FIRST, "Measure", "Related PSA", "Q1 2008/09", "Q2 2008/09", "Q3 2008/09",
+                      "Q4 2008/09", "Inspection/survey evidence", "Comments on progress/risk mitigation"]  # fmt: skip
+    rows = grid[t.header_row:]
+    i = 0
+    for n, outcome in enumerate(register.outcomes(), start=1):
+        assert rows[i][0] == f"Overall outcome {n}: {outcome}"
+        i += 1
+        for tg in (x for x in register.targets if x.outcome == outcome):
+            block = rows[i:i + 4]
+            i += 4
+            assert [r[1] for r in block] == list(MEASURES)
+            assert block[0][0] == f"{tg.ref} {tg.title}" and all(r[0] is None for r in block[1:])
+            assert block[0][2] == (tg.related_psa or None)
+            for c, q in enumerate(QUARTERS, start=3):
+                assert block[0][c] == register.profile(tg.ref, Y, q)  # profile in every quarter
+                if q in H1.quarters:
+                    o = cons.observation(tg.ref, q)
+                    assert block[1][c] == o.actual
+                    v = rules.variance(o.actual, o.profile)
+                    assert (block[2][c] is None and v is None) or math.isclose(block[2][c], v)
+                    assert block[3][c] == o.reported_rag
+                else:  # not yet reported: the profile only
+                    assert block[1][c] is None and block[2][c] is None and block[3][c] is None
+            latest = cons.observation(tg.ref, "Q2")
+            if latest.commentary and not latest.remedial_action:
+                assert block[0][8] == latest.commentary
+            if latest.remedial_action:
+                assert block[0][8].endswith(f"Remedial action: {latest.remedial_action}")
+    assert all(all(v is None for v in r) for r in rows[i:])
+
+
+def test_psb_summary_has_native_charts(written):
+    cons, out, _ = written
+    reds = sum(1 for o in cons.latest() if o.reported_rag == "Red")
+    with zipfile.ZipFile(out) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+    assert len(charts) == 1 + reds
+
+
+def test_reading_back_gives_the_same_consolidation(written):
+    cons, out, _ = written
+    back, evidence, _ = cio.read_consolidated(out)
+    assert back.period == cons.period
+    strip = lambda o: (o.ref, o.partnership, o.quarter, o.profile, o.actual, o.rag, o.reported_rag, o.direction,  # noqa: E731
+                       o.commentary, o.remedial_action, o.source)  # fmt: skip
+    assert [strip(o) for o in back.observations] == [strip(o) for o in cons.observations]
+    assert [(i.code, i.location) for i in back.issues] == [(i.code, i.location) for i in cons.issues]
+    assert len(back.log) == len(cons.log) and len(back.risks) == len(cons.risks)
+
+
+def test_backup_archive_and_idempotence(tmp_path, register):
+    """Through the job: real files hashed and archived; the output replaced is kept; same inputs, same Data."""
+    reg_path = write_register(tmp_path / "register.xlsx", demo.register_grids())
+    rdir = tmp_path / "returns"
+    rdir.mkdir()
+    by_name = {}
+    for code, f in fills(register, Q2).items():
+        p = rdir / f"{code}_2008-09.xlsx"
+        wb = openpyxl.Workbook()
+        wb.active["A1"] = f"stand-in bytes for {code}"
+        wb.save(p)
+        by_name[p.name] = to_return_data(f, p.name)
+
+    def reader(path):
+        return by_name[path.name]
+
+    out = tmp_path / "out" / "CONSOLIDATED.xlsx"
+    r1 = consolidate_folder(reg_path, rdir, "2008/09 Q2", out, reader=reader)
+    data1 = read_grids(out, ["Data"])["Data"]
+    first = out.read_bytes()
+    r2 = consolidate_folder(reg_path, rdir, "2008/09 Q2", out, reader=reader)
+    assert read_grids(out, ["Data"])["Data"] == data1
+    assert r2.consolidation.restatements == [] and r2.previous == out
+    assert cio.backup_path(out).read_bytes() == first
+    for e in r1.consolidation.log:
+        if e.status == "Used":
+            arch = out.parent / "archive" / f"{e.sha256}.xlsx"
+            assert arch.read_bytes() == (rdir / e.file).read_bytes()
+            assert (out.parent / "archive" / f"{e.sha256}.json").exists()
+    assert len(r1.archived) == 6
+
+
+def test_an_exception_mid_write_leaves_the_previous_output_intact(tmp_path, register, monkeypatch):
+    cons = consolidation(register)
+    out = cio.write_consolidated(cons, tmp_path / "CONSOLIDATED.xlsx", demo.register_grids())
+    before = out.read_bytes()
+    from laa_xl.io import paint
+
+    real = paint.Painter.paint
+    calls = {"n": 0}
+
+    def boom(self, layout):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("disk full")
+        return real(self, layout)
+
+    monkeypatch.setattr(paint.Painter, "paint", boom)
+    with pytest.raises(RuntimeError):
+        cio.write_workbook(out, cio.consolidated_layouts(cons))
+    assert out.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_process_killed_mid_write_leaves_the_previous_output_intact(tmp_path, register):
+    cons = consolidation(register)
+    out = cio.write_consolidated(cons, tmp_path / "CONSOLIDATED.xlsx", demo.register_grids())
+    before = out.read_bytes()
+    script = textwrap.dedent(f"""
+        import time
+        from laa_xl.core import demo
+        from laa_xl.core.register import load_register
+        from laa_xl.core.consolidate import consolidate
+        from laa_xl.core.periods import Period
+        from laa_xl.io import consolidated as cio, paint
+        real = paint.Painter.paint
+        def slow(self, layout):
+            ws = real(self, layout)
+            print("painted", layout.name, flush=True)
+            time.sleep(60)
+            return ws
+        paint.Painter.paint = slow
+        reg, _ = load_register(demo.register_grids())
+        cons = consolidate(reg, Period.parse("2008/09 Q2"), [])
+        cio.write_consolidated(cons, {str(out)!r}, demo.register_grids())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().startswith("painted")
+        assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "the write should be under way"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out.read_bytes() == before
+    back, _, _ = cio.read_consolidated(out)
+    assert len(back.observations) == len(cons.observations)
+
+
+def test_go_return_command(tmp_path, written):
+    _, out, _ = written
+    go = tmp_path / "GO.xlsx"
+    r = CliRunner().invoke(main, ["go-return", str(out), "--period", "2008/09 H1", "--out", str(go)])
+    assert r.exit_code == 0, r.output
+    assert openpyxl.load_workbook(go).sheetnames == ["GO Return", "Summary", "Spend", "Data quality"]
+    r = CliRunner().invoke(main, ["go-return", str(out), "--period", "2008/09 Y", "--out", str(tmp_path / "Y.xlsx")])
+    assert r.exit_code == 2 and "Q4" in r.output and not (tmp_path / "Y.xlsx").exists()
+    r = CliRunner().invoke(main, ["go-return", str(out), "--period", "2008/09 H9", "--out", str(go)])
+    assert r.exit_code == 2
+
+
+def test_consolidate_command_refuses_what_it_cannot_process(tmp_path):
+    reg = write_register(tmp_path / "register.xlsx", demo.register_grids())
+    (tmp_path / "returns").mkdir()
+    bad = tmp_path / "not-a-workbook.xlsx"
+    bad.write_text("hello")
+    cases = [
+        [str(reg), str(tmp_path / "returns"), "--period", "2008/09 Q7", "--out", str(tmp_path / "o.xlsx")],
+        [str(reg), str(tmp_path / "returns"), "--period", "2015/16 Q2", "--out", str(tmp_path / "o.xlsx")],
+        [str(bad), str(tmp_path / "returns"), "--period", "2008/09 Q2", "--out", str(tmp_path / "o.xlsx")],
+    ]
+    for args in cases:
+        r = CliRunner().invoke(main, ["consolidate", *args])
+        assert r.exit_code == 2, (args, r.output)
+        assert "Traceback" not in r.output
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_libreoffice_converts_both_workbooks_to_pdf(written, tmp_path):
+    _, out, go = written
+    profile = f"file:///tmp/lo-consolidate-{os.getpid()}-{time.monotonic_ns()}"
+    r = subprocess.run(["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path), str(go), str(out)], capture_output=True, text=True, timeout=180)  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    for name in ("GO.pdf", "CONSOLIDATED.pdf"):
+        pdf = tmp_path / name
+        assert pdf.exists() and pdf.stat().st_size > 5000, name
+    if shutil.which("pdftotext"):
+        txt = subprocess.run(["pdftotext", "-l", "2", str(tmp_path / "GO.pdf"), "-"], capture_output=True,
+                             text=True).stdout  # fmt: skip
+        assert "Overall outcome 1" in txt and "Risk rating" in txt and "% variance" in txt
+
+
+def test_go_return_pages_never_split_a_target(written):
+    cons, _, go = written
+    from laa_xl.core.reports import go_return_layout
+
+    lay = go_return_layout(cons, H1)
+    assert lay.page_breaks, "the demo area needs more than one page"
+    for r in lay.page_breaks:
+        first = lay.rows[r][0]
+        assert first.style == "outcome" or (lay.rows[r][1].value == "Profile"), r
+        assert lay.rows[r - 1][0] is None or lay.rows[r - 1][0].style != "outcome", "an outcome row ends a page"
+    xml = next(x for n, x in sheet_xml(go, "worksheets/sheet1").items())
+    assert 'scale="68"' in xml and "<rowBreaks" in xml
+
+
+def test_go_return_refuses_a_hostile_consolidated_file(tmp_path, written):
+    import corpus
+
+    _, out, _ = written
+    bad = tmp_path / "CONSOLIDATED.xlsx"
+    bad.write_bytes(corpus.far_cell(out.read_bytes()))
+    r = subprocess.run([sys.executable, "-m", "laa_xl", "go-return", str(bad), "--period", "2008/09 H1", "--out",
+                        str(tmp_path / "GO.xlsx")], cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert r.returncode == 2 and "Traceback" not in r.stderr and "CONSOLIDATED.xlsx" in r.stderr
+    assert not (tmp_path / "GO.xlsx").exists()

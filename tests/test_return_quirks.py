@@ -1,0 +1,266 @@
+"""One tiny workbook per quirk an officer's return can have, each asserting (sheet, cell, code).
+
+Every fixture starts from a real issued return and is changed with openpyxl the
+way a person would change it in Excel (insert or move a column, leave a blank
+row, rename a sheet, ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from laa_xl.core.checks import check_return
+from laa_xl.core.periods import FinancialYear
+from laa_xl.io.returns_reader import read_return
+from tests.return_helpers import fill_return, have_soffice, soffice_convert
+
+FY = FinancialYear(2008)
+HEADER_ROW = 4
+
+
+def _tuples(issues) -> set[tuple[str, str, str]]:
+    return {(i.location.sheet, i.location.cell, i.code) for i in issues}
+
+
+def _checked(path: Path, register, year: FinancialYear | None = FY):
+    data = read_return(path)
+    return data, check_return(data, register, year=year, quarters=("Q1", "Q2"))
+
+
+def _cols(ws) -> dict[str, int]:
+    return {c.value: c.column for c in ws[HEADER_ROW] if c.value}
+
+
+def _row_of(ws, ref: str) -> int:
+    col = _cols(ws)["Target ref"]
+    return next(r for r in range(HEADER_ROW + 1, ws.max_row + 1) if ws.cell(r, col).value == ref)
+
+
+def _complete(register, code: str = "CYP") -> dict:
+    """A return with every due Q1/Q2 actual on profile (so it is clean), to change one thing at a time."""
+    vals: dict = {"Cover": {"Completed by": "Alex Morgan"}}
+    for q in ("Q1", "Q2"):
+        vals[q] = {t.ref: {"Actual": register.profile(t.ref, FY, q)} for t in register.targets_for(code)
+                   if t.is_due(q)}
+    return vals
+
+
+def test_clean_return_has_no_issues(cyp_return: Path, register) -> None:
+    fill_return(cyp_return, _complete(register))
+    _, checked = _checked(cyp_return, register)
+    assert checked.issues == []
+
+
+def test_inserted_column(cyp_return: Path, register) -> None:
+    fill_return(cyp_return, _complete(register))
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q1"]
+    ws.insert_cols(_cols(ws)["Actual"])  # a 'Notes' column just before Actual: Actual moves G -> H
+    ws.cell(HEADER_ROW, 7).value = "My notes"
+    r = _row_of(ws, "NI 112")
+    ws.cell(r, 8).value = "TBC"
+    ws.cell(r, 7).value = "12.5 approx"  # the notes column is not read as the actual
+    wb.save(cyp_return)
+    data, checked = _checked(cyp_return, register)
+    assert _tuples(checked.issues) == {("Q1", f"H{r}", "non-numeric-actual")}
+    assert next(x for x in data.rows if x.quarter == "Q1" and x.ref.value == "NI 112").actual.location.cell == f"H{r}"
+
+
+def test_moved_column(cyp_return: Path, register) -> None:
+    """Commentary moved to the far left of Q2: found by its header, its cell reported where it now is."""
+    vals = _complete(register)
+    vals["Q2"]["NI 117"] = {"Actual": 99.0}  # lower is better: far worse than profile, Red
+    fill_return(cyp_return, vals)
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q2"]
+    com = _cols(ws)["Commentary"]
+    ws.insert_cols(1)
+    com += 1
+    for r in range(1, ws.max_row + 1):
+        ws.cell(r, 1).value = ws.cell(r, com).value
+        ws.cell(r, com).value = None
+    wb.save(cyp_return)
+    r = _row_of(ws, "NI 117")
+    _, checked = _checked(cyp_return, register)
+    assert ("Q2", f"A{r}", "no-commentary") in _tuples(checked.issues)
+    assert ("Q2", f"N{r}", "no-remedial-action") in _tuples(checked.issues)  # Remedial action moved M -> N
+
+
+def test_text_in_a_number_cell(cyp_return: Path, register) -> None:
+    vals = _complete(register)
+    vals["Q1"]["NI 117"] = {"Actual": "n/a"}
+    vals["Q1"]["NI 111"] = {"Actual": " 1,705 "}  # a number typed as text: read as 1705, no issue
+    fill_return(cyp_return, vals)
+    wb = openpyxl.load_workbook(cyp_return)
+    r117, r111 = _row_of(wb["Q1"], "NI 117"), _row_of(wb["Q1"], "NI 111")
+    _, checked = _checked(cyp_return, register)
+    assert _tuples(checked.issues) == {("Q1", f"G{r117}", "non-numeric-actual")}
+    obs = {(o.quarter, o.ref): o for o in checked.observations}
+    assert obs[("Q1", "NI 111")].actual == 1705.0
+    assert obs[("Q1", "NI 117")].actual is None and obs[("Q1", "NI 117")].rag == "No data"
+    assert r111 != r117
+
+
+def test_blank_row(cyp_return: Path, register) -> None:
+    fill_return(cyp_return, _complete(register))
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q1"]
+    gap = _row_of(ws, "NI 112")
+    ws.insert_rows(gap)  # an empty row in the middle of the table
+    ws.cell(gap + 1, 7).value = "TBC"
+    wb.save(cyp_return)
+    data, checked = _checked(cyp_return, register)
+    assert _tuples(checked.issues) == {("Q1", f"G{gap + 1}", "non-numeric-actual")}
+    q1 = [x.ref.value for x in data.rows if x.quarter == "Q1"]
+    assert q1 == [t.ref for t in register.targets_for("CYP")]  # the rows after the gap are still read
+
+
+def test_renamed_sheet(cyp_return: Path, register) -> None:
+    vals = _complete(register)
+    vals["Q2"]["NI 117"] = {"Actual": "TBC"}
+    fill_return(cyp_return, vals)
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q2"].title = "Qtr 2"
+    r = _row_of(wb["Qtr 2"], "NI 117")
+    wb.save(cyp_return)
+    data, checked = _checked(cyp_return, register)
+    assert data.quarters_found == ("Q1", "Q2", "Q3", "Q4")
+    assert _tuples(checked.issues) == {("Qtr 2", "A1", "renamed-sheet"), ("Qtr 2", f"G{r}", "non-numeric-actual")}
+
+
+def test_renamed_sheet_ambiguous_or_missing(cyp_return: Path, register) -> None:
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q2"].title = "Qtr 2"
+    wb.copy_worksheet(wb["Qtr 2"]).title = "Quarter 2"
+    del wb["Q3"]
+    wb.save(cyp_return)
+    data = read_return(cyp_return)
+    assert data.quarters_found == ("Q1", "Q4")
+    assert _tuples(data.issues) == {("Q2", "", "missing-sheet"), ("Q3", "", "missing-sheet")}
+
+
+def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
+    vals = _complete(register)
+    vals["Cover"]["Financial year"] = "2007/08"
+    fill_return(cyp_return, vals)
+    _, checked = _checked(cyp_return, register)
+    assert _tuples(checked.issues) == {("Cover", "B6", "wrong-year")}
+    assert checked.observations == []  # nothing from a return for another year is used
+
+
+def test_another_partnerships_target(cyp_return: Path, register) -> None:
+    fill_return(cyp_return, _complete(register))
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q1"]
+    ws.protection.sheet = False
+    r = ws.max_row + 1
+    ws.cell(r, 1).value = "NI 20"  # a Safer Communities target typed into the CYP return
+    ws.cell(r, 7).value = 1.5
+    wb.save(cyp_return)
+    _, checked = _checked(cyp_return, register)
+    assert _tuples(checked.issues) == {("Q1", f"A{r}", "other-partnership-target")}
+    assert all(o.ref != "NI 20" for o in checked.observations)
+
+
+def test_missing_actual_column_and_duplicate_row(cyp_return: Path, register) -> None:
+    fill_return(cyp_return, _complete(register))
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q1"].cell(HEADER_ROW, 7).value = "Figure"  # the Actual heading renamed
+    ws = wb["Q2"]
+    r = ws.max_row + 1
+    ws.cell(r, 1).value = "ni 117"  # the same target again, typed loosely
+    ws.cell(r, 7).value = 6.0
+    first = _row_of(ws, "NI 117")
+    wb.save(cyp_return)
+    _, checked = _checked(cyp_return, register)
+    assert {("Q1", "A4", "missing-column"), ("Q2", f"A{first}", "duplicate-target-row"),
+            ("Q2", f"A{r}", "duplicate-target-row")} <= _tuples(checked.issues)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_soffice(), reason="needs LibreOffice")
+def test_filled_then_saved_by_libreoffice_reads_back_exactly(cyp_return: Path, register, tmp_path: Path) -> None:
+    """The same return read after openpyxl wrote it and after LibreOffice saved it: identical values and cells."""
+    vals = _complete(register)
+    vals["Cover"].update({"Email": "alex@demoshire.example", "Date submitted": dt.datetime(2008, 7, 20)})
+    vals["Q1"]["NI 117"] = {"Actual": " 1,234 ", "Commentary": "Typed as text", "RAG override": "Amber",
+                            "Override reason": "Known data lag", "Remedial action": "Chase",
+                            "Inspection/survey evidence": "Ofsted 2008", "Data quality note": "=not a formula"}
+    vals["Q2"]["NI 111"] = {"Actual": 1234.5678}
+    vals["Risks"] = [{"Risk ID": "R1", "Target ref": "NI 117", "Risk": "Funding", "Likelihood": 3, "Impact": 4,
+                      "Mitigation": "Bid", "Owner": "AM", "Review date": dt.datetime(2008, 9, 1)}]
+    vals["Spend"] = [{"Block": "CYP", "Quarter": "Q1", "Budget": 1000, "Spend": 250.5, "Forecast outturn": 990}]
+    fill_return(cyp_return, vals)
+    (lo,) = soffice_convert([cyp_return], tmp_path / "lo")
+    a, b = read_return(cyp_return), read_return(lo)
+
+    fields = ("ref", "actual", "rag_override", "override_reason", "commentary", "remedial_action", "evidence",
+              "data_quality_note")
+
+    def cells(d):
+        """Every value read, with its sheet and cell (the file names differ)."""
+        out = [("Cover", k, c.value, c.location.sheet, c.location.cell) for k, c in d.cover.items()]
+        for r in d.rows:
+            out += [(r.quarter, f, getattr(r, f).value, getattr(r, f).location.sheet, getattr(r, f).location.cell)
+                    for f in fields]
+        for x in d.risks:
+            out += [("Risks", c.value, c.location.cell) for c in (x.risk_id, x.ref, x.risk, x.likelihood, x.impact,
+                                                                 x.mitigation, x.owner, x.review_date)]
+        for x in d.spend:
+            out += [("Spend", c.value, c.location.cell) for c in (x.block, x.quarter, x.budget, x.spend,
+                                                                 x.forecast_outturn)]
+        return out
+
+    assert a.issues == b.issues == []
+    assert cells(a) == cells(b)
+    assert len(a.rows) == 4 * len(register.targets_for("CYP"))
+    assert a.cover["Date submitted"].value in (dt.datetime(2008, 7, 20), dt.date(2008, 7, 20))
+    assert [(x.risk_id.value, x.likelihood.value, x.review_date.value) for x in b.risks] == [
+        ("R1", 3.0, dt.date(2008, 9, 1))]
+    assert [(s.block.value, s.spend.value) for s in b.spend] == [("CYP", 250.5)]
+    ni117 = next(r for r in b.rows if r.ref.value == "NI 117" and r.quarter == "Q1")
+    assert (ni117.actual.value, ni117.actual.location.cell) == (" 1,234 ", "G5")
+    assert next(r for r in a.rows if r.ref.value == "NI 117").data_quality_note.value == "=not a formula"
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_soffice(), reason="needs LibreOffice")
+def test_typed_by_libreoffice_reads_back_exactly(cyp_return: Path, register, tmp_path: Path) -> None:
+    """The officer's typing done by LibreOffice itself (headless Basic macro) and by openpyxl: same return read."""
+    from laa_xl.core import rules
+    from laa_xl.io.grids import read_grids
+    from tests.return_helpers import libreoffice_fill
+
+    vals = _complete(register)
+    vals["Cover"].update({"Email": "alex@demoshire.example", "Date submitted": "25/07/2008"})
+    vals["Q1"]["NI 117"] = {"Actual": " 1,234 ", "Commentary": "Typed as text", "RAG override": "Amber",
+                            "Override reason": "Known \"data\" lag", "Data quality note": "=not a formula"}
+    vals["Q1"]["NI 112"] = {"Actual": "TBC"}
+    vals["Q2"]["NI 111"] = {"Actual": 1234.5678}
+    by_lo = libreoffice_fill(cyp_return, vals, tmp_path / "lo" / cyp_return.name)
+    (tmp_path / "px").mkdir()
+    by_openpyxl = fill_return(cyp_return, vals, tmp_path / "px" / cyp_return.name)
+    a, b = read_return(by_openpyxl), read_return(by_lo)
+
+    def seen(d):
+        out = [(k, c.value, c.location.sheet, c.location.cell) for k, c in d.cover.items()]
+        for r in d.rows:
+            out += [(r.quarter, c.value, c.location.sheet, c.location.cell)
+                    for c in (r.ref, r.actual, r.rag_override, r.override_reason, r.commentary, r.remedial_action,
+                              r.evidence, r.data_quality_note)]
+        return out
+
+    assert seen(a) == seen(b)
+    ca, cb = check_return(a, register, year=FY), check_return(b, register, year=FY)
+    assert _tuples(ca.issues) == _tuples(cb.issues)
+    assert {("Q1", "G8", "non-numeric-actual"), ("Q1", "J5", "rag-overridden")} <= _tuples(cb.issues)
+    # and the formulas LibreOffice recalculated as it typed agree with the core
+    grid = read_grids(by_lo)["Q1"]
+    t = register.target("NI 117")
+    assert grid[4][8] == rules.rag(1234.0, register.profile("NI 117", FY, "Q1"), t.polarity, t.tolerance,
+                                   t.tolerance_type)
+    assert grid[7][8] == "No data" and grid[7][15] == "Number needed"
