@@ -80,8 +80,10 @@ def _not_built(name: str, issue: int) -> Callable[..., None]:
 @click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", required=True, help="Financial year, e.g. 2008/09.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Your own return layout (TOML) laid over the default: see templates/README.md.")  # fmt: skip
 @friendly
-def issue_cmd(register: Path, year: str, out: Path) -> None:
+def issue_cmd(register: Path, year: str, out: Path, template: Path | None) -> None:
     """Write one return workbook per partnership for a financial year."""
     from .core.periods import FinancialYear
     from .io.check_returns import load_register
@@ -92,7 +94,7 @@ def issue_cmd(register: Path, year: str, out: Path) -> None:
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
-    paths = issue_returns(reg, fy, out)
+    paths = issue_returns(reg, fy, out, template_path=template)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
@@ -156,22 +158,50 @@ def go_return(consolidated: Path, period: str, out: Path) -> None:
 
 @main.command()
 @click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--to", "to_addr", required=True)
-@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS).")
-@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path), help="Write an .eml draft instead.")
-@click.option("--outlook", is_flag=True, help="Open an Outlook draft (Windows).")
-def email(**_: Any) -> None:
-    """Email the GO return workbook, or write it as a draft."""
-    _not_built("email", 6)()
+@click.option("--to", "to_addr", required=True, multiple=True,
+              help="The GO contact's address (repeat, or separate with commas, for several).")
+@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS); login from LAA_XL_SMTP_USER/PASSWORD.")
+@click.option("--eml", type=click.Path(dir_okay=False, path_type=Path), help="Write the .eml draft here.")
+@click.option("--outlook", is_flag=True, help="Open an Outlook draft to review and send (Windows).")
+@friendly
+def email(workbook: Path, to_addr: tuple[str, ...], smtp: str | None, eml: Path | None, outlook: bool) -> None:
+    """Email the GO return workbook, or write it as a draft.
+
+    With neither --smtp nor --outlook, writes an .eml draft (X-Unsent) beside
+    the workbook (WORKBOOK with .eml), or at --eml FILE.
+    """
+    from .io.email_jobs import email_go_return
+
+    result = email_go_return(workbook, to_addr, smtp=smtp, eml=eml, outlook=outlook)
+    if result.sent_to:
+        click.echo(f"Sent '{result.subject}' to {', '.join(result.sent_to)} through {smtp}.")
+    if result.outlook:
+        click.echo("Opened the draft in Outlook: review it and press Send.")
+    if result.eml is not None:
+        click.echo(f"Draft written: {result.eml} (opens ready to send in Outlook or your mail program).")
 
 
 @main.command()
 @click.argument("consolidated", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS).")
-@click.option("--eml-dir", type=click.Path(file_okay=False, path_type=Path))
-def chase(**_: Any) -> None:
+@click.option("--smtp", help="HOST:PORT of the mail server (STARTTLS); login from LAA_XL_SMTP_USER/PASSWORD.")
+@click.option("--eml-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the drafts (default: chase/ beside the workbook).")
+@friendly
+def chase(consolidated: Path, smtp: str | None, eml_dir: Path | None) -> None:
     """Draft (or send) chasing emails for missing or late returns and repeated Reds."""
-    _not_built("chase", 6)()
+    from .io.email_jobs import chase as run_chase
+
+    result = run_chase(consolidated, smtp=smtp, eml_dir=eml_dir)
+    if not result.messages:
+        click.echo("Nobody to chase: every return is in on time and no target is Red two quarters running.")
+    for subject in result.sent:
+        click.echo(f"Sent: {subject}")
+    for d in result.drafts:
+        click.echo(f"Draft: {d}")
+    for i in result.issues:
+        click.echo(str(i), err=True)
+    if result.issues:
+        sys.exit(1)
 
 
 @main.command("build-workbook")

@@ -90,12 +90,17 @@ def _whole_flow(directory: Path, register_path: Path, issue_returns: Any) -> dic
         mistakes.append("OEP sent a corrected return restating NI 154 Q1 (+30); consolidated a second time")
     second = consolidate_folder(register_path, returns_dir, DEMO_PERIOD, out)
     go = go_return_file(out, DEMO_GO_PERIOD, directory / "GO.xlsx")
-    _print_summary(directory, register_path, returns_dir, out, go, first, second, mistakes)
-    return {"register": register_path, "returns": returns_dir, "consolidated": out, "go": go}
+    from .io.email_jobs import demo_drafts
+
+    # Drafts only: the demo never sends anything.
+    emails = demo_drafts(go, out, reg.settings.go_email, directory)
+    _print_summary(directory, register_path, returns_dir, out, go, first, second, mistakes, emails)
+    return {"register": register_path, "returns": returns_dir, "consolidated": out, "go": go,
+            "email": emails["email draft"], "chase": emails["chase drafts"]}  # fmt: skip
 
 
 def _print_summary(directory: Path, register: Path, returns_dir: Path, out: Path, go: Path, first: Any, second: Any,
-                   mistakes: list[str]) -> None:  # fmt: skip
+                   mistakes: list[str], emails: dict[str, Path] | None = None) -> None:  # fmt: skip
     cons = second.consolidation
     s = second.summary()
     rag = s["rag"]
@@ -105,6 +110,10 @@ def _print_summary(directory: Path, register: Path, returns_dir: Path, out: Path
     echo(f"  consolidated:  {out}  (previous run kept as {out.with_name(out.stem + '.previous.xlsx').name}; "
          f"returns archived in {out.parent / 'archive'}/)")  # fmt: skip
     echo(f"  GO return:     {go}")
+    if emails:
+        chased = sorted(p.name for k, p in emails.items() if k.startswith("chase ") and k != "chase drafts")
+        echo(f"  GO email:      {emails['email draft']}  (a draft with {go.name} attached: open it to review and send)")
+        echo(f"  chase drafts:  {emails['chase drafts']}/  ({', '.join(chased) or 'nobody to chase'})")
     echo("")
     echo("What the officers got wrong (on purpose):")
     for m in mistakes:

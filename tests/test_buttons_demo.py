@@ -402,12 +402,31 @@ def test_psb_report_paints_the_summary_and_saves_it_with_charts(after_consolidat
     assert any(n.startswith("xl/charts/chart") for n in zipfile.ZipFile(path).namelist())
 
 
-def test_email_gose_saves_the_go_return_and_says_drafting_is_not_available_yet(after_consolidate, area):
+def test_email_gose_saves_the_go_return_and_drafts_the_email_to_the_go(after_consolidate, area):
+    from email import policy
+    from email.parser import BytesParser
+
     book = jsonbook.book(after_consolidate)
     buttons.email_gose(book)
     [msg] = alerts(book)
-    assert (area / "GO_return_2008-09_H1.xlsx").exists()
-    assert "not available yet" in msg and "laa-returns@gose.example" in msg
+    go, eml = area / "GO_return_2008-09_H1.xlsx", area / "GO_return_2008-09_H1.eml"
+    assert go.exists() and eml.exists() and str(eml) in msg
+    mail = BytesParser(policy=policy.default).parsebytes(eml.read_bytes())
+    settings = {r[0]: r[1] for r in jsonbook.sheet_values(after_consolidate, "Settings")}
+    assert mail["To"] == settings["GO email"] and mail["X-Unsent"] == "1"
+    assert "2008/09 H1" in mail["Subject"]
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_filename() == go.name and attachment.get_content() == go.read_bytes()
+
+
+def test_email_gose_without_a_go_email_is_an_issue_at_its_settings_cell(after_consolidate):
+    p = copy.deepcopy(after_consolidate)
+    set_setting(p, "GO email", "")
+    row = next(i for i, r in enumerate(jsonbook.sheet_values(p, "Settings")) if r[0] == "GO email") + 1
+    book = jsonbook.book(p)
+    buttons.email_gose(book)
+    assert ("Settings", f"B{row}", "missing-go-email") in issue_tuples(block(book, p, "Issues"))
+    assert "no GO email" in alerts(book)[0]
 
 
 def test_go_return_before_consolidate_says_consolidate_first(live):

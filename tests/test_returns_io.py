@@ -177,3 +177,20 @@ def test_cli_check_bad_usage_exits_2(tmp_path: Path, issued_dir: Path) -> None:
     assert runner.invoke(main, ["check", str(tmp_path / "nope.xlsx")]).exit_code == 2
     res = runner.invoke(main, ["issue", str(ret), "--year", "2008/09", "--out", str(tmp_path)])
     assert res.exit_code == 2 and "Traceback" not in res.output
+
+
+def test_a_custom_template_restyles_the_return(tmp_path, register_path):
+    from click.testing import CliRunner
+
+    from laa_xl.cli import main
+    from laa_xl.io.grids import read_grids
+
+    custom = tmp_path / "ours.toml"
+    custom.write_text('[cover]\ntitle = "{area}: our own quarterly return"\n')
+    res = CliRunner().invoke(main, ["issue", str(register_path), "--year", "2008/09", "--out", str(tmp_path / "r"),
+                                    "--template", str(custom)])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    cover = read_grids(tmp_path / "r" / "CYP_2008-09.xlsx", ["Cover"])["Cover"]
+    texts = [v for row in cover for v in row if isinstance(v, str)]
+    assert "Demoshire (demo data): our own quarterly return" in texts
+    assert any("Local Area Agreement performance return" in t for t in texts) is False

@@ -448,7 +448,12 @@ def psb_report(book: Any) -> str:
 
 @button("Email GOSE")
 def email_gose(book: Any) -> str:
-    """Save the values-only GO return, then draft the email to the GO contact with it attached."""
+    """Save the values-only GO return, then draft the email to the GO contact with it attached: an ``.eml``
+    draft beside it (``X-Unsent: 1``, Outlook opens it ready to send) and, on Windows, an Outlook draft.
+    Nothing is sent: a person reviews and sends it."""
+    import sys
+
+    email_go_return = need("laa_xl.io.email_jobs", "email_go_return", "Drafting the email")
     cons, evidence = live_consolidation(book)
     period, path = _save_go(book, cons, evidence)
     to = cons.register.settings.go_email
@@ -456,15 +461,16 @@ def email_gose(book: Any) -> str:
         raise ButtonProblem(f"The GO return is saved as {path}, but there is no GO email on the Settings sheet.",
                             [error("missing-go-email", "The Settings sheet has no GO email.",
                                    settings_cell(book, "GO email"))])  # fmt: skip
-    try:
-        write_draft = need("laa_xl.io.mailer", "write_draft", "Drafting the email")
-    except NotAvailableYet:
-        raise NotAvailableYet(
-            f"Drafting the email is not available yet in this version of laa_xl. The GO return for {period} is "
-            f"saved, values only, as {path}: attach it to an email to {to}."
-        ) from None
     eml = path.with_suffix(".eml")
-    write_draft(path, to, eml)
-    msg = f"Email to {to} drafted as {eml}, with the values-only GO return {path.name} attached."
+    email_go_return(path, to, eml=eml)  # the .eml first: whatever happens next, the draft is on disk
+    msg = f"The email to {to} is drafted as {eml}, with the values-only GO return {path.name} attached."
+    if sys.platform == "win32":
+        try:
+            email_go_return(path, to, eml=eml, outlook=True)
+            msg += " It is also open as an Outlook draft: review it and press Send."
+        except LaaError as e:
+            msg += f" Outlook could not open it ({e}); open the .eml file instead."
+    else:
+        msg += " Open it in your mail program, review it and send it."
     alert(book, msg, f"{TITLE}: Email GOSE")
     return msg

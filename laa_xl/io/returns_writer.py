@@ -27,6 +27,7 @@ from ..core.numbers import NotANumber, to_number
 from ..core.periods import QUARTERS, FinancialYear
 from ..core.register import Partnership, Register, Target
 from ..core.returns import COVER_LABELS, QUARTER_COLUMNS, RISK_COLUMNS, SPEND_COLUMNS
+from ..errors import LaaError
 from .files import atomic_path
 from .styles import RAG_FILLS, RAG_FONTS
 
@@ -46,7 +47,25 @@ def _load_template(path: str) -> dict[str, Any]:
 
 
 def template(path: str | Path | None = None) -> dict[str, Any]:
-    return _load_template(str(path or TEMPLATE))
+    """The return layout: the packaged default, with a central team's own template laid over it.
+
+    A custom template need only hold what it changes (e.g. ``[cover] title = ...``).
+    """
+    default = _load_template(str(TEMPLATE))
+    if path is None or Path(path).resolve() == TEMPLATE:
+        return default
+    try:
+        custom = _load_template(str(path))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise LaaError(f"The return template {path} cannot be read: {e}") from e
+    return _overlay(default, custom)
+
+
+def _overlay(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in top.items():
+        out[k] = _overlay(base[k], v) if isinstance(v, Mapping) and isinstance(base.get(k), Mapping) else v
+    return out
 
 
 def return_file_name(code: str, year: FinancialYear) -> str:

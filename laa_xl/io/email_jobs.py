@@ -1,0 +1,193 @@
+"""Whole email jobs: the GO return email (``laa-xl email``, the Email GOSE button, the demo) and chasing.
+
+Order of work, so that a failure never loses anything: read the workbook,
+build the message, write the ``.eml`` draft to disk, then (if asked) send it or
+open it in Outlook. Every error names what is still on disk and what to do next.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.email_content import MessageContent, chase_messages, go_message
+from ..core.issues import Issue, Location, error
+from .go_summary import read_chase_input, read_go_summary
+from .mailer import (
+    DEFAULT_DELAYS,
+    EmailError,
+    RecipientsRefused,
+    SendFailed,
+    SmtpSettings,
+    addresses,
+    build_message,
+    max_attachment,
+    outlook_draft,
+    send_smtp,
+    with_next_step,
+    write_eml,
+)
+
+
+@dataclass
+class EmailResult:
+    eml: Path | None = None  # the draft left on disk (None when it was only a temporary step of a send)
+    sent_to: list[str] = field(default_factory=list)
+    outlook: bool = False
+    subject: str = ""
+
+
+def default_eml_path(workbook: Path) -> Path:
+    """``GO.xlsx`` -> ``GO.eml`` beside it."""
+    return workbook.with_suffix(".eml")
+
+
+def write_draft(go_path: str | Path, to: Sequence[str] | str, eml_path: str | Path | None = None) -> Path:
+    """Write the GO return email as an .eml draft (``X-Unsent: 1``) with the workbook attached; return its path."""
+    result = email_go_return(go_path, to, eml=eml_path)
+    assert result.eml is not None
+    return result.eml
+
+
+def email_go_return(
+    go_path: str | Path,
+    to: Sequence[str] | str,
+    *,
+    smtp: str | None = None,
+    eml: str | Path | None = None,
+    outlook: bool = False,
+    environ: Mapping[str, str] | None = None,
+    delays: Sequence[float] = DEFAULT_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> EmailResult:
+    """Email GO.xlsx to the GO, or leave it as a draft.
+
+    With none of ``smtp``, ``eml`` and ``outlook``: write ``GO.eml`` beside the
+    workbook. With ``smtp``: write the draft first, send, and keep the draft
+    only if ``eml`` was asked for (or the send failed).
+    """
+    go_path = Path(go_path)
+    if smtp and outlook:
+        raise EmailError("Choose one of --smtp (send now) and --outlook (a draft to review), not both.")
+    recipients = addresses(to)
+    if not recipients:
+        raise EmailError("No recipient: give --to the GO contact's email address.")
+    summary = read_go_summary(go_path)
+    content = go_message(summary, recipients, go_path.name)
+    settings = SmtpSettings.from_env(smtp, environ) if smtp else None
+    msg = build_message(content, go_path, settings.from_addr if settings else "", max_attachment(environ))
+    eml_path = Path(eml) if eml else default_eml_path(go_path)
+    write_eml(msg, eml_path)
+    result = EmailResult(eml=eml_path, subject=content.subject)
+    if settings is not None:
+        try:
+            result.sent_to = send_smtp(msg, settings, delays=delays, sleep=sleep)
+        except EmailError as e:
+            raise with_next_step(e, _keep_note(go_path, eml_path)) from e
+        if eml is None:  # the draft was only a safety copy: a sent message must not linger "ready to send"
+            eml_path.unlink(missing_ok=True)
+            result.eml = None
+    if outlook:
+        try:
+            outlook_draft(content, go_path)
+        except EmailError as e:
+            raise with_next_step(e, f"The draft {eml_path} is written and the workbook {go_path} is unchanged.") from e
+        result.outlook = True
+    return result
+
+
+def _keep_note(workbook: Path, eml: Path) -> str:
+    return (
+        f"Nothing is lost: the workbook {workbook} and the draft {eml} are on disk. Open the draft in your mail "
+        "program and send it, or run the command again."
+    )
+
+
+# --- chasing -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ChaseResult:
+    drafts: list[Path] = field(default_factory=list)
+    messages: list[MessageContent] = field(default_factory=list)
+    sent: list[str] = field(default_factory=list)  # subjects sent
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "message"
+
+
+def chase(
+    consolidated: str | Path,
+    *,
+    smtp: str | None = None,
+    eml_dir: str | Path | None = None,
+    period: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    delays: Sequence[float] = DEFAULT_DELAYS,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ChaseResult:
+    """One draft per partnership with a missing, late or unusable return, and one per sponsor of repeated Reds.
+
+    Drafts go to ``eml_dir`` (default: ``chase/`` beside the workbook). With
+    ``smtp`` each addressed message is then sent; a sent draft is removed
+    unless ``eml_dir`` was given. A message with no address in the register is
+    left as a draft and reported as an issue.
+    """
+    consolidated = Path(consolidated)
+    inp = read_chase_input(consolidated, period)
+    messages = chase_messages(inp)
+    folder = Path(eml_dir) if eml_dir else consolidated.parent / "chase"
+    folder.mkdir(parents=True, exist_ok=True)
+    settings = SmtpSettings.from_env(smtp, environ) if smtp else None
+    result = ChaseResult(messages=messages)
+    names: set[str] = set()
+    to_send: list[tuple[MessageContent, Path]] = []
+    for m in messages:
+        name = f"{m.kind}-{_slug(m.key)}"
+        while name in names:
+            name += "-2"
+        names.add(name)
+        path = write_eml(build_message(m, None, settings.from_addr if settings else ""), folder / f"{name}.eml")
+        result.drafts.append(path)
+        for p in m.problems:
+            sheet = "Targets" if m.kind == "red" else "Partnerships"
+            result.issues.append(error("no-contact-email", f"{p} The draft {path.name} has no recipient.",
+                                       Location(consolidated.name, sheet)))  # fmt: skip
+        if m.to:
+            to_send.append((m, path))
+    if settings is None:
+        return result
+    failures: list[str] = []
+    for i, (m, path) in enumerate(to_send):
+        try:
+            send_smtp(build_message(m, None, settings.from_addr), settings, delays=delays, sleep=sleep)
+        except RecipientsRefused as e:
+            failures.append(f"{path.name}: {e}")
+            continue
+        except SendFailed as e:  # the server or login is at fault: the rest would fail the same way
+            failures.append(f"{path.name}: {e}")
+            failures += [f"{p.name}: not tried" for _, p in to_send[i + 1 :]]
+            break
+        result.sent.append(m.subject)
+        if eml_dir is None:
+            path.unlink(missing_ok=True)
+            result.drafts.remove(path)
+    if failures:
+        raise EmailError(
+            f"Sent {len(result.sent)} of {len(to_send)} chase emails. Not sent: {'; '.join(failures)} "
+            f"The unsent drafts are in {folder}: open them in your mail program and send them, or run again."
+        )
+    return result
+
+
+def demo_drafts(go_path: str | Path, consolidated: str | Path, to: str, directory: str | Path) -> dict[str, Path]:
+    """The demo's email step: the GO return draft and the chase drafts (nothing is sent)."""
+    directory = Path(directory)
+    eml = write_draft(go_path, to, directory / "GO.eml")
+    chased = chase(consolidated, eml_dir=directory / "chase")
+    return {"email draft": eml, "chase drafts": directory / "chase", **{f"chase {p.stem}": p for p in chased.drafts}}

@@ -1,0 +1,227 @@
+"""Read what the emails need from GO.xlsx and CONSOLIDATED.xlsx (found by header text, never by position).
+
+GO.xlsx (written by ``laa-xl go-return``): the ``Summary`` sheet (title,
+label/value pairs, the RAG count tables headed ``Partnership`` and ``Block``)
+and the ``GO Return`` sheet (Annex A: the Red targets, their comments and
+remedial actions). CONSOLIDATED.xlsx: its register sheets (through
+``read_register``), ``Log`` and ``Data``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..core.email_content import (
+    RAG_COLUMNS,
+    ChaseInput,
+    Contact,
+    DataRow,
+    GoSummary,
+    LogEntry,
+    RagCounts,
+    RedTarget,
+    TargetInfo,
+    split_remedial,
+)
+from ..core.issues import has_errors
+from ..core.numbers import NotANumber, text, to_number
+from ..core.periods import FinancialYear, Period, PeriodError, quarter_label
+from ..core.register import parse_date
+from ..core.table import find_table, label_values, norm
+from ..errors import LaaError, UnreadableFile
+from .grids import read_grids
+from .preflight import Limits, preflight
+from .register_io import read_register
+
+
+class NotAGoWorkbook(LaaError):
+    """The file is not a GO return workbook as ``laa-xl go-return`` writes it."""
+
+
+class NotAConsolidatedWorkbook(LaaError):
+    """The file is not a consolidated workbook as ``laa-xl consolidate`` writes it."""
+
+
+# Our own outputs, but a user may point the command at any file: the same checks as a return, bigger files allowed.
+_LIMITS = Limits(max_file_bytes=200 * 1024 * 1024)
+
+
+def _read(path: Path, sheets: Sequence[str]) -> dict[str, list[list[Any]]]:
+    if not path.is_file():
+        raise UnreadableFile(f"{path}: no such file.")
+    if path.suffix.lower() != ".xlsx":
+        raise UnreadableFile(f"{path}: expected an .xlsx workbook.")
+    preflight(path, limits=_LIMITS)  # before calamine sees it (a far cell would abort the process)
+    try:
+        return read_grids(path, sheets)
+    except Exception as e:  # calamine raises its own types for a corrupt or non-zip file
+        raise UnreadableFile(f"{path}: cannot be read as an Excel workbook ({e}).") from e
+
+
+def _blank_row(row: Sequence[Any]) -> bool:
+    return all(text(v) == "" for v in row)
+
+
+def _count_table(grid: list[list[Any]], first: str, file: str) -> list[RagCounts]:
+    """The block of rows under a header whose first cell reads ``first``, up to the next blank row."""
+    start = next((i for i, row in enumerate(grid) if row and norm(row[0]) == norm(first)), None)
+    if start is None:
+        return []
+    cols = {norm(v): c for c, v in enumerate(grid[start]) if text(v)}
+    out: list[RagCounts] = []
+    for r in range(start + 1, len(grid)):
+        row = grid[r]
+        if _blank_row(row):
+            break
+        counts: dict[str, int] = {}
+        for rag in RAG_COLUMNS:
+            c = cols.get(norm(rag))
+            try:
+                n = to_number(row[c]) if c is not None and c < len(row) else None
+            except NotANumber as e:
+                raise NotAGoWorkbook(f"[{file}]Summary row {r + 1}: the '{rag}' count must be a number, not '{e}'.") from e
+            counts[rag] = int(n or 0)
+        out.append(RagCounts(text(row[0]), counts))
+    return out
+
+
+def read_go_summary(path: str | Path) -> GoSummary:
+    """The GO workbook's title, period, RAG counts and Red targets (with remedial actions)."""
+    path = Path(path)
+    grids = _read(path, ("Summary", "GO Return"))
+    what = "Is this the workbook written by 'laa-xl go-return'?"
+    if "Summary" not in grids:
+        raise NotAGoWorkbook(f"{path.name} has no 'Summary' sheet. {what}")
+    summary = grids["Summary"]
+    pairs = label_values(summary)
+
+    def get(label: str) -> str:
+        v = pairs.get(norm(label), (0, None))[1]
+        if hasattr(v, "strftime"):
+            return str(v.strftime("%d %B %Y")).lstrip("0")
+        return text(v)
+
+    area, period = get("Area"), get("Period")
+    if not period:
+        raise NotAGoWorkbook(f"[{path.name}]Summary has no 'Period' (label in column A, value in B). {what}")
+    by_partnership = _count_table(summary, "Partnership", path.name)
+    all_row = next((p for p in by_partnership if norm(p.label) == "all"), None)
+    by_partnership = [p for p in by_partnership if norm(p.label) != "all"]
+    by_block = [b for b in _count_table(summary, "Block", path.name) if norm(b.label) != "all"]
+    reds = _red_targets(grids.get("GO Return"), path.name, period, what)
+    title = text(summary[0][0]) if summary and summary[0] else ""
+    return GoSummary(title=title, area=area, period=period, laa=get("LAA"),
+                     government_office=get("Government Office"), prepared=get("Prepared"),
+                     by_partnership=by_partnership, by_block=by_block, all=all_row, reds=reds)  # fmt: skip
+
+
+def _red_targets(grid: list[list[Any]] | None, file: str, period_text: str, what: str) -> list[RedTarget]:
+    if grid is None:
+        raise NotAGoWorkbook(f"{file} has no 'GO Return' sheet. {what}")
+    table = find_table(grid, file, "GO Return", "Outcome / target")
+    if table is None:
+        raise NotAGoWorkbook(f"[{file}]GO Return: cannot find the header row (a cell reading 'Outcome / target'). {what}")
+    try:
+        period = Period.parse(period_text)
+    except PeriodError as e:
+        raise NotAGoWorkbook(f"[{file}]Summary: {e}.") from e
+    latest = quarter_label(period.year, period.last_quarter)
+    for col in ("Measure", latest):
+        if not table.has(col):
+            raise NotAGoWorkbook(f"[{file}]GO Return has no '{col}' column in row {table.header_row}. {what}")
+    comments = next((h for h in ("Comments on progress/risk mitigation", "Comments") if table.has(h)), None)
+    reds: list[RedTarget] = []
+    current: tuple[str, str, str] | None = None  # ref, title, comment of the target being read
+    for _, vals in table.rows:
+        measure = norm(table.value(vals, "Measure"))
+        if measure == "profile":
+            ref, title = _ref_title(text(table.value(vals, "Outcome / target")))
+            current = (ref, title, text(table.value(vals, comments)) if comments else "")
+        elif measure == "risk rating" and current is not None:
+            if norm(table.value(vals, latest)) == "red":
+                commentary, remedial = split_remedial(current[2])
+                reds.append(RedTarget(current[0], current[1], commentary, remedial))
+            current = None
+    return reds
+
+
+def _ref_title(label: str) -> tuple[str, str]:
+    """'NI 154 Net additional homes provided' -> ('NI 154', 'Net additional ...'); 'DS-01 Reduce ...' likewise."""
+    parts = label.split()
+    if len(parts) >= 2 and parts[0].upper() == "NI" and parts[1].isdigit():
+        return f"NI {parts[1]}", " ".join(parts[2:])
+    return (parts[0], " ".join(parts[1:])) if parts else ("", "")
+
+
+# --- the consolidated workbook, for chasing ----------------------------------------------------------------
+
+
+def _yes(v: Any) -> bool:
+    return text(v).lower() in ("yes", "y", "true", "1")
+
+
+def _date_text(v: Any) -> str:
+    try:
+        d = parse_date(v)
+    except ValueError:
+        return text(v)
+    return d.strftime("%d %B %Y").lstrip("0") if d else ""
+
+
+def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
+    """Everything chasing needs from CONSOLIDATED.xlsx: contacts and sponsors, the Log, the Data."""
+    path = Path(path)
+    grids = _read(path, ("Log", "Data"))
+    what = "Is this the workbook written by 'laa-xl consolidate'?"
+    for sheet in ("Log", "Data"):
+        if sheet not in grids:
+            raise NotAConsolidatedWorkbook(f"{path.name} has no '{sheet}' sheet. {what}")
+    register, issues = read_register(path)
+    if has_errors(issues) and not register.partnerships:
+        first = next(i for i in issues if i.is_error)
+        raise NotAConsolidatedWorkbook(f"{path.name}: its register sheets cannot be used: {first}. {what}")
+    try:
+        per = Period.parse(period) if period else register.settings.current_period
+    except PeriodError as e:
+        raise NotAConsolidatedWorkbook(f"{e}.") from e
+
+    log_t = find_table(grids["Log"], path.name, "Log", "Partnership")
+    if log_t is None or not log_t.has("Status"):
+        raise NotAConsolidatedWorkbook(f"[{path.name}]Log has no header row with 'Partnership' and 'Status'. {what}")
+    log = [
+        LogEntry(text(log_t.value(v, "Partnership")).upper(), text(log_t.value(v, "File")),
+                 _date_text(log_t.value(v, "Date submitted")), _date_text(log_t.value(v, "Deadline")),
+                 _yes(log_t.value(v, "Late")), text(log_t.value(v, "Status")))
+        for _, v in log_t.rows
+    ]  # fmt: skip
+
+    data_t = find_table(grids["Data"], path.name, "Data", "Ref")
+    need = ("Ref", "Partnership", "Financial year", "Quarter", "Reported RAG")
+    if data_t is None or not all(data_t.has(c) for c in need):
+        raise NotAConsolidatedWorkbook(f"[{path.name}]Data needs the columns {', '.join(need)} in its header row. {what}")
+    data: list[DataRow] = []
+    for r, v in data_t.rows:
+        try:
+            year = FinancialYear.parse(text(data_t.value(v, "Financial year")))
+        except PeriodError as e:
+            raise NotAConsolidatedWorkbook(f"[{path.name}]Data!{data_t.cell(r, 'Financial year')}: {e}.") from e
+        data.append(DataRow(text(data_t.value(v, "Ref")), text(data_t.value(v, "Partnership")).upper(), year,
+                            text(data_t.value(v, "Quarter")).upper(), text(data_t.value(v, "Reported RAG")),
+                            text(data_t.value(v, "Commentary")), text(data_t.value(v, "Remedial action"))))  # fmt: skip
+    if per is None:
+        if not data:
+            raise NotAConsolidatedWorkbook(f"[{path.name}]Settings has no 'Current period' and Data is empty. {what}")
+        last = max(data, key=lambda d: (d.year.start, d.quarter))
+        per = Period(last.year, last.quarter)
+
+    return ChaseInput(
+        area=register.settings.area,
+        period=per,
+        log=log,
+        data=data,
+        contacts=[Contact(p.code, p.name, p.lead_contact, p.email) for p in register.partnerships],
+        targets=[TargetInfo(t.ref, t.title, t.partnership, t.sponsor) for t in register.targets],
+        deadline=register.deadline(per),
+    )

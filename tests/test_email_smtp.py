@@ -1,0 +1,218 @@
+"""Sending through a real SMTP server on localhost (aiosmtpd, STARTTLS with a throwaway CA, AUTH login)."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from email_fixtures import write_consolidated, write_go
+from smtp_server import PASSWORD, USER, free_port, make_certs, start
+
+from laa_xl.cli import main
+from laa_xl.io.email_jobs import chase, email_go_return
+from laa_xl.io.mailer import (
+    XLSX_MAINTYPE,
+    XLSX_SUBTYPE,
+    AttachmentTooLarge,
+    PermanentSendFailure,
+    RecipientsRefused,
+    TemporarySendFailure,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+SENDER = "performance@shire.example"
+GO_ADDR = "laa-returns@gose.example"
+
+
+class Sleeps(list):
+    """Stands in for time.sleep: records each delay instead of waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.fixture(scope="module")
+def certs(tmp_path_factory):
+    return make_certs(tmp_path_factory.mktemp("certs"))
+
+
+@pytest.fixture
+def server(certs):
+    s = start(certs)
+    yield s
+    s.controller.stop()
+
+
+@pytest.fixture
+def env(server):
+    return {"LAA_XL_SMTP_USER": USER, "LAA_XL_SMTP_PASSWORD": PASSWORD, "LAA_XL_SMTP_FROM": SENDER,
+            "LAA_XL_SMTP_CAFILE": str(server.certs.ca), "LAA_XL_SMTP_TIMEOUT": "5"}  # fmt: skip
+
+
+@pytest.fixture
+def go(tmp_path):
+    return write_go(tmp_path / "GO.xlsx")
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def parse(data: bytes) -> email.message.EmailMessage:
+    return email.message_from_bytes(data, policy=email.policy.default)  # type: ignore[return-value]
+
+
+def test_sent_attachment_is_byte_identical_to_the_workbook(server, env, go):
+    sleeps = Sleeps()
+    res = email_go_return(go, [GO_ADDR], smtp=server.hostport, environ=env, delays=(0, 0), sleep=sleeps)
+    assert res.sent_to == [GO_ADDR] and sleeps == [] and server.auth.calls == 1
+    [got] = server.handler.received
+    assert (got.mail_from, got.rcpt_tos) == (SENDER, [GO_ADDR])
+    msg = parse(got.data)
+    assert msg["Subject"] == "Demoshire (demo data) LAA performance return 2008/09 H1"
+    assert msg["X-Unsent"] is None  # only drafts carry it
+    [att] = list(msg.iter_attachments())
+    assert (att.get_content_maintype(), att.get_content_subtype()) == (XLSX_MAINTYPE, XLSX_SUBTYPE)
+    assert att.get_filename() == "GO.xlsx"
+    assert att.get_content() == go.read_bytes()
+    assert {p.get_content_type() for p in msg.walk()} >= {"text/plain", "text/html"}
+    # a sent message's safety draft is not left lying about "ready to send"
+    assert res.eml is None and not (go.parent / "GO.eml").exists()
+
+
+def test_bad_login_fails_once_without_retry_and_keeps_the_files(server, env, go):
+    before, sleeps = sha(go), Sleeps()
+    with pytest.raises(PermanentSendFailure) as e:
+        email_go_return(go, GO_ADDR, smtp=server.hostport, environ={**env, "LAA_XL_SMTP_PASSWORD": "wrong"},
+                        delays=(0, 0), sleep=sleeps)  # fmt: skip
+    assert server.auth.calls == 1 and sleeps == [] and server.handler.received == []
+    eml = go.parent / "GO.eml"
+    assert eml.exists() and sha(go) == before
+    assert "LAA_XL_SMTP_PASSWORD" in str(e.value) and str(eml) in str(e.value)
+
+
+def test_451_then_success_is_retried(server, env, go):
+    server.handler.defer_data = 1
+    sleeps = Sleeps()
+    res = email_go_return(go, GO_ADDR, smtp=server.hostport, environ=env, delays=(0.01, 0.02), sleep=sleeps)
+    assert sleeps == [0.01] and server.handler.data_calls == 2
+    assert len(server.handler.received) == 1 and res.sent_to == [GO_ADDR]
+
+
+def test_a_refused_recipient_among_several_is_reported(server, env, go):
+    server.handler.refuse = {"nobody@gose.example"}
+    sleeps = Sleeps()
+    to = ["a@gose.example", "nobody@gose.example", "b@gose.example"]
+    with pytest.raises(RecipientsRefused) as e:
+        email_go_return(go, to, smtp=server.hostport, environ=env, delays=(0, 0), sleep=sleeps)
+    assert set(e.value.refused) == {"nobody@gose.example"} and e.value.refused["nobody@gose.example"][0] == 550
+    assert e.value.delivered == ["a@gose.example", "b@gose.example"]
+    [got] = server.handler.received  # delivered once to the others, not re-sent
+    assert got.rcpt_tos == ["a@gose.example", "b@gose.example"] and sleeps == []
+    assert (go.parent / "GO.eml").exists() and "nobody@gose.example" in str(e.value)
+
+
+def test_a_server_that_is_down_fails_after_the_retries_and_loses_nothing(env, go):
+    before, sleeps = sha(go), Sleeps()
+    with pytest.raises(TemporarySendFailure) as e:
+        email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{free_port()}", environ=env, delays=(0.01, 0.02), sleep=sleeps)
+    assert sleeps == [0.01, 0.02] and e.value.attempts == 3
+    eml = go.parent / "GO.eml"
+    assert eml.exists() and sha(go) == before
+    draft = parse(eml.read_bytes())
+    assert draft["X-Unsent"] == "1" and next(draft.iter_attachments()).get_content() == go.read_bytes()
+    assert str(eml) in str(e.value) and "refused" in str(e.value)
+
+
+def test_a_server_that_never_answers_times_out_and_is_retried(env, go):
+    with socket.socket() as silent:  # listens, never accepts: the greeting never comes
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(5)
+        sleeps = Sleeps()
+        with pytest.raises(TemporarySendFailure) as e:
+            email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{silent.getsockname()[1]}",
+                            environ={**env, "LAA_XL_SMTP_TIMEOUT": "0.3"}, delays=(0,), sleep=sleeps)  # fmt: skip
+    assert sleeps == [0] and e.value.attempts == 2
+
+
+def test_an_untrusted_certificate_is_rejected(server, env, go):
+    sleeps = Sleeps()
+    untrusting = {k: v for k, v in env.items() if k != "LAA_XL_SMTP_CAFILE"}
+    with pytest.raises(PermanentSendFailure) as e:
+        email_go_return(go, GO_ADDR, smtp=server.hostport, environ=untrusting, delays=(0, 0), sleep=sleeps)
+    assert sleeps == [] and server.auth.calls == 0 and server.handler.received == []
+    assert "LAA_XL_SMTP_CAFILE" in str(e.value)
+
+
+def test_the_attachment_cap_stops_before_anything_is_sent(server, env, go):
+    with pytest.raises(AttachmentTooLarge) as e:
+        email_go_return(go, GO_ADDR, smtp=server.hostport, environ={**env, "LAA_XL_MAX_ATTACHMENT_MB": "0.001"})
+    assert server.handler.received == [] and "GO.xlsx" in str(e.value) and go.exists()
+
+
+def test_cli_email_sends(server, env, go):
+    res = CliRunner().invoke(main, ["email", str(go), "--to", GO_ADDR, "--smtp", server.hostport], env=env)
+    assert res.exit_code == 0, res.output
+    assert len(server.handler.received) == 1
+
+
+def test_cli_email_failure_is_one_line_exit_2_without_traceback(server, env, go):
+    proc = subprocess.run(
+        [sys.executable, "-m", "laa_xl", "email", str(go), "--to", GO_ADDR, "--smtp", server.hostport],
+        cwd=ROOT, capture_output=True, text=True, env={"PATH": "/usr/bin:/bin", **env, "LAA_XL_SMTP_PASSWORD": "no"},
+    )  # fmt: skip
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert (go.parent / "GO.eml").exists() and str(go.parent / "GO.eml") in proc.stderr
+
+
+def test_chase_sends_the_addressed_messages_and_keeps_the_rest_as_drafts(server, env, tmp_path):
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    res = chase(cons, smtp=server.hostport, environ=env, delays=(0,), sleep=Sleeps())
+    got = sorted((r.rcpt_tos[0], parse(r.data)["Subject"].split(": ")[-1]) for r in server.handler.received)
+    assert got == sorted([
+        ("cyp.partnership@demoshire.example", "Children's Trust Board return received late"),
+        ("stronger.partnership@demoshire.example", "Stronger Communities Partnership return not received"),
+        ("health.partnership@demoshire.example", "Health and Wellbeing Partnership return could not be used"),
+        ("cyp.partnership@demoshire.example", "targets Red two quarters running (Director for Children)"),
+    ])  # fmt: skip
+    # the two without an address stay as drafts and are reported
+    assert sorted(p.name for p in res.drafts) == ["missing-env.eml", "red-director-of-environment.eml"]
+    assert all(p.exists() for p in res.drafts)
+    assert [(i.code, i.location.sheet) for i in res.issues] == [("no-contact-email", "Partnerships"),
+                                                                ("no-contact-email", "Targets")]
+
+
+def test_a_server_without_starttls_is_refused_not_sent_to_in_clear(env, go):
+    from aiosmtpd.controller import Controller
+    from smtp_server import Handler
+
+    handler = Handler()
+    plain = Controller(handler, hostname="127.0.0.1", port=free_port())
+    plain.start()
+    try:
+        sleeps = Sleeps()
+        with pytest.raises(PermanentSendFailure) as e:
+            email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{plain.port}", environ=env, delays=(0,), sleep=sleeps)
+    finally:
+        plain.stop()
+    assert handler.received == [] and sleeps == [] and "STARTTLS" in str(e.value)
+
+
+def test_chase_with_a_bad_login_stops_and_keeps_every_draft(server, env, tmp_path):
+    from laa_xl.io.mailer import EmailError
+
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    sleeps = Sleeps()
+    with pytest.raises(EmailError) as e:
+        chase(cons, smtp=server.hostport, environ={**env, "LAA_XL_SMTP_PASSWORD": "no"}, delays=(0,), sleep=sleeps)
+    assert server.auth.calls == 1 and sleeps == [] and server.handler.received == []  # stopped after the first
+    assert len(list((tmp_path / "chase").glob("*.eml"))) == 6
+    assert "Sent 0 of 4" in str(e.value) and str(tmp_path / "chase") in str(e.value)
