@@ -29,17 +29,20 @@ class Button:
 
 BUTTONS: tuple[Button, ...] = (
     Button("Issue returns", "IssueReturns", "issue_returns",
-           "Write one return workbook per partnership for the current year into the returns folder."),
+           "Write one return workbook per partnership for the current year into the returns folder (never "
+           "replacing one already there)."),
     Button("Check a return", "CheckReturn", "check_return",
-           "Check one return workbook and list every problem on the Issues sheet."),
+           "Check every return in the returns folder; each problem is listed on the Issues sheet at its cell."),
     Button("Consolidate", "Consolidate", "consolidate",
-           "Read every return in the returns folder into Data, Issues, Risks, Spend and Reward."),
+           "Read the returns folder for the current period into Data (live formulas) and the other sheets; "
+           "save CONSOLIDATED.xlsx."),
     Button("GO return", "GoReturn", "go_return",
-           "Lay out Annex A on the GO Return sheet and save a values-only copy for the GO."),
+           "Lay out Annex A on the GO Return sheet from Data and save the values-only copy for the GO."),
     Button("PSB report", "PsbReport", "psb_report",
-           "RAG counts by partnership and block for the Public Service Board."),
+           "The PSB Summary sheet from Data (RAG by partnership and block, exceptions, risks, spend); saved "
+           "with charts."),
     Button("Email GOSE", "EmailGose", "email_gose",
-           "Draft the email to the GO contact with the values-only GO return attached."),
+           "Save the values-only GO return and draft the email to the GO contact with it attached."),
 )  # fmt: skip
 
 # The derived sheets and their headers are the consolidation's own layouts (laa_xl.core.reports), the
@@ -54,12 +57,14 @@ def placeholder(lay: SheetLayout) -> SheetLayout:
     """A derived sheet before its first run: the layout's titles (the subtitle replaced by a note) and its first header row."""
     head = next((r for r, row in enumerate(lay.rows) if any(c is not None and c.style == "header" for c in row)),
                 len(lay.rows) - 1)  # fmt: skip
-    out = SheetLayout(lay.name, widths=list(lay.widths), freeze=lay.freeze, landscape=lay.landscape,
-                      fit_width=lay.fit_width, header_row=head, repeat_rows=lay.repeat_rows)  # fmt: skip
+    # landscape, one page wide: the sheet keeps this print set-up when a button fills it
+    out = SheetLayout(lay.name, widths=list(lay.widths), freeze=lay.freeze, landscape=True, fit_width=True,
+                      header_row=head, repeat_rows=lay.repeat_rows)  # fmt: skip
     for row in lay.rows[: head + 1]:
         out.add(*(Cell(PLACEHOLDER_NOTE, "subtitle") if c is not None and c.style == "subtitle" else c for c in row))
     out.merges = [m for m in lay.merges if m[2] <= head]
     out.heights = {r: h for r, h in lay.heights.items() if r <= head}
+    out.heights.setdefault(head, 27.0)  # room for a header that wraps onto two lines
     return out
 
 
