@@ -29,6 +29,7 @@ from ..core.returns import (
     SpendRow,
 )
 from ..core.table import SheetTable, find_table, label_values, norm
+from ..core.timing import phase
 from ..errors import UnreadableFile
 from .grids import read_grids
 from .preflight import preflight
@@ -48,12 +49,14 @@ def read_return(path: str | Path) -> ReturnData:
     ``UnsafeFile``) when the file cannot be read safely at all.
     """
     path = Path(path)
-    issues = list(preflight(path))
-    try:
-        grids = read_grids(path)
-    except Exception as e:  # calamine raises several types for damaged files
-        raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
-    data = read_return_grids(grids, path.name)
+    with phase("preflight"):
+        issues = list(preflight(path))
+    with phase("read"):
+        try:
+            grids = read_grids(path)
+        except Exception as e:  # calamine raises several types for damaged files
+            raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
+        data = read_return_grids(grids, path.name)
     data.issues[:0] = issues
     return data
 
