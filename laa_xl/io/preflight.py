@@ -181,22 +181,17 @@ def _extent(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, li
                 raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
                                  f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
             buf = tail + chunk
-            cols: set[bytes] = set()
-            rows: set[bytes] = set()
-            for col, row, row_r, dim in set(_ANY_RE.findall(buf)):
-                if col:
-                    cols.add(col)
-                    rows.add(row)
-                elif row_r:
-                    rows.add(row_r)
-                else:
+            found = set(_ANY_RE.findall(buf))
+            if found:
+                cols, rows, row_rs, dims = (set(x) for x in zip(*found, strict=True))
+                for dim in dims:
                     for ref in dim.decode("ascii", "replace").split(":"):
                         rm = _REF_RE.match(ref.strip())
                         if rm:
                             max_row = max(max_row, int(rm.group(2)))
                             max_col = max(max_col, _col_number(rm.group(1)))
-            max_row = max([max_row, *map(int, rows)])
-            max_col = max([max_col, *(_col_number(c.decode()) for c in cols)])
+                max_row = max([max_row, *(int(r) for r in rows | row_rs if r)])
+                max_col = max([max_col, *(_col_number(c.decode()) for c in cols if c)])
             tail = buf[-256:]
     return max_row, max_col
 
