@@ -54,25 +54,33 @@ class Painter:
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
-        extra: tuple[Any, ...] = ()
-        props = dict(_STYLES.get(cell.style, _STYLES["plain"]))
-        if cell.style in ("number", "total") and cell.value is not None and not isinstance(cell.value, str):
-            props["num_format"] = _num_format(cell.decimals)
-            extra = (cell.decimals,)
-        elif cell.style == "rag" and cell.value in RAG_FILLS:
-            props.update(bg_color=RAG_FILLS[cell.value], font_color=RAG_FONTS[cell.value])
-            if cell.value in RAGS:
+        style, value = cell.style, cell.value
+        key: tuple[Any, ...]
+        if style in ("number", "total") and value is not None and not isinstance(value, str):
+            key = (style, cell.decimals)
+        elif (style == "rag" and value in RAG_FILLS) or (style == "risk" and value in _RISK_FILLS):
+            key = (style, value)
+        else:
+            key = (style,)
+        found = self._cache.get(key)  # looked up before any dict is built: this runs once per cell
+        if found is None:
+            found = self._cache[key] = self._make(key)
+        return found
+
+    def _make(self, key: tuple[Any, ...]) -> Any:
+        style = key[0]
+        props = dict(_STYLES.get(style, _STYLES["plain"]))
+        if len(key) > 1 and style in ("number", "total"):
+            props["num_format"] = _num_format(key[1])
+        elif len(key) > 1 and style == "rag":
+            props.update(bg_color=RAG_FILLS[key[1]], font_color=RAG_FONTS[key[1]])
+            if key[1] in RAGS:
                 props["bold"] = True
-            extra = (cell.value,)
-        elif cell.style == "risk" and cell.value in _RISK_FILLS:
-            bg, fg = _RISK_FILLS[cell.value]
+        elif len(key) > 1 and style == "risk":
+            bg, fg = _RISK_FILLS[key[1]]
             props.update(bg_color=bg, font_color=fg)
-            extra = (cell.value,)
-        key = (cell.style, *extra)
-        if key not in self._cache:
-            size = props.pop("font_size", self.font_size)
-            self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
-        return self._cache[key]
+        size = props.pop("font_size", self.font_size)
+        return self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
 
     def paint(self, layout: SheetLayout) -> Any:
         ws = self.wb.add_worksheet(layout.name)
