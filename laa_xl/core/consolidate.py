@@ -34,6 +34,7 @@ from .issues import Issue, Location, warning
 from .periods import QUARTERS, FinancialYear, Period
 from .register import Register
 from .returns import CheckedReturn, Observation, ReturnData, Risk, Spend
+from .timing import phase
 
 USED, SUPERSEDED, REFUSED, MISSING = "Used", "Superseded", "Refused", "Missing"
 # Issues that mean a return cannot be consolidated at all.
@@ -173,7 +174,8 @@ def consolidate(
             issues.extend(data.issues)
             log.append(LogEntry(data.partnership, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
             continue
-        checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
+        with phase("check"):
+            checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
         if not checked.partnership or checked.year is None or any(i.code in REFUSING_CODES for i in checked.issues):
             issues.extend(checked.issues)
             log.append(

@@ -116,17 +116,33 @@ class Register:
 
     def __post_init__(self) -> None:
         self._by_ref = {t.ref.upper(): t for t in self.targets}
+        self._index_key: tuple[int, int] | None = None
+        self._by_partnership: dict[str, list[Target]] = {}
+        self._partnership_by_code: dict[str, Partnership] = {}
+
+    def _indexed(self) -> None:
+        """Targets by partnership and partnerships by code, so national-scale registers stay linear."""
+        key = (len(self.targets), len(self.partnerships))
+        if self._index_key == key:
+            return
+        self._by_partnership = {}
+        for t in self.targets:
+            self._by_partnership.setdefault(t.partnership.upper(), []).append(t)
+        self._partnership_by_code = {}
+        for p in self.partnerships:
+            self._partnership_by_code.setdefault(p.code.upper(), p)
+        self._index_key = key
 
     def target(self, ref: str) -> Target | None:
         return self._by_ref.get(normalise_ref(ref).upper())
 
     def partnership(self, code: str) -> Partnership | None:
-        c = code.strip().upper()
-        return next((p for p in self.partnerships if p.code.upper() == c), None)
+        self._indexed()
+        return self._partnership_by_code.get(code.strip().upper())
 
     def targets_for(self, partnership: str) -> list[Target]:
-        c = partnership.strip().upper()
-        return [t for t in self.targets if t.partnership.upper() == c]
+        self._indexed()
+        return list(self._by_partnership.get(partnership.strip().upper(), ()))
 
     def profile(self, ref: str, year: FinancialYear, quarter: str | None = None) -> float | None:
         p = self.profiles.get((ref, year))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .issues import Location, cell_name
@@ -19,7 +20,17 @@ Grid = Sequence[Sequence[Any]]
 
 def norm(header: object) -> str:
     """Header text compared loosely: case, spaces and line breaks do not matter."""
-    return re.sub(r"\s+", " ", str(header or "")).strip().lower()
+    if type(header) is str:  # headers and labels repeat: remember them (the hot path of every reader)
+        return _norm_text(header)
+    return _NORM_SPACE.sub(" ", str(header or "")).strip().lower()
+
+
+_NORM_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=4096)
+def _norm_text(header: str) -> str:
+    return _NORM_SPACE.sub(" ", header).strip().lower()
 
 
 @dataclass

@@ -11,6 +11,7 @@ from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
 from ..core.periods import QUARTERS, Period
 from ..core.register import REGISTER_SHEETS, Register
+from ..core.timing import phase
 from ..errors import BadRegister, LaaError, UnreadableFile
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
 from .go_workbook import write_go_workbook
@@ -60,7 +61,8 @@ def consolidate_folder(
     previous: Path | None = None,
     reader: Reader | None = None,
 ) -> ConsolidateResult:
-    register, reg_issues, grids = load_register_file(Path(register_path))
+    with phase("register"):
+        register, reg_issues, grids = load_register_file(Path(register_path))
     return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
                               reader=reader, register_name=Path(register_path).name)  # fmt: skip
 
@@ -87,7 +89,8 @@ def consolidate_loaded(
     prev_map = None
     if prev_path is not None:
         try:
-            prev_cons, _, _ = read_consolidated(prev_path)
+            with phase("previous"):
+                prev_cons, _, _ = read_consolidated(prev_path)
             prev_map = previous_actuals(prev_cons)
         except LaaError as e:
             if previous is not None:
@@ -96,11 +99,14 @@ def consolidate_loaded(
                                   f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
             prev_path = None
     loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)))
-    cons = consolidate(register, period, loaded.items, previous=prev_map)
+    with phase("compute"):
+        cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues
     had_output = out.exists()
-    write_consolidated(cons, out, grids)
-    archived = archive_returns(out, loaded.contents, cons.log)
+    with phase("write"):
+        write_consolidated(cons, out, grids)
+    with phase("archive"):
+        archived = archive_returns(out, loaded.contents, cons.log)
     return ConsolidateResult(cons, cons.issues, out, archived, backup_path(out) if had_output else None, prev_path)
 
 

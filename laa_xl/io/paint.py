@@ -44,26 +44,39 @@ def _num_format(decimals: int | None) -> str:
     return "#,##0" if not decimals else "#,##0." + "0" * int(decimals)
 
 
+def look_key(cell: Cell) -> tuple[Any, ...]:
+    """A key shared by cells that look the same (cheap: it runs once per cell)."""
+    style, value = cell.style, cell.value
+    if style in ("number", "total") and value is not None and not isinstance(value, str):
+        return (style, cell.decimals)
+    if (style == "rag" and value in RAG_FILLS) or (style == "risk" and value in _RISK_FILLS):
+        return (style, value)
+    return (style,)
+
+
+def look_props(key: tuple[Any, ...]) -> dict[str, Any]:
+    """XlsxWriter format properties for a look key."""
+    style = key[0]
+    props = dict(_STYLES.get(style, _STYLES["plain"]))
+    if len(key) > 1 and style in ("number", "total"):
+        props["num_format"] = _num_format(key[1])
+    elif len(key) > 1 and style == "rag":
+        props.update(bg_color=RAG_FILLS[key[1]], font_color=RAG_FONTS[key[1]])
+        if key[1] in RAGS:
+            props["bold"] = True
+    elif len(key) > 1 and style == "risk":
+        bg, fg = _RISK_FILLS[key[1]]
+        props.update(bg_color=bg, font_color=fg)
+    return props
+
+
 def look(cell: Cell) -> tuple[dict[str, Any], tuple[Any, ...]]:
-    """How a cell should look, as XlsxWriter format properties, and a key for cells that look the same.
+    """How a cell should look, as XlsxWriter format properties, and its look key.
 
     Shared with the live-workbook painter (``laa_xl.excel.paint``), so a file and the live book look alike.
     """
-    extra: tuple[Any, ...] = ()
-    props = dict(_STYLES.get(cell.style, _STYLES["plain"]))
-    if cell.style in ("number", "total") and cell.value is not None and not isinstance(cell.value, str):
-        props["num_format"] = _num_format(cell.decimals)
-        extra = (cell.decimals,)
-    elif cell.style == "rag" and cell.value in RAG_FILLS:
-        props.update(bg_color=RAG_FILLS[cell.value], font_color=RAG_FONTS[cell.value])
-        if cell.value in RAGS:
-            props["bold"] = True
-        extra = (cell.value,)
-    elif cell.style == "risk" and cell.value in _RISK_FILLS:
-        bg, fg = _RISK_FILLS[cell.value]
-        props.update(bg_color=bg, font_color=fg)
-        extra = (cell.value,)
-    return props, (cell.style, *extra)
+    key = look_key(cell)
+    return look_props(key), key
 
 
 class Painter:
@@ -76,11 +89,13 @@ class Painter:
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
-        props, key = look(cell)
-        if key not in self._cache:
+        key = look_key(cell)
+        found = self._cache.get(key)  # looked up before any dict is built: this runs once per cell
+        if found is None:
+            props = look_props(key)
             size = props.pop("font_size", self.font_size)
-            self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
-        return self._cache[key]
+            found = self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
+        return found
 
     def paint(self, layout: SheetLayout) -> Any:
         ws = self.wb.add_worksheet(layout.name)

@@ -60,6 +60,11 @@ _CELL_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
 _ROW_RE = re.compile(rb'<(?:\w+:)?row\s[^>]*?\br="([0-9]{1,8})"')
 _DIM_RE = re.compile(rb'<(?:\w+:)?dimension\s[^>]*?\bref="([^"]*)"')
 _REF_RE = re.compile(r"^\$?([A-Z]{1,4})\$?([0-9]{1,8})$")
+# The three patterns above in one pass (findall runs in C; a sheet has a few distinct refs per row).
+_ANY_RE = re.compile(
+    rb'<(?:\w+:)?(?:c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"|row\s[^>]*?\br="([0-9]{1,8})"'
+    rb'|dimension\s[^>]*?\bref="([^"]*)")'
+)
 
 
 def _col_number(letters: str) -> int:
@@ -159,35 +164,77 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):
             continue
         sheet = sheets.get(part.lower(), part)
-        max_row, max_col, where = 0, 0, ""
-        tail = b""
-        read = 0
-        with z.open(info) as f:
-            while chunk := f.read(1 << 20):
-                read += len(chunk)
-                if read > limits.max_uncompressed_bytes:
-                    raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
-                                     f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
-                buf = tail + chunk
-                for m in _DIM_RE.finditer(buf):
-                    for ref in m.group(1).decode("ascii", "replace").split(":"):
+        max_row, max_col = _extent(z, info, name, sheet, limits)
+        if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
+            _refuse_far_cell(z, info, name, sheet, limits)
+
+
+def _extent(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits) -> tuple[int, int]:
+    """The sheet's extent (rows, columns): its dimension and every row and cell reference, in one regex pass."""
+    max_row, max_col = 0, 0
+    tail = b""
+    read = 0
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            read += len(chunk)
+            if read > limits.max_uncompressed_bytes:
+                raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
+                                 f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
+            buf = tail + chunk
+            found = set(_ANY_RE.findall(buf))
+            if found:
+                cols, rows, row_rs, dims = (set(x) for x in zip(*found, strict=True))
+                for dim in dims:
+                    for ref in dim.decode("ascii", "replace").split(":"):
                         rm = _REF_RE.match(ref.strip())
                         if rm:
-                            r, c = int(rm.group(2)), _col_number(rm.group(1))
-                            if r > max_row or c > max_col:
-                                where = ref
-                            max_row, max_col = max(max_row, r), max(max_col, c)
-                for m in _CELL_RE.finditer(buf):
-                    r, c = int(m.group(2)), _col_number(m.group(1).decode())
-                    if r > max_row or c > max_col:
-                        where = f"{m.group(1).decode()}{r}"
-                    max_row, max_col = max(max_row, r), max(max_col, c)
-                for m in _ROW_RE.finditer(buf):
-                    r = int(m.group(1))
-                    if r > max_row:
-                        max_row, where = r, f"row {r}"
-                tail = buf[-256:]
-        if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
-            raise UnsafeFile("far-cell", name, f"{name}: sheet '{sheet}' has something at {where}, far outside any "
-                             f"return (it would make the sheet {max_row:,} rows by {max_col:,} columns). Delete "
-                             "that cell, save, and send it again.", sheet, where if where[:1].isalpha() and not where.startswith("row") else "")  # fmt: skip
+                            max_row = max(max_row, int(rm.group(2)))
+                            max_col = max(max_col, _col_number(rm.group(1)))
+                max_row = max([max_row, *(int(r) for r in rows | row_rs if r)])
+                max_col = max([max_col, *(_col_number(c.decode()) for c in cols if c)])
+            tail = buf[-256:]
+    return max_row, max_col
+
+
+def _refuse_far_cell(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits) -> None:
+    """Scan the sheet again in document order to name the far cell, and refuse the file."""
+    max_row, max_col, where = _extent_in_order(z, info, name, sheet, limits)
+    if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
+        raise UnsafeFile("far-cell", name, f"{name}: sheet '{sheet}' has something at {where}, far outside any "
+                         f"return (it would make the sheet {max_row:,} rows by {max_col:,} columns). Delete "
+                         "that cell, save, and send it again.", sheet, where if where[:1].isalpha() and not where.startswith("row") else "")  # fmt: skip
+
+
+def _extent_in_order(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits
+) -> tuple[int, int, str]:
+    """The extent as ``_extent`` finds it, and the reference that last pushed it out (for the message)."""
+    max_row, max_col, where = 0, 0, ""
+    tail = b""
+    read = 0
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            read += len(chunk)
+            if read > limits.max_uncompressed_bytes:
+                raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
+                                 f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
+            buf = tail + chunk
+            for m in _DIM_RE.finditer(buf):
+                for ref in m.group(1).decode("ascii", "replace").split(":"):
+                    rm = _REF_RE.match(ref.strip())
+                    if rm:
+                        r, c = int(rm.group(2)), _col_number(rm.group(1))
+                        if r > max_row or c > max_col:
+                            where = ref
+                        max_row, max_col = max(max_row, r), max(max_col, c)
+            for m in _CELL_RE.finditer(buf):
+                r, c = int(m.group(2)), _col_number(m.group(1).decode())
+                if r > max_row or c > max_col:
+                    where = f"{m.group(1).decode()}{r}"
+                max_row, max_col = max(max_row, r), max(max_col, c)
+            for m in _ROW_RE.finditer(buf):
+                r = int(m.group(1))
+                if r > max_row:
+                    max_row, where = r, f"row {r}"
+            tail = buf[-256:]
+    return max_row, max_col, where

@@ -16,6 +16,7 @@ from pathlib import Path
 from ..core.consolidate import FileInfo, Refusal
 from ..core.issues import Issue, Location, error
 from ..core.returns import ReturnData
+from ..core.timing import phase
 from ..errors import NotBuiltYet
 
 RETURN_SUFFIXES = (".xlsx",)
@@ -62,12 +63,14 @@ def load_returns(folder: str | Path, reader: Reader | None = None, *, exclude: t
 
     for path in progress(files, "Reading returns", total=len(files)):
         try:
-            content = path.read_bytes()
+            with phase("hash"):
+                content = path.read_bytes()
         except OSError as e:
             out.items.append((FileInfo(path.name), Refusal((error("unreadable-file", f"Cannot open the file: {e}.",
                                                                     Location(path.name)),))))  # fmt: skip
             continue
-        info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
+        with phase("hash"):
+            info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
         out.contents[path.name] = content
         if path.suffix.lower() in REFUSED_SUFFIXES:
             out.items.append((info, Refusal((error(

@@ -11,11 +11,11 @@ and it passes the safety preflight before any parser sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..core.issues import Location, error, warning
+from ..core.issues import Location, cell_name, error, warning
 from ..core.numbers import is_blank
 from ..core.periods import QUARTERS
 from ..core.returns import (
@@ -29,6 +29,7 @@ from ..core.returns import (
     SpendRow,
 )
 from ..core.table import SheetTable, find_table, label_values, norm
+from ..core.timing import phase
 from ..errors import UnreadableFile
 from .grids import read_grids
 from .preflight import preflight
@@ -48,12 +49,14 @@ def read_return(path: str | Path) -> ReturnData:
     ``UnsafeFile``) when the file cannot be read safely at all.
     """
     path = Path(path)
-    issues = list(preflight(path))
-    try:
-        grids = read_grids(path)
-    except Exception as e:  # calamine raises several types for damaged files
-        raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
-    data = read_return_grids(grids, path.name)
+    with phase("preflight"):
+        issues = list(preflight(path))
+    with phase("read"):
+        try:
+            grids = read_grids(path)
+        except Exception as e:  # calamine raises several types for damaged files
+            raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
+        data = read_return_grids(grids, path.name)
     data.issues[:0] = issues
     return data
 
@@ -144,13 +147,29 @@ def _cell(table: SheetTable, row: int, values: Sequence[Any], name: str) -> Cell
     return Cell(table.value(values, name), table.loc(row, name))
 
 
+def _getter(table: SheetTable, name: str) -> Callable[[int, Sequence[Any]], Cell]:
+    """``_cell`` for one column, with the header lookup done once per sheet (not once per cell)."""
+    col = table.columns.get(norm(name))
+    if col is None:
+        return lambda row, values: BLANK
+    letters = cell_name(1, col)[:-1]
+    file, sheet, i = table.file, table.sheet, col - 1
+
+    def get(row: int, values: Sequence[Any]) -> Cell:
+        return Cell(values[i] if i < len(values) else None, Location(file, sheet, f"{letters}{row}"))
+
+    return get
+
+
 def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: ReturnData) -> bool:
     table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data)
     if table is None:
         return False
+    get_ref, get_actual = _getter(table, "Target ref"), _getter(table, "Actual")
+    getters = [(k, _getter(table, h)) for k, h in _ROW_FIELDS.items()]
     for r, values in table.rows:
-        ref = _cell(table, r, values, "Target ref")
-        actual = _cell(table, r, values, "Actual")
+        ref = get_ref(r, values)
+        actual = get_actual(r, values)
         if is_blank(ref.value):
             if not is_blank(actual.value):
                 data.issues.append(
@@ -158,7 +177,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
                             "it is not used. Type it on its target's row.", actual.location)
                 )  # fmt: skip
             continue
-        fields = {k: _cell(table, r, values, h) for k, h in _ROW_FIELDS.items()}
+        fields = {k: get(r, values) for k, get in getters}
         data.rows.append(ReturnRow(q, ref, actual, **fields))
     return True
 

@@ -1,0 +1,194 @@
+"""Benchmark consolidation against the analyst's pandas loop and the expat lower bound.
+
+    python benchmarks/run.py --sizes 6,150,1500 --repeat 3
+
+(N >= 1000 runs --large-repeat times, default once: one consolidation of 1,500 returns takes minutes.)
+
+For each N it makes (once, cached in benchmarks/out/corpus-N) a register of N
+partnerships x 40 targets and N filled returns, then runs every measured thing
+in a fresh process, ``--repeat`` times, interleaved so that a noisy neighbour
+hurts all alike, and reports medians: wall time as the parent sees it
+(interpreter start included), the in-process time of the work (imports
+excluded), and the peak resident memory (``ru_maxrss`` of the child from
+``os.wait4``). Ratios are taken within the same run. Results are also written
+to benchmarks/out/results.json and benchmarks/out/results.md.
+
+Measured things (see worker.py):
+  consolidate      ``laa-xl consolidate REGISTER RETURNS --period "2008/09 Q4" --out ... --json``
+                   through the real CLI, with phase timings (register, hash, preflight, read,
+                   check, compute, write, archive)
+  pandas           ``pandas.read_excel(f, sheet_name=None)`` over the files (openpyxl engine,
+                   pandas' default for .xlsx); beyond --pandas-limit files it reads the first
+                   LIMIT files and scales the time by N/LIMIT (marked "sampled")
+  pandas-calamine  the same loop with engine="calamine" (same sampling)
+  expat            unzip + parse every worksheet XML with a bare expat parser: the lower bound
+  calamine         python-calamine values of every sheet, no preflight, no checks
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from corpus import OUT, corpus  # noqa: E402
+
+READ_CHECK = ("hash", "preflight", "read", "check")
+
+
+def run_child(args: list[str]) -> dict[str, Any]:
+    """Run the worker in a fresh process; its JSON line, wall seconds and peak RSS (MB)."""
+    t0 = time.perf_counter()
+    with open(OUT / "child.out", "wb") as out, open(OUT / "child.err", "wb") as err:
+        p = subprocess.Popen([sys.executable, str(HERE / "worker.py"), *args], cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - t0
+    text = (OUT / "child.out").read_text(errors="replace").strip().splitlines()
+    if p.returncode not in (0,) or not text:
+        raise SystemExit(f"worker {args[0]} failed ({p.returncode}):\n" + (OUT / "child.err").read_text()[-3000:])
+    res: dict[str, Any] = json.loads(text[-1])
+    res["wall"] = wall
+    res["rss_mb"] = usage.ru_maxrss / 1024  # kB on Linux
+    return res
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[str, Any]:
+    folder = corpus(n)
+    returns = folder / "returns"
+    runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
+    for rep in range(repeat):
+        for kind in kinds:
+            if kind == "consolidate":
+                work = OUT / "run" / f"n{n}"
+                shutil.rmtree(work, ignore_errors=True)  # a fresh output each time: no previous, no archive
+                work.mkdir(parents=True)
+                args = [kind, str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
+            elif kind.startswith("pandas"):
+                args = [kind, str(returns), *([str(pandas_limit)] if n > pandas_limit else [])]
+            else:
+                args = [kind, str(returns)]
+            r = run_child(args)
+            if kind.startswith("pandas") and r["files"] < n:  # sampled: scale to N files
+                r["sampled"] = r["files"]
+                r["seconds"] *= n / r["files"]
+                r["wall"] = None
+            runs[kind].append(r)
+            print(f"  N={n} rep {rep + 1}/{repeat} {kind:<16} {r['seconds']:8.2f} s  {r['rss_mb']:7.0f} MB",
+                  file=sys.stderr, flush=True)  # fmt: skip
+    return {"n": n, "runs": runs, "bytes": json.loads((folder / "corpus.json").read_text())["bytes"]}
+
+
+def summarise(m: dict[str, Any]) -> dict[str, Any]:
+    n = m["n"]
+    s: dict[str, Any] = {"n": n, "bytes": m["bytes"], "kinds": {}}
+    for kind, runs in m["runs"].items():
+        walls = [r["wall"] for r in runs if r.get("wall") is not None]
+        s["kinds"][kind] = {
+            "seconds": median([r["seconds"] for r in runs]),
+            "wall": median(walls) if walls else None,
+            "rss_mb": max(r["rss_mb"] for r in runs),
+            "sampled": runs[0].get("sampled"),
+        }
+    if "consolidate" in m["runs"]:
+        runs = m["runs"]["consolidate"]
+        names = list(dict.fromkeys(k for r in runs for k in r["phases"]))
+        s["phases"] = {k: median([r["phases"].get(k, 0.0) for r in runs]) for k in names}
+        s["read_check"] = median([sum(r["phases"].get(k, 0.0) for k in READ_CHECK) for r in runs])
+    return s
+
+
+def fmt_s(x: float | None) -> str:
+    if x is None:
+        return "–"
+    return f"{x:.2f} s" if x >= 0.1 else f"{x * 1000:.0f} ms"
+
+
+def table(summaries: list[dict[str, Any]], repeat: int, large_repeat: int) -> str:
+    lines = [
+        f"Machine: {os.cpu_count()} cores, {platform.python_implementation()} {platform.python_version()}, "
+        f"{platform.machine()}; {dt.date.today()}; medians of {repeat} runs ({min(repeat, large_repeat)} for N >= 1000), "
+        "each in a fresh process.",
+        "",
+        "| N | measured | wall (process) | work (in process) | per file | peak RSS |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for s in summaries:
+        n = s["n"]
+        for kind, k in s["kinds"].items():
+            label = kind + (f" (sampled {k['sampled']} files, scaled)" if k.get("sampled") else "")
+            lines.append(f"| {n} | {label} | {fmt_s(k['wall'])} | {fmt_s(k['seconds'])} | "
+                         f"{k['seconds'] / n * 1000:.1f} ms | {k['rss_mb']:.0f} MB |")  # fmt: skip
+    lines += ["", "Phases of `laa-xl consolidate` (in-process medians, exclusive):", ""]
+    names = list(dict.fromkeys(p for s in summaries for p in s.get("phases", {})))
+    lines.append("| N | " + " | ".join(names) + " |")
+    lines.append("|---:|" + "---:|" * len(names))
+    for s in summaries:
+        if "phases" in s:
+            lines.append(f"| {s['n']} | " + " | ".join(fmt_s(s["phases"].get(p, 0.0)) for p in names) + " |")
+    lines += ["", "Ratios (same run):", ""]
+    lines.append("| N | read+check / expat | pandas / consolidate (end to end) | consolidate per file vs smallest N |")
+    lines.append("|---:|---:|---:|---:|")
+    base = None
+    for s in summaries:
+        k = s["kinds"]
+        c = k.get("consolidate")
+        rc = s.get("read_check")
+        a = f"{rc / k['expat']['seconds']:.2f}×" if rc and "expat" in k else "–"
+        b = "–"
+        if c and "pandas" in k:
+            b = f"{k['pandas']['seconds'] / c['wall']:.1f}×" + (" (sampled)" if k["pandas"].get("sampled") else "")
+        per = c["wall"] / s["n"] if c else None
+        if per is not None and base is None and s["n"] >= 100:
+            base = (s["n"], per)
+        lin = f"{per / base[1]:.2f} (vs N={base[0]})" if per is not None and base else "–"
+        lines.append(f"| {s['n']} | {a} | {b} | {lin} |")
+    lines += [
+        "",
+        "read+check = the hash, preflight, read and check phases of consolidate; expat = unzip + parse of the same "
+        "sheet XML. pandas / consolidate compares the analyst's reading loop (in process, imports excluded) with "
+        "`laa-xl consolidate` end to end (process start, register, all returns, checks, outputs and archive).",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="6,150,1500", help="comma-separated numbers of returns")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--kinds", default="consolidate,pandas,pandas-calamine,expat,calamine")
+    ap.add_argument("--pandas-limit", type=int, default=150, help="pandas reads at most this many files (then scales)")
+    ap.add_argument("--large-repeat", type=int, default=1, help="repetitions for N >= 1000 (each takes minutes)")
+    a = ap.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    kinds = a.kinds.split(",")
+    summaries = []
+    for n in (int(x) for x in a.sizes.split(",")):
+        repeat = min(a.repeat, a.large_repeat) if n >= 1000 else a.repeat
+        summaries.append(summarise(measure(n, repeat, kinds, a.pandas_limit)))
+    md = table(summaries, a.repeat, a.large_repeat)
+    print(md)
+    (OUT / "results.md").write_text(md + "\n")
+    (OUT / "results.json").write_text(json.dumps(summaries, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
