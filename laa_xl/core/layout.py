@@ -13,7 +13,7 @@ Style names: ``title``, ``subtitle``, ``section``, ``header``, ``outcome``,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,3 +115,54 @@ def auto_width(lay: SheetLayout, col: int, lo: float = 6, hi: float = 60) -> flo
             n = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v)) if v is not None else 0
             longest = max(longest, n * (0.9 if c.style == "header" else 1.0))
     return float(max(lo, min(hi, longest + 2)))
+
+
+# --- streamed layouts: big tables produced row by row ------------------------------
+
+# One streamed row: values, a style per column (None: no cell there), the decimals of its
+# 'number'/'total' cells, and its height in points (None: the default).
+Row = tuple[Sequence[Any], Sequence[str | None], int | None, float | None]
+NUMBER_STYLES = frozenset({"number", "total"})
+
+
+@dataclass
+class StreamLayout(SheetLayout):
+    """A :class:`SheetLayout` whose rows after ``rows`` (the head, as cells) come from ``body``, lazily.
+
+    The body is read once, in row order, by the painter (or by :meth:`materialise`). A merge must be
+    in ``merges`` before the body yields the first row it covers; the body may set ``widths``,
+    ``autofilter`` and ``page_breaks`` when it ends (the painter applies them after the last row).
+    """
+
+    body: Iterable[Row] = ()
+
+    def materialise(self) -> SheetLayout:
+        """The same sheet as a plain :class:`SheetLayout` of cells (for tests and the live-workbook painter)."""
+        lay = SheetLayout(self.name)
+        lay.rows = [list(r) for r in self.rows]
+        lay.heights = dict(self.heights)
+        for values, styles, decimals, height in self.body:
+            r = lay.add(*(None if s is None else Cell(v, s, decimals if s in NUMBER_STYLES else None)
+                          for v, s in zip(values, styles, strict=True)))  # fmt: skip
+            if height is not None:
+                lay.heights[r] = height
+        for f in ("widths", "merges", "freeze", "autofilter", "repeat_rows", "landscape", "fit_width", "charts",
+                  "header_row", "print_scale", "page_breaks"):  # fmt: skip
+            setattr(lay, f, getattr(self, f))
+        return lay
+
+
+def stream_table(name: str, header: Sequence[str], body: Iterable[Row], widths: Sequence[float]) -> StreamLayout:
+    """:func:`table` streamed: header in row 1, frozen and filtered (the filter set once the rows are counted)."""
+    lay = StreamLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0), widths=list(widths))
+    lay.add(*(Cell(h, "header") for h in header))
+
+    def rows() -> Iterator[Row]:
+        n = 0
+        for row in body:
+            n += 1
+            yield row
+        lay.autofilter = (0, 0, max(n, 1), len(header) - 1)
+
+    lay.body = rows()
+    return lay

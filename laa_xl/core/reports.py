@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,7 +17,7 @@ import numpy as np
 from . import rules
 from .consolidate import COUNT_COLUMNS, Consolidation, LogEntry, rag_counts
 from .issues import Issue
-from .layout import Cell, Chart, Range, Series, SheetLayout, auto_width, table
+from .layout import Cell, Chart, Range, Row, Series, SheetLayout, StreamLayout, auto_width, stream_table
 from .periods import QUARTERS, Period, quarter_label
 from .register import Register, Target
 from .returns import Observation, Risk, Spend
@@ -52,48 +52,76 @@ def _title(area: str, what: str, period: Period) -> str:
 # --- plain tables -------------------------------------------------------------
 
 
-def data_layout(cons: Consolidation) -> SheetLayout:
+DATA_STYLES = ("plain", "plain", "plain", "plain", "number", "number", "pct", "rag", "rag", "plain", "plain", "plain",
+               "plain")  # fmt: skip
+LOG_STYLES = ("plain", "plain", "number", "plain", "date", "date", "plain", "number", "plain")
+RISK_STYLES = ("plain", "plain", "plain", "plain", "number", "number", "number", "risk", "plain", "plain", "date",
+               "plain")  # fmt: skip
+SPEND_STYLES = ("plain", "plain", "plain", "money", "money", "money", "money", "plain")
+
+
+def data_stream(cons: Consolidation) -> StreamLayout:
+    """The Data sheet, row by row (one row per target per quarter)."""
     reg = cons.register
-    rows = []
-    for o in cons.observations:
-        t = reg.target(o.ref)
-        rows.append([
-            Cell(o.ref), Cell(o.partnership), Cell(str(o.year)), Cell(o.quarter), _n(o.profile, t), _n(o.actual, t),
-            Cell(o.variance, "pct"), Cell(o.rag, "rag"), Cell(o.reported_rag, "rag"), Cell(o.direction or None),
-            Cell(o.commentary or None), Cell(o.remedial_action or None), Cell(str(o.source) or None),
-        ])  # fmt: skip
-    return table("Data", DATA_COLUMNS, rows, [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
+
+    def rows() -> Iterator[Row]:
+        for o in cons.observations:
+            t = reg.target(o.ref)
+            yield ((o.ref, o.partnership, str(o.year), o.quarter, o.profile, o.actual, o.variance, o.rag,
+                    o.reported_rag, o.direction or None, o.commentary or None, o.remedial_action or None,
+                    str(o.source) or None), DATA_STYLES, t.decimals if t else None, None)  # fmt: skip
+
+    return stream_table("Data", DATA_COLUMNS, rows(), [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
+
+
+def data_layout(cons: Consolidation) -> SheetLayout:
+    return data_stream(cons).materialise()
+
+
+def issues_stream(issues: Sequence[Issue]) -> StreamLayout:
+    styles = ("plain",) * len(ISSUE_COLUMNS)
+    rows = (((i.severity, i.code, i.message, i.location.file or None, i.location.sheet or None,
+              i.location.cell or None), styles, None, None) for i in issues)  # fmt: skip
+    return stream_table("Issues", ISSUE_COLUMNS, rows, [9, 24, 90, 28, 10, 7])
 
 
 def issues_layout(issues: Sequence[Issue]) -> SheetLayout:
-    rows = [[Cell(i.severity), Cell(i.code), Cell(i.message), Cell(i.location.file or None),
-             Cell(i.location.sheet or None), Cell(i.location.cell or None)] for i in issues]  # fmt: skip
-    return table("Issues", ISSUE_COLUMNS, rows, [9, 24, 90, 28, 10, 7])
+    return issues_stream(issues).materialise()
+
+
+def log_stream(log: Sequence[LogEntry]) -> StreamLayout:
+    rows = (((e.partnership or None, e.file or None, e.size, e.sha256 or None, e.submitted, e.deadline,
+              "yes" if e.late else "no", e.rows_taken, e.status), LOG_STYLES, 0, None) for e in log)  # fmt: skip
+    return stream_table("Log", LOG_COLUMNS, rows, [12, 30, 12, 66, 14, 14, 6, 11, 11])
 
 
 def log_layout(log: Sequence[LogEntry]) -> SheetLayout:
-    rows = [[Cell(e.partnership or None), Cell(e.file or None), Cell(e.size, "number", 0), Cell(e.sha256 or None),
-             Cell(e.submitted, "date"), Cell(e.deadline, "date"), Cell("yes" if e.late else "no"),
-             Cell(e.rows_taken, "number", 0), Cell(e.status)] for e in log]  # fmt: skip
-    return table("Log", LOG_COLUMNS, rows, [12, 30, 12, 66, 14, 14, 6, 11, 11])
+    return log_stream(log).materialise()
+
+
+def risks_stream(risks: Sequence[Risk]) -> StreamLayout:
+    rows = (((r.partnership, r.risk_id or None, r.ref or None, r.risk or None, r.likelihood, r.impact, r.score,
+              r.rating, r.mitigation or None, r.owner or None, r.review_date, str(r.source) or None),
+             RISK_STYLES, 0, None) for r in sorted_risks(risks))  # fmt: skip
+    return stream_table("Risks", RISK_COLUMNS, rows, [12, 8, 9, 50, 10, 8, 7, 9, 50, 16, 13, 30])
 
 
 def risks_layout(risks: Sequence[Risk]) -> SheetLayout:
-    rows = [[Cell(r.partnership), Cell(r.risk_id or None), Cell(r.ref or None), Cell(r.risk or None),
-             Cell(r.likelihood, "number", 0), Cell(r.impact, "number", 0), Cell(r.score, "number", 0),
-             Cell(r.rating, "risk"), Cell(r.mitigation or None), Cell(r.owner or None), Cell(r.review_date, "date"),
-             Cell(str(r.source) or None)] for r in sorted_risks(risks)]  # fmt: skip
-    return table("Risks", RISK_COLUMNS, rows, [12, 8, 9, 50, 10, 8, 7, 9, 50, 16, 13, 30])
+    return risks_stream(risks).materialise()
+
+
+def spend_stream(spend: Sequence[Spend]) -> StreamLayout:
+    def rows() -> Iterator[Row]:
+        for s in sorted(spend, key=lambda s: (s.partnership, s.block, s.quarter)):
+            var = None if s.spend is None or s.budget is None else s.spend - s.budget
+            yield ((s.partnership, s.block or None, s.quarter or None, s.budget, s.spend, var, s.forecast_outturn,
+                    str(s.source) or None), SPEND_STYLES, None, None)  # fmt: skip
+
+    return stream_table("Spend", SPEND_COLUMNS, rows(), [12, 9, 8, 13, 13, 13, 15, 30])
 
 
 def spend_layout(spend: Sequence[Spend]) -> SheetLayout:
-    rows = []
-    for s in sorted(spend, key=lambda s: (s.partnership, s.block, s.quarter)):
-        var = None if s.spend is None or s.budget is None else s.spend - s.budget
-        rows.append([Cell(s.partnership), Cell(s.block or None), Cell(s.quarter or None), Cell(s.budget, "money"),
-                     Cell(s.spend, "money"), Cell(var, "money"), Cell(s.forecast_outturn, "money"),
-                     Cell(str(s.source) or None)])  # fmt: skip
-    return table("Spend", SPEND_COLUMNS, rows, [12, 9, 8, 13, 13, 13, 15, 30])
+    return spend_stream(spend).materialise()
 
 
 def sorted_risks(risks: Iterable[Risk]) -> list[Risk]:
@@ -131,14 +159,15 @@ def comments(obs: Sequence[Observation]) -> str:
 GO_WIDTHS = [42, 11, 9, 11, 11, 11, 11, 24, 52]
 
 
-def go_return_layout(cons: Consolidation, period: Period | None = None, *, evidence: dict[str, str] | None = None) -> SheetLayout:
+def go_return_stream(cons: Consolidation, period: Period | None = None, *,
+                     evidence: dict[str, str] | None = None) -> StreamLayout:  # fmt: skip
     """Annex A: per outcome, per target four rows Profile / Actual / % variance / Risk rating by quarter."""
     reg = cons.register
     period = period or cons.period
     year, reported = period.year, period.quarters
     by_key = cons.by_key()
     s = reg.settings
-    lay = SheetLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=True)
+    lay = StreamLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=False, print_scale=GO_PRINT_SCALE)
     lay.add(Cell(f"Annex A: reporting monitoring outcomes — {_title(s.area, 'LAA performance return', period)}", "title"))
     sub = " · ".join(x for x in (s.laa, s.government_office) if x)
     lay.add(Cell(f"{sub + ' · ' if sub else ''}Time periods are the quarters of {year}; quarters not yet reported "
@@ -150,44 +179,62 @@ def go_return_layout(cons: Consolidation, period: Period | None = None, *, evide
     lay.repeat_rows = (lay.header_row, lay.header_row)
     lay.freeze = (lay.header_row + 1, 2)
     ncols = len(header)
-    for n, outcome in enumerate(reg.outcomes(), start=1):
-        r = lay.add(Cell(f"Overall outcome {n}: {outcome}", "outcome"), *(Cell(None, "outcome") for _ in range(ncols - 1)))
-        lay.merges.append((r, 0, r, ncols - 1))
-        for t in (t for t in reg.targets if t.outcome == outcome):
-            obs = [by_key[(t.ref, q)] for q in reported if (t.ref, q) in by_key]
-            first = len(lay.rows)
-            title = f"{t.ref} {t.title}"
-            ev = (evidence or {}).get(t.ref) if evidence is not None else _latest_text(obs, "evidence")
-            com = comments(obs)
-            for m, measure in enumerate(MEASURES):
-                cells: list[Cell | None] = [
-                    Cell(title if m == 0 else None, "target"), Cell(measure, "label"),
-                    Cell((t.related_psa or None) if m == 0 else None, "target"),
-                ]  # fmt: skip
-                for q in QUARTERS:
-                    o = by_key.get((t.ref, q)) if q in reported else None
-                    if m == 0:
-                        cells.append(_n(reg.profile(t.ref, year, q), t))
-                    elif q not in reported:
-                        cells.append(Cell(None, "muted"))
-                    elif m == 1:
-                        cells.append(_n(o.actual if o else None, t))
-                    elif m == 2:
-                        cells.append(Cell(o.variance if o else None, "pct"))
-                    else:
-                        cells.append(Cell(o.reported_rag if o else rules.NO_DATA, "rag"))
-                cells += [Cell((ev or None) if m == 0 else None, "text"), Cell((com or None) if m == 0 else None, "text")]
-                lay.add(*cells)
-            last = first + len(MEASURES) - 1
-            for c in (0, 2, ncols - 2, ncols - 1):
-                lay.merges.append((first, c, last, c))
-            need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
-            per_row = max(13.0, need * 11.5 / len(MEASURES))
-            for r in range(first, last + 1):
-                lay.heights[r] = round(per_row, 1)
-    lay.fit_width, lay.print_scale = False, GO_PRINT_SCALE
-    lay.page_breaks = keep_blocks_together(lay, lay.header_row + 1, GO_PAGE_POINTS)
+    first_body = len(lay.rows)
+    used = sum(lay.heights.get(i, 15.0) for i in range(first_body - 1))  # the title rows, first page only
+    outcome_styles = ("outcome",) * ncols
+    measure_styles = [
+        ("target", "label", "target", *(("number" if m == 0 else "muted" if q not in reported else
+                                         ("number", "number", "pct", "rag")[m]) for q in QUARTERS), "text", "text")
+        for m in range(len(MEASURES))
+    ]  # fmt: skip
+    by_outcome: dict[str, list[Target]] = {}
+    for t in reg.targets:
+        by_outcome.setdefault(t.outcome, []).append(t)
+
+    def rows() -> Iterator[Row]:
+        r = first_body
+        kinds: list[str] = []  # per body row: 'outcome' or 'target'
+        heights: list[float | None] = []
+        for n, outcome in enumerate(by_outcome, start=1):
+            lay.merges.append((r, 0, r, ncols - 1))
+            yield (f"Overall outcome {n}: {outcome}", *((None,) * (ncols - 1))), outcome_styles, None, None
+            kinds.append("outcome")
+            heights.append(None)
+            r += 1
+            for t in by_outcome[outcome]:
+                obs = [by_key[(t.ref, q)] for q in reported if (t.ref, q) in by_key]
+                title = f"{t.ref} {t.title}"
+                ev = (evidence or {}).get(t.ref) if evidence is not None else _latest_text(obs, "evidence")
+                com = comments(obs)
+                last = r + len(MEASURES) - 1
+                for c in (0, 2, ncols - 2, ncols - 1):
+                    lay.merges.append((r, c, last, c))
+                need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
+                h = round(max(13.0, need * 11.5 / len(MEASURES)), 1)
+                qobs = [by_key.get((t.ref, q)) if q in reported else None for q in QUARTERS]
+                yield ((title, "Profile", t.related_psa or None, *(reg.profile(t.ref, year, q) for q in QUARTERS),
+                        ev or None, com or None), measure_styles[0], t.decimals, h)  # fmt: skip
+                yield ((None, "Actual", None, *((o.actual if o else None) if q in reported else None
+                                                for q, o in zip(QUARTERS, qobs, strict=True)), None, None),
+                       measure_styles[1], t.decimals, h)  # fmt: skip
+                yield ((None, "% variance", None, *((o.variance if o else None) if q in reported else None
+                                                    for q, o in zip(QUARTERS, qobs, strict=True)), None, None),
+                       measure_styles[2], t.decimals, h)  # fmt: skip
+                yield ((None, "Risk rating", None, *((o.reported_rag if o else rules.NO_DATA) if q in reported else None
+                                                     for q, o in zip(QUARTERS, qobs, strict=True)), None, None),
+                       measure_styles[3], t.decimals, h)  # fmt: skip
+                kinds += ["target"] * len(MEASURES)
+                heights += [h] * len(MEASURES)
+                r = last + 1
+        lay.page_breaks = _page_breaks(kinds, heights, first_body, GO_PAGE_POINTS, used)
+
+    lay.body = rows()
     return lay
+
+
+def go_return_layout(cons: Consolidation, period: Period | None = None, *, evidence: dict[str, str] | None = None) -> SheetLayout:
+    """Annex A: per outcome, per target four rows Profile / Actual / % variance / Risk rating by quarter."""
+    return go_return_stream(cons, period, evidence=evidence).materialise()
 
 
 GO_PRINT_SCALE = 68  # the Annex A columns fit the width of A4 landscape at 68 % (LibreOffice and Excel)
@@ -196,17 +243,25 @@ GO_PAGE_POINTS = 720.0  # points of rows under the repeated header per page at 1
 
 def keep_blocks_together(lay: SheetLayout, first_row: int, capacity: float, default_height: float = 15.0) -> list[int]:
     """Page breaks so that no target's four rows are split, and an outcome row never ends a page."""
-    blocks: list[tuple[int, float]] = []  # (first row, height) of each unbreakable block
-    r = first_row
-    while r < len(lay.rows):
-        row = lay.rows[r]
-        is_outcome = bool(row) and row[0] is not None and row[0].style == "outcome"
-        size = 1 + len(MEASURES) if is_outcome and r + 1 < len(lay.rows) else len(MEASURES) if row else 1
-        size = min(size, len(lay.rows) - r)
-        blocks.append((r, sum(lay.heights.get(i, default_height) for i in range(r, r + size))))
-        r += size
-    breaks: list[int] = []
+    kinds = ["" if not row else "outcome" if row[0] is not None and row[0].style == "outcome" else "target"
+             for row in lay.rows[first_row:]]  # fmt: skip
+    heights = [lay.heights.get(i) for i in range(first_row, len(lay.rows))]
     used = sum(lay.heights.get(i, default_height) for i in range(first_row - 1))  # the title rows, first page only
+    return _page_breaks(kinds, heights, first_row, capacity, used, default_height)
+
+
+def _page_breaks(kinds: Sequence[str], heights: Sequence[float | None], first_row: int, capacity: float, used: float,
+                 default_height: float = 15.0) -> list[int]:  # fmt: skip
+    """``keep_blocks_together`` over rows described by kind ('outcome', 'target' or '' for empty) and height."""
+    blocks: list[tuple[int, float]] = []  # (first row, height) of each unbreakable block
+    i, n = 0, len(kinds)
+    while i < n:
+        is_outcome = kinds[i] == "outcome"
+        size = 1 + len(MEASURES) if is_outcome and i + 1 < n else len(MEASURES) if kinds[i] else 1
+        size = min(size, n - i)
+        blocks.append((first_row + i, sum(default_height if h is None else h for h in heights[i : i + size])))
+        i += size
+    breaks: list[int] = []
     for start, height in blocks:
         if used and used + height > capacity:
             breaks.append(start)

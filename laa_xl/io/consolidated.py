@@ -17,7 +17,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ import xlsxwriter
 from ..core import reports
 from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
 from ..core.issues import Issue, Location
-from ..core.layout import Cell, SheetLayout
+from ..core.layout import Row, SheetLayout, StreamLayout
 from ..core.numbers import NotANumber, text, to_number
 from ..core.periods import FinancialYear, Period, PeriodError
 from ..core.register import REGISTER_SHEETS, load_register, normalise_ref, parse_date
@@ -50,40 +50,70 @@ def archive_dir(out: Path) -> Path:
     return out.parent / "archive"
 
 
-def consolidated_layouts(cons: Consolidation) -> list[SheetLayout]:
+def consolidated_streams(cons: Consolidation) -> list[SheetLayout]:
+    """The consolidated sheets; the big tables as streamed layouts (painted row by row)."""
     return [
-        reports.data_layout(cons), reports.issues_layout(cons.issues), reports.log_layout(cons.log),
-        reports.go_return_layout(cons), reports.psb_layout(cons), reports.reward_layout(cons),
-        reports.risks_layout(cons.risks), reports.spend_layout(cons.spend),
+        reports.data_stream(cons), reports.issues_stream(cons.issues), reports.log_stream(cons.log),
+        reports.go_return_stream(cons), reports.psb_layout(cons), reports.reward_layout(cons),
+        reports.risks_stream(cons.risks), reports.spend_stream(cons.spend),
     ]  # fmt: skip
 
 
-def register_layouts(register_grids: Mapping[str, Sequence[Sequence[Any]]], period: Period) -> list[SheetLayout]:
+def consolidated_layouts(cons: Consolidation) -> list[SheetLayout]:
+    return [lay.materialise() if isinstance(lay, StreamLayout) else lay for lay in consolidated_streams(cons)]
+
+
+def register_streams(register_grids: Mapping[str, Sequence[Sequence[Any]]], period: Period) -> list[SheetLayout]:
     """The register sheets copied as values, with Settings' Current period set to the period consolidated."""
     out: list[SheetLayout] = []
     for name in REGISTER_SHEETS:
-        grid = [list(r) for r in register_grids.get(name, [])]
-        while grid and all(v is None or v == "" for v in grid[-1]):
-            grid.pop()
+        grid: Sequence[Sequence[Any]] = register_grids.get(name, [])
+        end = len(grid)
+        while end and all(v is None or v == "" for v in grid[end - 1]):
+            end -= 1
+        grid = grid[:end]
+        setting: tuple[int, str] | None = None
         if name == "Settings":
             pairs = label_values(grid)
             if norm("Current period") in pairs:
-                grid[pairs[norm("Current period")][0] - 1][1] = str(period)
+                setting = (pairs[norm("Current period")][0] - 1, str(period))
             else:
-                grid.append(["Current period", str(period)])
-        lay = SheetLayout(name)
-        for r, row in enumerate(grid):
-            style = "header" if r == 0 and name != "Settings" else None
-            lay.add(*(Cell(v, style or ("date" if isinstance(v, dt.date) else "plain")) for v in row))
+                grid = [*grid, ["Current period", str(period)]]
         width = max((len(r) for r in grid), default=0)
-        from ..core.layout import auto_width
-
-        lay.widths = [auto_width(lay, c) for c in range(width)]
+        lay = StreamLayout(name)
         if name != "Settings" and grid:
             lay.freeze = (1, 1)
             lay.autofilter = (0, 0, max(len(grid) - 1, 1), width - 1)
+        lay.body = _register_rows(lay, grid, width, name != "Settings", setting)
         out.append(lay)
     return out
+
+
+def _register_rows(lay: StreamLayout, grid: Sequence[Sequence[Any]], width: int, header: bool,
+                   setting: tuple[int, str] | None) -> Iterator[Row]:  # fmt: skip
+    """A register sheet's rows, measuring each column for ``auto_width`` on the way."""
+    longest = [0.0] * width
+    styles: dict[tuple[bool, ...], tuple[str, ...]] = {}
+    for r, row in enumerate(grid):
+        if setting is not None and r == setting[0]:
+            row = [row[0], setting[1], *row[2:]]
+        if r == 0 and header:
+            st: tuple[str, ...] = ("header",) * len(row)
+        else:
+            dates = tuple(isinstance(v, dt.date) for v in row)
+            st = styles.get(dates) or styles.setdefault(dates, tuple("date" if d else "plain" for d in dates))
+        for c, v in enumerate(row):
+            if v is not None:
+                n = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                n = n * 0.9 if st[c] == "header" else n
+                if n > longest[c]:
+                    longest[c] = n
+        yield row, st, None, None
+    lay.widths = [float(max(6, min(60, n + 2))) for n in longest]
+
+
+def register_layouts(register_grids: Mapping[str, Sequence[Sequence[Any]]], period: Period) -> list[SheetLayout]:
+    return [lay.materialise() for lay in register_streams(register_grids, period) if isinstance(lay, StreamLayout)]
 
 
 def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int = 10) -> Path:
@@ -108,7 +138,7 @@ def write_consolidated(
     if out.exists():
         with atomic_path(backup_path(out)) as tmp:
             shutil.copyfile(out, tmp)
-    return write_workbook(out, [*consolidated_layouts(cons), *register_layouts(register_grids, cons.period)])
+    return write_workbook(out, [*consolidated_streams(cons), *register_streams(register_grids, cons.period)])
 
 
 def archive_returns(out: str | Path, contents: Mapping[str, bytes], log: Iterable[LogEntry]) -> list[Path]:

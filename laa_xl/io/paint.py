@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.layout import Cell, Chart, SheetLayout
+from ..core.layout import Cell, Chart, SheetLayout, StreamLayout
 from ..core.rules import RAGS
+from .stream_paint import StreamWorksheet, stream_rows
 from .styles import FONT, HEADER, NAVY, RAG_FILLS, RAG_FONTS, write_value
 
 _BORDER = {"border": 1, "border_color": "#A6A6A6"}
@@ -46,9 +47,13 @@ def _num_format(decimals: int | None) -> str:
 
 def look_key(cell: Cell) -> tuple[Any, ...]:
     """A key shared by cells that look the same (cheap: it runs once per cell)."""
-    style, value = cell.style, cell.value
+    return look_key_of(cell.style, cell.value, cell.decimals)
+
+
+def look_key_of(style: str, value: Any, decimals: int | None) -> tuple[Any, ...]:
+    """``look_key`` of a cell given as its style, value and decimals."""
     if style in ("number", "total") and value is not None and not isinstance(value, str):
-        return (style, cell.decimals)
+        return (style, decimals)
     if (style == "rag" and value in RAG_FILLS) or (style == "risk" and value in _RISK_FILLS):
         return (style, value)
     return (style,)
@@ -89,7 +94,9 @@ class Painter:
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
-        key = look_key(cell)
+        return self.fmt_key(look_key(cell))
+
+    def fmt_key(self, key: tuple[Any, ...]) -> Any:
         found = self._cache.get(key)  # looked up before any dict is built: this runs once per cell
         if found is None:
             props = look_props(key)
@@ -98,28 +105,16 @@ class Painter:
         return found
 
     def paint(self, layout: SheetLayout) -> Any:
-        ws = self.wb.add_worksheet(layout.name)
-        covered: set[tuple[int, int]] = set()
-        for r1, c1, r2, c2 in layout.merges:
-            cell = _cell(layout, r1, c1) or Cell(None)
-            fmt = self.fmt(cell)
-            ws.merge_range(r1, c1, r2, c2, "", fmt)
-            write_value(ws, r1, c1, cell.value, fmt)
-            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
-        for r, row in enumerate(layout.rows):
-            for c, cell in enumerate(row):
-                if cell is None or (r, c) in covered:
-                    continue
-                fmt = self.fmt(cell)
-                if cell.value is None or cell.value == "":
-                    if cell.style not in ("plain", "plain-left", "label-bold", "title", "subtitle", "section"):
-                        ws.write_blank(r, c, None, fmt)
-                else:
-                    write_value(ws, r, c, cell.value, fmt)
+        if isinstance(layout, StreamLayout):  # big tables: row by row, no cell objects
+            ws = self.wb.add_worksheet(layout.name, worksheet_class=StreamWorksheet)
+            stream_rows(ws, layout, self.fmt_key)
+        else:
+            ws = self.wb.add_worksheet(layout.name)
+            self._cells(ws, layout)
+            for r, h in layout.heights.items():
+                ws.set_row(r, h)
         for c, w in enumerate(layout.widths):
             ws.set_column(c, c, w)
-        for r, h in layout.heights.items():
-            ws.set_row(r, h)
         if layout.freeze:
             ws.freeze_panes(*layout.freeze)
         if layout.autofilter:
@@ -140,6 +135,25 @@ class Painter:
         for chart in layout.charts:
             self._chart(ws, chart)
         return ws
+
+    def _cells(self, ws: Any, layout: SheetLayout) -> None:
+        covered: set[tuple[int, int]] = set()
+        for r1, c1, r2, c2 in layout.merges:
+            cell = _cell(layout, r1, c1) or Cell(None)
+            fmt = self.fmt(cell)
+            ws.merge_range(r1, c1, r2, c2, "", fmt)
+            write_value(ws, r1, c1, cell.value, fmt)
+            covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
+        for r, row in enumerate(layout.rows):
+            for c, cell in enumerate(row):
+                if cell is None or (r, c) in covered:
+                    continue
+                fmt = self.fmt(cell)
+                if cell.value is None or cell.value == "":
+                    if cell.style not in ("plain", "plain-left", "label-bold", "title", "subtitle", "section"):
+                        ws.write_blank(r, c, None, fmt)
+                else:
+                    write_value(ws, r, c, cell.value, fmt)
 
     def _chart(self, ws: Any, spec: Chart) -> None:
         if spec.kind == "stacked-bar":

@@ -1,0 +1,190 @@
+"""Paint a :class:`~laa_xl.core.layout.StreamLayout` row by row: big sheets without a cell object per value.
+
+XlsxWriter keeps every cell of a sheet in memory until the workbook closes, as a
+Python object, and writes each through several layers of calls; at national
+scale that is most of a consolidation's time and memory. Here a sheet's rows
+are turned into ``<row>``/``<c>`` XML as they come from the layout, into a
+temporary file, and :class:`StreamWorksheet` puts that file in place of its
+``<sheetData>`` when the workbook closes. Everything else (formats, shared
+strings, column widths, merges, freeze panes, filters, print set-up) stays
+XlsxWriter's own, so the cells are exactly those that ``Painter.paint`` writes
+for the same layout materialised: the same values, types and formats
+(``tests/test_stream_paint.py`` compares the two). Charts still need the
+ordinary painter (their cached values are read from XlsxWriter's cell table).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from xlsxwriter.utility import _datetime_to_excel_datetime, _utf16_len, _utf16_truncate, xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
+
+from ..core.layout import StreamLayout
+
+# Blank cells of these styles are not written at all (as Painter.paint does).
+SKIP_BLANK = frozenset({"plain", "plain-left", "label-bold", "title", "subtitle", "section"})
+_BATCH = 2000  # rows joined before each write to the temporary file
+_STRMAX = 32767
+
+
+class StreamWorksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet whose ``<sheetData>`` was written beforehand, row by row, to a temporary file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stream_path: str | None = None
+
+    def _write_sheet_data(self) -> None:
+        if self.stream_path is None:
+            super()._write_sheet_data()
+            return
+        if self.dim_rowmin is None:
+            self._xml_empty_tag("sheetData")
+        else:
+            self._xml_start_tag("sheetData")
+            with open(self.stream_path, encoding="utf-8") as fh:
+                while chunk := fh.read(1 << 16):
+                    self.fh.write(chunk)
+            self._xml_end_tag("sheetData")
+        os.unlink(self.stream_path)
+        self.stream_path = None
+
+
+def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
+    """Write the layout's head cells and then its body into the worksheet, in row order.
+
+    ``fmt_for(look_key)`` gives the XlsxWriter format of a look (``Painter``'s cache). Cells are
+    written as ``Painter.paint`` writes them: a merge's cells take the format of its top-left
+    cell, a blank cell of a plain style is left out, values are typed as ``styles.write_value`` does.
+    """
+    from .paint import look_key_of
+
+    if ws.table:
+        raise RuntimeError(f"{layout.name}: a streamed sheet cannot also hold cells written the ordinary way")
+    sst = ws.str_table
+    date_1904, tz = ws.date_1904, ws.remove_timezone
+    attr_cache: dict[tuple[Any, ...], str] = {}
+    cols: list[str] = []
+    default_px = ws.default_row_height
+
+    def s_attr(style: str, value: Any, decimals: int | None) -> str:
+        key = look_key_of(style, value, decimals)
+        a = attr_cache.get(key)
+        if a is None:
+            a = attr_cache[key] = f' s="{fmt_for(key)._get_xf_index()}"'
+        return a
+
+    def rows() -> Iterator[tuple[Sequence[Any], Sequence[str | None], float | None, Any]]:
+        for r, row in enumerate(layout.rows):  # the head, as cells
+            yield ([None if c is None else c.value for c in row], [None if c is None else c.style for c in row],
+                   layout.heights.get(r), [None if c is None else c.decimals for c in row])  # fmt: skip
+        for values, styles, decimals, height in layout.body:
+            yield values, styles, height, decimals
+
+    fd, path = tempfile.mkstemp(prefix="laa-rows-", suffix=".xml", dir=ws.tmpdir)
+    os.close(fd)
+    ws.stream_path = path
+    rmin = rmax = cmin = cmax = -1
+    merges_seen = 0
+    active: list[tuple[int, int, int, int]] = []
+    merge_attr: dict[tuple[int, int], str] = {}  # a merge's top-left -> its format attribute
+    parts: list[str] = []
+    with open(path, "w", encoding="utf-8") as out:
+        r = -1
+        for values, styles, height, decimals in rows():
+            r += 1
+            r1 = r + 1
+            while merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
+                m = layout.merges[merges_seen]
+                merges_seen += 1
+                if m[0] < r:
+                    raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
+                active.append(m)
+            cover: dict[int, tuple[int, int, int, int]] = {}
+            if active:
+                active = [m for m in active if m[2] >= r]
+                for m in active:
+                    if m[0] <= r:
+                        for cc in range(m[1], m[3] + 1):
+                            cover[cc] = m
+            n = len(values)
+            per_cell = isinstance(decimals, list)
+            cells: list[str] = []
+            first_c = last_c = -1
+            for c in range(max(n, max(cover) + 1 if cover else 0)):
+                if c >= len(cols):
+                    cols.append(xl_col_to_name(c))
+                style = styles[c] if c < n else None
+                m = cover.get(c) if cover else None
+                if m is not None:
+                    if m[0] == r and m[1] == c:  # top-left: its own value, and the format for the whole merge
+                        v = values[c] if style is not None else None
+                        a = merge_attr[(r, c)] = s_attr(style or "plain", v, decimals[c] if per_cell else decimals)
+                        xml = _cell_xml(f"{cols[c]}{r1}", v, a, sst, date_1904, tz)
+                    else:
+                        xml = f'<c r="{cols[c]}{r1}"{merge_attr[(m[0], m[1])]}/>'
+                elif style is None:
+                    continue
+                else:
+                    v = values[c]
+                    if v is None or (v.__class__ is str and v == ""):
+                        if style in SKIP_BLANK:
+                            continue
+                        v = None
+                    xml = _cell_xml(f"{cols[c]}{r1}", v, s_attr(style, v, decimals[c] if per_cell else decimals), sst,
+                                    date_1904, tz)  # fmt: skip
+                cells.append(xml)
+                if first_c < 0:
+                    first_c = c
+                last_c = c
+            px = None if height is None else int(height * 4.0 / 3.0 + 0.5)
+            ht = "" if px is None or px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
+            if cells:
+                parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
+                cmin = first_c if cmin < 0 else min(cmin, first_c)
+                cmax = max(cmax, last_c)
+            elif ht:
+                parts.append(f'<row r="{r1}"{ht}/>')
+            else:
+                continue
+            rmin = r if rmin < 0 else rmin
+            rmax = r
+            if len(parts) >= _BATCH:
+                out.write("".join(parts))
+                parts.clear()
+        out.write("".join(parts))
+    if rmin >= 0:
+        if cmin < 0:  # rows with heights only
+            ws._check_dimensions(rmin, 0, ignore_col=True)
+            ws._check_dimensions(rmax, 0, ignore_col=True)
+        else:
+            ws._check_dimensions(rmin, cmin)
+            ws._check_dimensions(rmax, cmax)
+    ws.merge.extend(list(m) for m in layout.merges)
+
+
+def _cell_xml(ref: str, v: Any, a: str, sst: Any, date_1904: bool, tz: bool) -> str:
+    """One ``<c>`` element, typed as ``styles.write_value`` types it (None and NaN: a formatted blank)."""
+    cls = v.__class__
+    if cls is str:
+        if len(v) > _STRMAX // 2 and _utf16_len(v) > _STRMAX:
+            v = _utf16_truncate(v, _STRMAX)
+        return f'<c r="{ref}"{a} t="s"><v>{sst._get_shared_string_index(v)}</v></c>'
+    if v is None or (isinstance(v, float) and v != v):
+        return f'<c r="{ref}"{a}/>'
+    if isinstance(v, bool):
+        return f'<c r="{ref}"{a} t="b"><v>{int(v)}</v></c>'
+    if isinstance(v, int | float):
+        if math.isinf(v):
+            raise TypeError("NAN/INF not supported in write_number() without 'nan_inf_to_errors' Workbook() option")
+        return f'<c r="{ref}"{a}><v>{v:.16G}</v></c>'
+    if isinstance(v, dt.datetime | dt.date):
+        d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+        return f'<c r="{ref}"{a}><v>{_datetime_to_excel_datetime(d, date_1904, tz):.16G}</v></c>'
+    return _cell_xml(ref, str(v), a, sst, date_1904, tz)
