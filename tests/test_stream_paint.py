@@ -1,0 +1,120 @@
+"""The streamed painter writes exactly what the cell-by-cell painter writes for the same layout.
+
+Big sheets are painted row by row (``laa_xl.io.stream_paint``); each test paints a layout both
+ways (streamed, and materialised as cells through ``Painter``'s ordinary path) and compares what
+openpyxl reads back: every cell's value, type and look, merges, heights, widths, print set-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pytest
+from test_consolidated_workbook import consolidation
+from xlsx_snapshot import differences, snapshot
+
+from laa_xl.core import demo
+from laa_xl.core.layout import Cell, SheetLayout, StreamLayout
+from laa_xl.core.periods import Period
+from laa_xl.core.register import load_register
+from laa_xl.io import consolidated as cio
+from laa_xl.io.stream_paint import StreamWorksheet
+
+
+@pytest.fixture(scope="module")
+def register():
+    reg, _ = load_register(demo.register_grids(), "register.xlsx")
+    return reg
+
+
+def both_ways(tmp_path, make):
+    """Paint ``make()`` streamed and materialised; their snapshots."""
+    streamed = cio.write_workbook(tmp_path / "streamed.xlsx", make())
+    plain = cio.write_workbook(tmp_path / "plain.xlsx",
+                               [x.materialise() if isinstance(x, StreamLayout) else x for x in make()])  # fmt: skip
+    return snapshot(streamed), snapshot(plain)
+
+
+@pytest.mark.parametrize("period", ["2008/09 Q2", "2008/09 Q4"])
+def test_consolidated_and_register_sheets_streamed_equal_cell_by_cell(tmp_path, register, period):
+    cons = consolidation(register, Period.parse(period))
+
+    def make():
+        return [*cio.consolidated_streams(cons), *cio.register_streams(demo.register_grids(), cons.period)]
+
+    assert sum(isinstance(x, StreamLayout) for x in make()) >= 10
+    a, b = both_ways(tmp_path, make)
+    assert differences(a, b) == []
+    assert len(a["Data"]["cells"]) > 500 and a["GO Return"]["merges"]
+
+
+def edge_layout() -> StreamLayout:
+    lay = StreamLayout("Edges", widths=[10, 20, 8], freeze=(2, 1), landscape=True, print_scale=70, page_breaks=[5])
+    lay.add(Cell("Title", "title"))
+    lay.add(Cell("Ref", "header"), Cell(None, "header"), Cell("", "header"), None, Cell(3.5, "number", 2))
+    lay.heights[0] = 30.0
+    lay.merges.append((0, 0, 0, 3))  # a head merge wider than its row
+
+    def body():
+        yield ("=HYPERLINK(\"x\")", 1.25, None, "", dt.date(2009, 3, 31)), ("text", "number", "plain", "rag", "date"), 1, 40
+        yield (float("nan"), True, np.int64(7), "Red", dt.datetime(2008, 4, 1, 12)), ("number", "plain", "number", "rag",
+                                                                                       "date"), 0, None  # fmt: skip
+        lay.merges.append((4, 1, 6, 2))  # declared before its first row; top-left None
+        yield (None, None, "hidden by the merge", "x" * 40000), (None, "target", "text", "text"), None, 20
+        yield (), (), None, 50  # a row with a height and no cells
+        yield ("a", "", 0.1), ("plain", "text", "pct"), None, None
+        lay.merges.append((7, 0, 7, 2))  # top-left an empty string
+        yield ("", "b", "c"), ("outcome", "outcome", "outcome"), None, None
+        yield (-0.0, 1e-20, 123456789.123456789), ("number", "total", "money"), 3, None
+        lay.autofilter = (1, 0, 8, 2)
+
+    lay.body = body()
+    return lay
+
+
+def test_edge_cells_streamed_equal_cell_by_cell(tmp_path):
+    a, b = both_ways(tmp_path, lambda: [edge_layout()])
+    assert differences(a, b) == []
+    cells = a["Edges"]["cells"]
+    assert cells[(3, 1)][0] == '=HYPERLINK("x")' and cells[(3, 1)][1] == "s"  # text stays text
+    assert cells[(4, 2)][0] is True and cells[(4, 3)][0] == "7"  # numpy's int64 is written as text, as before
+    assert len(cells[(5, 4)][0]) == 32767 and cells[(5, 3)][0] is None  # C5 is under the merge
+    assert a["Edges"]["heights"][6] == pytest.approx(50, abs=0.5) and a["Edges"]["merges"] == ["A1:D1", "A8:C8", "B5:C7"]
+
+
+def test_the_snapshot_sees_a_difference(tmp_path):
+    """Guard for the two tests above: a changed look, value or height is a difference."""
+
+    def changed():
+        lay = edge_layout()
+        lay.rows[1][4] = Cell(3.5, "number", 1)
+        return [lay]
+
+    a = snapshot(cio.write_workbook(tmp_path / "a.xlsx", [edge_layout()]))
+    b = snapshot(cio.write_workbook(tmp_path / "b.xlsx", changed()))
+    assert differences(a, b)
+
+
+def test_a_merge_declared_late_is_refused(tmp_path):
+    lay = StreamLayout("Late")
+
+    def body():
+        yield ("a",), ("plain",), None, None
+        lay.merges.append((0, 0, 1, 0))
+        yield ("b",), ("plain",), None, None
+
+    lay.body = body()
+    with pytest.raises(RuntimeError, match="declared after"):
+        cio.write_workbook(tmp_path / "late.xlsx", [lay])
+    assert not (tmp_path / "late.xlsx").exists()
+
+
+def test_materialise_gives_the_cells_of_the_stream():
+    lay = edge_layout().materialise()
+    assert isinstance(lay, SheetLayout) and not isinstance(lay, StreamLayout)
+    assert lay.rows[2][1] == Cell(1.25, "number", 1) and lay.rows[2][0] == Cell('=HYPERLINK("x")', "text")
+    assert lay.heights == {0: 30.0, 2: 40, 4: 20, 5: 50} and lay.autofilter == (1, 0, 8, 2)
+    assert math.isnan(lay.rows[3][0].value)
+    assert StreamWorksheet.__mro__[1].__name__ == "Worksheet"
