@@ -152,7 +152,7 @@ def rag_counts(observations: Iterable[Observation]) -> dict[str, int]:
 def consolidate(
     register: Register,
     period: Period,
-    returns: Sequence[tuple[FileInfo, ReturnData | Refusal]],
+    returns: Sequence[tuple[FileInfo, ReturnData | CheckedReturn | Refusal]],
     *,
     previous: Mapping[ActualKey, float | None] | None = None,
     history: Mapping[ActualKey, float | None] | None = None,
@@ -161,7 +161,8 @@ def consolidate(
 
     ``previous``: actuals of the previous consolidation (restatements are found
     against it; its other years also serve as history). ``history``: actuals of
-    earlier years known otherwise, for direction of travel.
+    earlier years known otherwise, for direction of travel. A return may come already checked (a
+    ``CheckedReturn`` from ``check_return`` with this register, year, quarters and deadline).
     """
     year, quarters = period.year, period.quarters
     deadline = register.deadline(period)
@@ -174,8 +175,11 @@ def consolidate(
             issues.extend(data.issues)
             log.append(LogEntry(data.partnership, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
             continue
-        with phase("check"):
-            checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
+        if isinstance(data, CheckedReturn):
+            checked = data
+        else:
+            with phase("check"):
+                checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
         if not checked.partnership or checked.year is None or any(i.code in REFUSING_CODES for i in checked.issues):
             issues.extend(checked.issues)
             log.append(

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 ERROR, WARNING = "error", "warning"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     file: str = ""
     sheet: str = ""
@@ -31,7 +31,7 @@ class Location:
         return Location(self.file, self.sheet, cell)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     code: str  # stable kebab-case slug, e.g. "non-numeric-actual"
     severity: str  # "error" or "warning"

@@ -21,7 +21,7 @@ class PeriodError(ValueError):
     """A financial year or period that cannot be understood."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class FinancialYear:
     """A financial year, identified by the calendar year it starts in."""
 
@@ -70,7 +70,7 @@ class FinancialYear:
         return FinancialYear(self.start + 1)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Period:
     """A reporting period: a quarter, a half year or a whole year."""
 

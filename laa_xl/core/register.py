@@ -37,7 +37,7 @@ REQUIRED_TARGET_COLUMNS = ("Ref", "Title", "Outcome", "Partnership", "Polarity")
 REGISTER_SHEETS = ("Targets", "Profiles", "Partnerships", "Timetable", "Settings")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Target:
     ref: str
     title: str
@@ -69,7 +69,7 @@ class Target:
         return self.units.strip().lower() in ("%", "percent", "percentage", "% points", "percentage points")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Profile:
     ref: str
     year: FinancialYear

@@ -32,7 +32,7 @@ SPEND_COLUMNS = ("Block", "Quarter", "Budget", "Spend", "Forecast outturn")
 RETURN_SHEETS = ("Cover", "Q1", "Q2", "Q3", "Q4", "Risks", "Spend")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A raw value and where it was read."""
 
@@ -43,7 +43,7 @@ class Cell:
 BLANK = Cell(None)
 
 
-@dataclass
+@dataclass(slots=True)
 class ReturnRow:
     """One target's row on one quarter sheet, as typed."""
 
@@ -97,7 +97,7 @@ class ReturnData:
         return text(self.cover.get(label, BLANK).value)
 
 
-@dataclass
+@dataclass(slots=True)
 class Observation:
     """One target in one quarter, checked: the unit of the Data sheet."""
 
@@ -120,7 +120,7 @@ class Observation:
     direction: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Risk:
     partnership: str
     risk_id: str
@@ -136,7 +136,7 @@ class Risk:
     source: Location = Location()
 
 
-@dataclass
+@dataclass(slots=True)
 class Spend:
     partnership: str
     block: str

@@ -7,16 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..core.checks import check_return
 from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
 from ..core.periods import QUARTERS, Period
-from ..core.register import REGISTER_SHEETS, Register
+from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError, UnreadableFile
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
 from .go_workbook import write_go_workbook
 from .grids import read_grids
-from .register_io import read_register
 from .return_files import Reader, load_returns
 
 
@@ -45,7 +46,7 @@ def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[lis
         grids = read_grids(path, REGISTER_SHEETS)
     except Exception as e:  # not a workbook at all
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
-    register, issues = read_register(path)
+    register, issues = load_register(grids, path.name)  # the grids just read (as read_register would read them)
     if not register.targets:
         first = next((i for i in issues if i.is_error), None)
         raise BadRegister(f"{path.name} has no usable targets" + (f": {first.location}: {first.message}" if first else "."))
@@ -98,7 +99,12 @@ def consolidate_loaded(
             issues.append(warning("previous-unreadable", f"The existing output could not be read to find restated "
                                   f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
             prev_path = None
-    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)))
+    deadline = register.deadline(period)
+
+    def check(data: ReturnData) -> CheckedReturn:  # as each return is read: only its checked figures are kept
+        return check_return(data, register, year=period.year, quarters=period.quarters, deadline=deadline)
+
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues

@@ -13,6 +13,7 @@ beside the output, with its log entry as ``<sha256>.json``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -141,8 +142,12 @@ def write_consolidated(
     return write_workbook(out, [*consolidated_streams(cons), *register_streams(register_grids, cons.period)])
 
 
-def archive_returns(out: str | Path, contents: Mapping[str, bytes], log: Iterable[LogEntry]) -> list[Path]:
-    """Copy each consolidated return (Used or Superseded) to archive/<sha256>.xlsx, with its log entry."""
+def archive_returns(out: str | Path, contents: Mapping[str, bytes | Path], log: Iterable[LogEntry]) -> list[Path]:
+    """Copy each consolidated return (Used or Superseded) to archive/<sha256>.xlsx, with its log entry.
+
+    ``contents`` gives each file's bytes, or the file itself: then the copy is hashed again and kept
+    only if it is still the file that was consolidated (same SHA-256).
+    """
     folder = archive_dir(Path(out))
     written: list[Path] = []
     for e in log:
@@ -152,11 +157,26 @@ def archive_returns(out: str | Path, contents: Mapping[str, bytes], log: Iterabl
         target = folder / f"{e.sha256}.xlsx"
         if not target.exists():
             with atomic_path(target) as tmp:
-                tmp.write_bytes(contents[e.file])
+                src = contents[e.file]
+                if isinstance(src, Path):
+                    shutil.copyfile(src, tmp)
+                    if _sha256(tmp) != e.sha256:
+                        raise UnreadableFile(f"{e.file} changed while it was being consolidated: it is not archived. "
+                                             "Run the consolidation again.")  # fmt: skip
+                else:
+                    tmp.write_bytes(src)
         with atomic_path(folder / f"{e.sha256}.json") as tmp:
             tmp.write_text(json.dumps(asdict(e), default=str, indent=2) + os.linesep, encoding="utf-8")
         written.append(target)
     return written
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 # --- reading a consolidated workbook back --------------------------------------------

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.consolidate import FileInfo, Refusal
 from ..core.issues import Issue, Location, error
-from ..core.returns import ReturnData
+from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
 from ..errors import NotBuiltYet
 
@@ -27,8 +27,8 @@ Reader = Callable[[Path], ReturnData]
 
 @dataclass
 class LoadedReturns:
-    items: list[tuple[FileInfo, ReturnData | Refusal]] = field(default_factory=list)
-    contents: dict[str, bytes] = field(default_factory=dict)  # file name -> bytes hashed
+    items: list[tuple[FileInfo, ReturnData | CheckedReturn | Refusal]] = field(default_factory=list)
+    contents: dict[str, Path] = field(default_factory=dict)  # file name -> the file hashed (its bytes are not kept)
 
 
 def default_reader() -> Reader:
@@ -50,8 +50,18 @@ def return_files(folder: Path) -> list[Path]:
     )  # fmt: skip
 
 
-def load_returns(folder: str | Path, reader: Reader | None = None, *, exclude: tuple[Path, ...] = ()) -> LoadedReturns:
-    """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it."""
+def load_returns(
+    folder: str | Path,
+    reader: Reader | None = None,
+    *,
+    exclude: tuple[Path, ...] = (),
+    check: Callable[[ReturnData], CheckedReturn] | None = None,
+) -> LoadedReturns:
+    """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it.
+
+    ``check``: check each return as soon as it is read and keep only the result (what a
+    consolidation needs), so that what was read of one file can go before the next is read.
+    """
     folder = Path(folder)
     skip = {p.resolve() for p in exclude}
     files = [p for p in return_files(folder) if p.resolve() not in skip]
@@ -71,7 +81,8 @@ def load_returns(folder: str | Path, reader: Reader | None = None, *, exclude: t
             continue
         with phase("hash"):
             info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
-        out.contents[path.name] = content
+        out.contents[path.name] = path
+        del content
         if path.suffix.lower() in REFUSED_SUFFIXES:
             out.items.append((info, Refusal((error(
                 "unsupported-file-type", f"{path.suffix} files are not consolidated: save the return as an Excel "
@@ -87,5 +98,9 @@ def load_returns(folder: str | Path, reader: Reader | None = None, *, exclude: t
             out.items.append((info, Refusal((issue,))))
             continue
         data.file = data.file or path.name
-        out.items.append((info, data))
+        if check is None:
+            out.items.append((info, data))
+        else:
+            with phase("check"):
+                out.items.append((info, check(data)))
     return out
