@@ -68,7 +68,8 @@ def edge_layout() -> StreamLayout:
         lay.merges.append((7, 0, 7, 2))  # top-left an empty string
         yield ("", "b", "c"), ("outcome", "outcome", "outcome"), None, None
         yield (-0.0, 1e-20, 123456789.123456789), ("number", "total", "money"), 3, None
-        lay.autofilter = (1, 0, 8, 2)
+        yield (None, 5.0, "n/a", 2), ("number", "number", "number", "number"), None, None  # no decimals: '#,##0'
+        lay.autofilter = (1, 0, 9, 2)
 
     lay.body = body()
     return lay
@@ -115,6 +116,6 @@ def test_materialise_gives_the_cells_of_the_stream():
     lay = edge_layout().materialise()
     assert isinstance(lay, SheetLayout) and not isinstance(lay, StreamLayout)
     assert lay.rows[2][1] == Cell(1.25, "number", 1) and lay.rows[2][0] == Cell('=HYPERLINK("x")', "text")
-    assert lay.heights == {0: 30.0, 2: 40, 4: 20, 5: 50} and lay.autofilter == (1, 0, 8, 2)
+    assert lay.heights == {0: 30.0, 2: 40, 4: 20, 5: 50} and lay.autofilter == (1, 0, 9, 2)
     assert math.isnan(lay.rows[3][0].value)
     assert StreamWorksheet.__mro__[1].__name__ == "Worksheet"

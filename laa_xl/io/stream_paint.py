@@ -31,6 +31,8 @@ from ..core.layout import StreamLayout
 SKIP_BLANK = frozenset({"plain", "plain-left", "label-bold", "title", "subtitle", "section"})
 _BATCH = 2000  # rows joined before each write to the temporary file
 _STRMAX = 32767
+_NONE = type(None)
+_FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
 
 
 class StreamWorksheet(Worksheet):  # type: ignore[misc]
@@ -68,16 +70,19 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     if ws.table:
         raise RuntimeError(f"{layout.name}: a streamed sheet cannot also hold cells written the ordinary way")
     sst = ws.str_table
+    strings: dict[str, int] = sst.string_table
+    n_strings = 0  # added to the table's count at the end
     date_1904, tz = ws.date_1904, ws.remove_timezone
-    attr_cache: dict[tuple[Any, ...], str] = {}
+    looks: dict[tuple[Any, ...], str] = {}  # look key -> ' s="N"'
+    fast: dict[Any, str] = {}  # (style, numeric?, its decimals, the value of a value-filled style) -> ' s="N"'
     cols: list[str] = []
     default_px = ws.default_row_height
 
     def s_attr(style: str, value: Any, decimals: int | None) -> str:
         key = look_key_of(style, value, decimals)
-        a = attr_cache.get(key)
+        a = looks.get(key)
         if a is None:
-            a = attr_cache[key] = f' s="{fmt_for(key)._get_xf_index()}"'
+            a = looks[key] = f' s="{fmt_for(key)._get_xf_index()}"'
         return a
 
     def rows() -> Iterator[tuple[Sequence[Any], Sequence[str | None], float | None, Any]]:
@@ -117,12 +122,13 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             per_cell = isinstance(decimals, list)
             cells: list[str] = []
             first_c = last_c = -1
-            for c in range(max(n, max(cover) + 1 if cover else 0)):
-                if c >= len(cols):
-                    cols.append(xl_col_to_name(c))
+            width = max(n, max(cover) + 1) if cover else n
+            while len(cols) < width:
+                cols.append(xl_col_to_name(len(cols)))
+            for c in range(width):
                 style = styles[c] if c < n else None
-                m = cover.get(c) if cover else None
-                if m is not None:
+                if cover and c in cover:
+                    m = cover[c]
                     if m[0] == r and m[1] == c:  # top-left: its own value, and the format for the whole merge
                         v = values[c] if style is not None else None
                         a = merge_attr[(r, c)] = s_attr(style or "plain", v, decimals[c] if per_cell else decimals)
@@ -133,12 +139,29 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     continue
                 else:
                     v = values[c]
-                    if v is None or (v.__class__ is str and v == ""):
+                    cls = v.__class__
+                    if v is None or (cls is str and not v):
                         if style in SKIP_BLANK:
                             continue
-                        v = None
-                    xml = _cell_xml(f"{cols[c]}{r1}", v, s_attr(style, v, decimals[c] if per_cell else decimals), sst,
-                                    date_1904, tz)  # fmt: skip
+                        v, cls = None, _NONE
+                    dec = decimals[c] if per_cell else decimals
+                    # the look: by style, plus decimals for a number, plus the value for a RAG or risk fill
+                    numeric = v is not None and cls is not str
+                    key = (style, numeric, dec if numeric else None, v if style in _FILLED else None)
+                    a = fast.get(key)  # type: ignore[assignment]
+                    if a is None:
+                        a = fast[key] = s_attr(style, v, dec)
+                    if cls is str and len(v) <= _STRMAX // 2:
+                        i = strings.get(v)
+                        if i is None:
+                            i = sst._get_shared_string_index(v)
+                        else:
+                            n_strings += 1
+                        xml = f'<c r="{cols[c]}{r1}"{a} t="s"><v>{i}</v></c>'
+                    elif cls is float and v == v and v - v == 0:  # finite
+                        xml = f'<c r="{cols[c]}{r1}"{a}><v>{v:.16G}</v></c>'
+                    else:
+                        xml = _cell_xml(f"{cols[c]}{r1}", v, a, sst, date_1904, tz)
                 cells.append(xml)
                 if first_c < 0:
                     first_c = c
@@ -159,6 +182,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 out.write("".join(parts))
                 parts.clear()
         out.write("".join(parts))
+    sst.count += n_strings
     if rmin >= 0:
         if cmin < 0:  # rows with heights only
             ws._check_dimensions(rmin, 0, ignore_col=True)
