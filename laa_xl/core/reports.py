@@ -18,7 +18,7 @@ from . import rules
 from .consolidate import COUNT_COLUMNS, Consolidation, LogEntry, rag_counts
 from .issues import Issue
 from .layout import Cell, Chart, Range, Row, Series, SheetLayout, StreamLayout, auto_width, stream_table
-from .periods import QUARTERS, Period, quarter_label
+from .periods import QUARTERS, FinancialYear, Period, quarter_label
 from .register import Register, Target
 from .returns import Observation, Risk, Spend
 
@@ -308,11 +308,20 @@ class SpendLine:
         return None if not self.budget or self.spend is None else self.spend / self.budget
 
 
+def _by_partnership(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+    """Observations by partnership code, each list in the original order (one pass, not one per partnership)."""
+    out: dict[str, list[Observation]] = {}
+    for o in observations:
+        out.setdefault(o.partnership, []).append(o)
+    return out
+
+
 def counts_by_partnership(cons: Consolidation) -> list[tuple[str, str, dict[str, int]]]:
     latest = cons.latest()
+    by_code = _by_partnership(latest)
     out = []
     for p in cons.register.partnerships:
-        obs = [o for o in latest if o.partnership == p.code]
+        obs = by_code.get(p.code, [])
         if obs or cons.register.targets_for(p.code):
             out.append((p.code, p.name, rag_counts(obs)))
     out.append(("All", "All partnerships", rag_counts(latest)))
@@ -363,9 +372,10 @@ def spend_by_block(spend: Iterable[Spend], quarters: Sequence[str]) -> list[Spen
 
 def psb_summary(cons: Consolidation) -> PsbSummary:
     latest = cons.latest()
+    by_code = _by_partnership(latest)
     directions = []
     for code, _, _ in counts_by_partnership(cons):
-        obs = latest if code == "All" else [o for o in latest if o.partnership == code]
+        obs = latest if code == "All" else by_code.get(code, [])
         d = dict.fromkeys(DIRECTIONS, 0)
         for o in obs:
             if o.actual is None:
@@ -540,8 +550,13 @@ def reward_lines(cons: Consolidation) -> list[RewardLine]:
     reg = cons.register
     by_key = cons.by_key()
     lines: list[RewardLine] = []
-    for t in (t for t in reg.targets if t.stretch):
-        years = sorted(y for (ref, y) in reg.profiles if ref == t.ref)
+    stretched = [t for t in reg.targets if t.stretch]
+    years_of: dict[str, list[FinancialYear]] = {t.ref: [] for t in stretched}
+    for ref, y in reg.profiles:  # one pass over the profiles, not one per stretch target
+        if ref in years_of:
+            years_of[ref].append(y)
+    for t in stretched:
+        years = sorted(years_of[t.ref])
         stretch = reg.profile(t.ref, years[-1]) if years else None
         obs = [by_key[(t.ref, q)] for q in cons.quarters if (t.ref, q) in by_key and t.is_due(q)]
         with_actual = [o for o in obs if o.actual is not None]
