@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,7 +65,7 @@ def consolidate_folder(
     previous: Path | None = None,
     reader: Reader | None = None,
 ) -> ConsolidateResult:
-    with phase("register"):
+    with no_cyclic_gc(), phase("register"):
         register, reg_issues, grids = load_register_file(Path(register_path))
     return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
                               reader=reader, register_name=Path(register_path).name)  # fmt: skip
@@ -81,6 +84,37 @@ def consolidate_loaded(
     register_name: str = "the register",
 ) -> ConsolidateResult:
     """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
+    with no_cyclic_gc():
+        return _consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
+                                   reader=reader, register_name=register_name)  # fmt: skip
+
+
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Python's cyclic collector off for the job: it would walk the millions of long-lived records of a
+    national consolidation again and again (a sixth of the time at N = 1,500, measured) and find nothing: they
+    hold no reference cycles. It is switched back on (as it was) when the job ends or fails."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _consolidate_loaded(
+    register: Register,
+    reg_issues: list[Issue],
+    grids: dict[str, list[list[Any]]],
+    returns_dir: Path,
+    period_text: str,
+    out: Path,
+    *,
+    previous: Path | None,
+    reader: Reader | None,
+    register_name: str,
+) -> ConsolidateResult:
     period = Period.parse(period_text)
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
