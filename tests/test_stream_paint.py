@@ -119,3 +119,25 @@ def test_materialise_gives_the_cells_of_the_stream():
     assert lay.heights == {0: 30.0, 2: 40, 4: 20, 5: 50} and lay.autofilter == (1, 0, 9, 2)
     assert math.isnan(lay.rows[3][0].value)
     assert StreamWorksheet.__mro__[1].__name__ == "Worksheet"
+
+
+@pytest.mark.parametrize("period", ["2008/09 Q2", "2008/09 Q4"])
+def test_trend_charts_copied_from_a_prototype_write_the_same_xml(tmp_path, register, period, monkeypatch):
+    """The PSB trend charts share one prototype's settings; their XML equals charts built one by one."""
+    import zipfile
+
+    from laa_xl.core import reports
+    from laa_xl.io import paint
+
+    cons = consolidation(register, Period.parse(period))
+
+    def parts(path):
+        with zipfile.ZipFile(path) as z:
+            return {n: z.read(n) for n in z.namelist() if n.startswith(("xl/charts/", "xl/drawings/", "[Content"))}
+
+    shared = parts(cio.write_workbook(tmp_path / "shared.xlsx", [reports.psb_layout(cons)]))
+    monkeypatch.setattr(paint.Painter, "_line_chart", lambda self, spec: None)  # each chart built on its own
+    alone = parts(cio.write_workbook(tmp_path / "alone.xlsx", [reports.psb_layout(cons)]))
+    assert sum(b"<c:lineChart>" in v for v in shared.values()) >= 2
+    assert shared.keys() == alone.keys()
+    assert [n for n in shared if shared[n] != alone[n]] == []

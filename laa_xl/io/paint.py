@@ -7,6 +7,7 @@ writes each value by its type (``styles.write_value``: a commentary starting
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from ..core.layout import Cell, Chart, SheetLayout, StreamLayout
@@ -91,6 +92,7 @@ class Painter:
         self.wb = wb
         self.font_size = font_size
         self._cache: dict[tuple[Any, ...], Any] = {}
+        self._protos: dict[tuple[Any, ...], Any] = {}  # line-chart prototypes (see _line_chart)
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
@@ -159,7 +161,52 @@ class Painter:
         if spec.kind == "stacked-bar":
             chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         else:
+            chart = self._line_chart(spec)
+            if chart is not None:
+                self._series(chart, spec)
+                chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
+                ws.insert_chart(spec.row, spec.col, chart, {"x_offset": spec.x_offset, "y_offset": spec.y_offset,
+                                                             "object_position": 3})  # fmt: skip
+                return
             chart = self.wb.add_chart({"type": "line"})
+        self._series(chart, spec)
+        chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
+        chart.set_legend({"position": "bottom"})
+        if spec.y_title:
+            axis = chart.set_x_axis if spec.kind == "stacked-bar" else chart.set_y_axis
+            axis({"name": spec.y_title, "name_font": {"size": 9, "bold": False}})
+        if spec.kind == "stacked-bar":
+            chart.set_y_axis({"reverse": True})
+        chart.set_size({"width": spec.width, "height": spec.height})
+        ws.insert_chart(spec.row, spec.col, chart, {"x_offset": spec.x_offset, "y_offset": spec.y_offset,
+                                                     "object_position": 3})
+
+    def _line_chart(self, spec: Chart) -> Any:
+        """A line chart that shares its legend, axes and size with the others of the same units.
+
+        A national PSB Summary draws thousands of trend charts (one per Red target); XlsxWriter
+        builds ~27 KB of settings for each. Charts alike in all but their series and title are
+        shallow copies of one configured prototype, each with its own series, title and ids, so
+        they write the same XML as charts built one by one (``tests/test_stream_paint.py``).
+        """
+        key = (spec.y_title, spec.width, spec.height)
+        proto = self._protos.get(key)
+        if proto is None:
+            proto = self.wb.add_chart({"type": "line"})
+            self.wb.charts.pop()  # the prototype is never drawn itself
+            proto.set_legend({"position": "bottom"})
+            if spec.y_title:
+                proto.set_y_axis({"name": spec.y_title, "name_font": {"size": 9, "bold": False}})
+            proto.set_size({"width": spec.width, "height": spec.height})
+            self._protos[key] = proto
+        chart = copy.copy(proto)
+        chart.series, chart.formula_ids, chart.formula_data = [], {}, []
+        chart.axis_ids, chart.axis2_ids, chart.series_index, chart.id = [], [], 0, -1
+        chart.title = copy.copy(proto.title)
+        self.wb.charts.append(chart)
+        return chart
+
+    def _series(self, chart: Any, spec: Chart) -> None:
         cat = spec.categories
         for s in spec.series:
             v = s.values
@@ -176,16 +223,6 @@ class Painter:
                 series["line"] = {"color": s.color, "width": 2.25, **({"dash_type": "dash"} if s.name == "Profile" else {})}
                 series["marker"] = {"type": "circle", "size": 6, "fill": {"color": s.color}, "border": {"color": s.color}}
             chart.add_series(series)
-        chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
-        chart.set_legend({"position": "bottom"})
-        if spec.y_title:
-            axis = chart.set_x_axis if spec.kind == "stacked-bar" else chart.set_y_axis
-            axis({"name": spec.y_title, "name_font": {"size": 9, "bold": False}})
-        if spec.kind == "stacked-bar":
-            chart.set_y_axis({"reverse": True})
-        chart.set_size({"width": spec.width, "height": spec.height})
-        ws.insert_chart(spec.row, spec.col, chart, {"x_offset": spec.x_offset, "y_offset": spec.y_offset,
-                                                     "object_position": 3})
 
 
 def _cell(layout: SheetLayout, r: int, c: int) -> Cell | None:
