@@ -123,7 +123,8 @@ def test_materialise_gives_the_cells_of_the_stream():
 
 @pytest.mark.parametrize("period", ["2008/09 Q2", "2008/09 Q4"])
 def test_trend_charts_copied_from_a_prototype_write_the_same_xml(tmp_path, register, period, monkeypatch):
-    """The PSB trend charts share one prototype's settings; their XML equals charts built one by one."""
+    """The PSB trend charts share one prototype's settings, and the sheet is streamed; their XML equals
+    charts built one by one on a sheet painted cell by cell (cached values included)."""
     import zipfile
 
     from laa_xl.core import reports
@@ -136,6 +137,10 @@ def test_trend_charts_copied_from_a_prototype_write_the_same_xml(tmp_path, regis
             return {n: z.read(n) for n in z.namelist() if n.startswith(("xl/charts/", "xl/drawings/", "[Content"))}
 
     shared = parts(cio.write_workbook(tmp_path / "shared.xlsx", [reports.psb_layout(cons)]))
+    # the sheet streamed (no cell table): the charts' cached values come from the cells written
+    streamed = parts(cio.write_workbook(tmp_path / "streamed.xlsx", [StreamLayout.of(reports.psb_layout(cons))]))
+    assert streamed == shared
+    assert b"<c:numCache>" in b"".join(streamed.values()) and b"<c:strCache>" in b"".join(streamed.values())
     monkeypatch.setattr(paint.Painter, "_line_chart", lambda self, spec: None)  # each chart built on its own
     alone = parts(cio.write_workbook(tmp_path / "alone.xlsx", [reports.psb_layout(cons)]))
     assert sum(b"<c:lineChart>" in v for v in shared.values()) >= 2

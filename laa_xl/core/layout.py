@@ -136,6 +136,15 @@ class StreamLayout(SheetLayout):
 
     body: Iterable[Row] = ()
 
+    @classmethod
+    def of(cls, lay: SheetLayout) -> StreamLayout:
+        """A laid-out sheet painted the streamed way (its rows are the head; no body)."""
+        out = cls(lay.name)
+        for f in ("rows", "widths", "heights", "merges", "freeze", "autofilter", "repeat_rows", "landscape",
+                  "fit_width", "charts", "header_row", "print_scale", "page_breaks"):  # fmt: skip
+            setattr(out, f, getattr(lay, f))
+        return out
+
     def materialise(self) -> SheetLayout:
         """The same sheet as a plain :class:`SheetLayout` of cells (for tests and the live-workbook painter)."""
         lay = SheetLayout(self.name)

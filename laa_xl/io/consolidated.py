@@ -55,7 +55,7 @@ def consolidated_streams(cons: Consolidation) -> list[SheetLayout]:
     """The consolidated sheets; the big tables as streamed layouts (painted row by row)."""
     return [
         reports.data_stream(cons), reports.issues_stream(cons.issues), reports.log_stream(cons.log),
-        reports.go_return_stream(cons), reports.psb_layout(cons), reports.reward_layout(cons),
+        reports.go_return_stream(cons), StreamLayout.of(reports.psb_layout(cons)), reports.reward_layout(cons),
         reports.risks_stream(cons.risks), reports.spend_stream(cons.spend),
     ]  # fmt: skip
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..core.layout import Cell, Chart, SheetLayout, StreamLayout
 from ..core.rules import RAGS
-from .stream_paint import StreamWorksheet, stream_rows
+from .stream_paint import StreamWorksheet, range_data, stream_rows
 from .styles import FONT, HEADER, NAVY, RAG_FILLS, RAG_FONTS, write_value
 
 _BORDER = {"border": 1, "border_color": "#A6A6A6"}
@@ -93,6 +93,7 @@ class Painter:
         self.font_size = font_size
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._protos: dict[tuple[Any, ...], Any] = {}  # line-chart prototypes (see _line_chart)
+        self._ws: Any = None  # the sheet whose charts are being added
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
@@ -109,7 +110,10 @@ class Painter:
     def paint(self, layout: SheetLayout) -> Any:
         if isinstance(layout, StreamLayout):  # big tables: row by row, no cell objects
             ws = self.wb.add_worksheet(layout.name, worksheet_class=StreamWorksheet)
+            charts = list(layout.charts)
             stream_rows(ws, layout, self.fmt_key)
+            if layout.charts != charts:
+                raise RuntimeError(f"{layout.name}: a streamed sheet's charts must be known before its rows")
         else:
             ws = self.wb.add_worksheet(layout.name)
             self._cells(ws, layout)
@@ -158,6 +162,7 @@ class Painter:
                     write_value(ws, r, c, cell.value, fmt)
 
     def _chart(self, ws: Any, spec: Chart) -> None:
+        self._ws = ws
         if spec.kind == "stacked-bar":
             chart = self.wb.add_chart({"type": "bar", "subtype": "stacked"})
         else:
@@ -215,6 +220,10 @@ class Painter:
                 "categories": [cat.sheet, cat.first_row, cat.first_col, cat.last_row, cat.last_col],
                 "values": [v.sheet, v.first_row, v.first_col, v.last_row, v.last_col],
             }
+            if getattr(self._ws, "recorded", None) is not None and cat.sheet == v.sheet == self._ws.name:
+                # a streamed sheet keeps no cell table: give the charts the values its cells hold
+                series["categories_data"] = range_data(self._ws, cat.first_row, cat.first_col, cat.last_row, cat.last_col)
+                series["values_data"] = range_data(self._ws, v.first_row, v.first_col, v.last_row, v.last_col)
             if spec.kind == "stacked-bar":
                 series["fill"] = {"color": s.color}
                 series["border"] = {"color": "#FFFFFF"}

@@ -32,6 +32,7 @@ SKIP_BLANK = frozenset({"plain", "plain-left", "label-bold", "title", "subtitle"
 _BATCH = 2000  # rows joined before each write to the temporary file
 _STRMAX = 32767
 _NONE = type(None)
+_NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
 
 
@@ -41,6 +42,7 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.stream_path: str | None = None
+        self.recorded: dict[int, dict[int, Any]] | None = None  # chart rows' cached values, by row and column
 
     def _write_sheet_data(self) -> None:
         if self.stream_path is None:
@@ -92,6 +94,10 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         for values, styles, decimals, height in layout.body:
             yield values, styles, height, decimals
 
+    # rows that charts draw from: their cells are kept as XlsxWriter keeps them, for the charts' cached values
+    wanted = {r for ch in layout.charts for rg in (ch.categories, *(x.values for x in ch.series))
+              for r in range(rg.first_row, rg.last_row + 1)}  # fmt: skip
+    ws.recorded = {}
     fd, path = tempfile.mkstemp(prefix="laa-rows-", suffix=".xml", dir=ws.tmpdir)
     os.close(fd)
     ws.stream_path = path
@@ -121,6 +127,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             n = len(values)
             per_cell = isinstance(decimals, list)
             cells: list[str] = []
+            rec: dict[int, Any] | None = {} if r in wanted else None
             first_c = last_c = -1
             width = max(n, max(cover) + 1) if cover else n
             while len(cols) < width:
@@ -135,6 +142,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                         xml = _cell_xml(f"{cols[c]}{r1}", v, a, sst, date_1904, tz)
                     else:
                         xml = f'<c r="{cols[c]}{r1}"{merge_attr[(m[0], m[1])]}/>'
+                        v = None
                 elif style is None:
                     continue
                 else:
@@ -163,11 +171,15 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     else:
                         xml = _cell_xml(f"{cols[c]}{r1}", v, a, sst, date_1904, tz)
                 cells.append(xml)
+                if rec is not None:
+                    rec[c] = v
                 if first_c < 0:
                     first_c = c
                 last_c = c
             px = None if height is None else int(height * 4.0 / 3.0 + 0.5)
             ht = "" if px is None or px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
+            if rec:
+                ws.recorded[r] = {c: _cached(v, date_1904, tz) for c, v in rec.items()}
             if cells:
                 parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
                 cmin = first_c if cmin < 0 else min(cmin, first_c)
@@ -191,6 +203,39 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             ws._check_dimensions(rmin, cmin)
             ws._check_dimensions(rmax, cmax)
     ws.merge.extend(list(m) for m in layout.merges)
+
+
+def range_data(ws: StreamWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> list[Any]:
+    """A range's values as XlsxWriter's ``Worksheet._get_range_data`` gives them to a chart's cache."""
+    data: list[Any] = []
+    for r in range(first_row, last_row + 1):
+        row = ws.recorded.get(r)
+        if row is None:
+            data.append(None)
+            continue
+        for c in range(first_col, last_col + 1):
+            if c not in row:
+                data.append(None)
+            elif row[c] is not _NOT_CACHED:
+                data.append(row[c])
+    return data
+
+
+def _cached(v: Any, date_1904: bool, tz: bool) -> Any:
+    """A written value as a chart caches it: a number as text, a string, '' for a blank; a boolean not at all."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, bool):
+        return _NOT_CACHED
+    if isinstance(v, int | float):
+        return f"{v:.16g}"
+    if isinstance(v, dt.datetime | dt.date):
+        d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+        return f"{_datetime_to_excel_datetime(d, date_1904, tz):.16g}"
+    s = v if isinstance(v, str) else str(v)
+    if len(s) > _STRMAX // 2 and _utf16_len(s) > _STRMAX:
+        s = _utf16_truncate(s, _STRMAX)
+    return s
 
 
 def _cell_xml(ref: str, v: Any, a: str, sst: Any, date_1904: bool, tz: bool) -> str:
