@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     value: Any
     style: str = "plain"
     decimals: int | None = None  # for 'number' and 'total'
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Range:
     """A block of cells on a sheet, 0-based and inclusive."""
 
@@ -36,14 +36,14 @@ class Range:
     last_col: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Series:
     name: str
     values: Range
     color: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Chart:
     kind: str  # 'stacked-bar' or 'line'
     title: str

@@ -94,6 +94,7 @@ class Painter:
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._protos: dict[tuple[Any, ...], Any] = {}  # line-chart prototypes (see _line_chart)
         self._ws: Any = None  # the sheet whose charts are being added
+        self._series_templates: dict[tuple[Any, ...], dict[str, Any]] = {}
         wb.formats[0].set_font_name(FONT)
 
     def fmt(self, cell: Cell) -> Any:
@@ -168,7 +169,7 @@ class Painter:
         else:
             chart = self._line_chart(spec)
             if chart is not None:
-                self._series(chart, spec)
+                self._line_series(chart, spec)
                 chart.set_title({"name": spec.title, "name_font": {"size": 11, "bold": True}})
                 ws.insert_chart(spec.row, spec.col, chart, {"x_offset": spec.x_offset, "y_offset": spec.y_offset,
                                                              "object_position": 3})  # fmt: skip
@@ -210,6 +211,30 @@ class Painter:
         chart.title = copy.copy(proto.title)
         self.wb.charts.append(chart)
         return chart
+
+    def _line_series(self, chart: Any, spec: Chart) -> None:
+        """``_series`` for a prototype's copy: each series a copy of the first built alike, with its own ranges."""
+        cat = spec.categories
+        for s in spec.series:
+            v = s.values
+            key = (id(self._protos[(spec.y_title, spec.width, spec.height)]), s.name, s.color)
+            template = self._series_templates.get(key)
+            if template is None:
+                self._series(chart, Chart(spec.kind, spec.title, cat, (s,), spec.row, spec.col))
+                self._series_templates[key] = chart.series[-1]
+                continue
+            series = dict(template)
+            series["categories"] = cat_f = chart._list_to_formula([cat.sheet, cat.first_row, cat.first_col,
+                                                                  cat.last_row, cat.last_col])  # fmt: skip
+            series["values"] = val_f = chart._list_to_formula([v.sheet, v.first_row, v.first_col, v.last_row,
+                                                              v.last_col])  # fmt: skip
+            cat_data = val_data = None
+            if getattr(self._ws, "recorded", None) is not None and cat.sheet == v.sheet == self._ws.name:
+                cat_data = range_data(self._ws, cat.first_row, cat.first_col, cat.last_row, cat.last_col)
+                val_data = range_data(self._ws, v.first_row, v.first_col, v.last_row, v.last_col)
+            series["cat_data_id"] = chart._get_data_id(cat_f, cat_data)  # in add_series' order: categories first
+            series["val_data_id"] = chart._get_data_id(val_f, val_data)
+            chart.series.append(series)
 
     def _series(self, chart: Any, spec: Chart) -> None:
         cat = spec.categories
