@@ -46,7 +46,7 @@ class ConsolidateResult:
 
 def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[list[Any]]]]:
     try:
-        grids = read_grids(path, REGISTER_SHEETS)
+        grids = read_grids(path, REGISTER_SHEETS, share_values=True)
     except Exception as e:  # not a workbook at all
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     register, issues = load_register(grids, path.name)  # the grids just read (as read_register would read them)

@@ -18,8 +18,14 @@ def sheet_names(path: str | Path) -> list[str]:
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
-def read_grids(path: str | Path, sheets: Iterable[str] | None = None) -> dict[str, list[list[Any]]]:
-    """{sheet name: rows of values from A1}; empty cells are None, whole numbers stay floats."""
+def read_grids(
+    path: str | Path, sheets: Iterable[str] | None = None, *, share_values: bool = False
+) -> dict[str, list[list[Any]]]:
+    """{sheet name: rows of values from A1}; empty cells are None, whole numbers stay floats.
+
+    ``share_values``: equal values become one object (a national register repeats its outcomes,
+    units, polarities and indicator titles tens of thousands of times; sharing halves its memory).
+    """
     wb = CalamineWorkbook.from_path(str(path))
     want = set(sheets) if sheets is not None else None
     out: dict[str, list[list[Any]]] = {}
@@ -27,5 +33,10 @@ def read_grids(path: str | Path, sheets: Iterable[str] | None = None) -> dict[st
         if want is not None and name not in want:
             continue
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out[name] = [[None if v == "" else v for v in row] for row in rows]
+        if share_values:
+            seen: dict[Any, Any] = {}
+            share = seen.setdefault
+            out[name] = [[None if v == "" else share((v.__class__, v), v) for v in row] for row in rows]
+        else:
+            out[name] = [[None if v == "" else v for v in row] for row in rows]
     return out
