@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -53,11 +54,19 @@ def archive_dir(out: Path) -> Path:
 
 def consolidated_streams(cons: Consolidation) -> list[SheetLayout]:
     """The consolidated sheets; the big tables as streamed layouts (painted row by row)."""
-    return [
-        reports.data_stream(cons), reports.issues_stream(cons.issues), reports.log_stream(cons.log),
-        reports.go_return_stream(cons), StreamLayout.of(reports.psb_layout(cons)), reports.reward_layout(cons),
-        reports.risks_stream(cons.risks), reports.spend_stream(cons.spend),
-    ]  # fmt: skip
+    return list(consolidated_sheets(cons))
+
+
+def consolidated_sheets(cons: Consolidation) -> Iterator[SheetLayout]:
+    """``consolidated_streams`` one at a time: each is laid out when the one before has been painted."""
+    yield reports.data_stream(cons)
+    yield reports.issues_stream(cons.issues)
+    yield reports.log_stream(cons.log)
+    yield reports.go_return_stream(cons)
+    yield StreamLayout.of(reports.psb_layout(cons))
+    yield reports.reward_layout(cons)
+    yield reports.risks_stream(cons.risks)
+    yield reports.spend_stream(cons.spend)
 
 
 def consolidated_layouts(cons: Consolidation) -> list[SheetLayout]:
@@ -127,6 +136,7 @@ def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int
         painter = Painter(wb, font_size)
         for lay in layouts:
             painter.paint(lay)
+            del lay  # a generator's sheet goes before the next is laid out
         wb.close()
     return path
 
@@ -139,7 +149,8 @@ def write_consolidated(
     if out.exists():
         with atomic_path(backup_path(out)) as tmp:
             shutil.copyfile(out, tmp)
-    return write_workbook(out, [*consolidated_streams(cons), *register_streams(register_grids, cons.period)])
+    sheets = itertools.chain(consolidated_sheets(cons), register_streams(register_grids, cons.period))
+    return write_workbook(out, sheets)  # each sheet laid out, painted and let go in turn
 
 
 def archive_returns(out: str | Path, contents: Mapping[str, bytes | Path], log: Iterable[LogEntry]) -> list[Path]:

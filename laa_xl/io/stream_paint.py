@@ -202,7 +202,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         else:
             ws._check_dimensions(rmin, cmin)
             ws._check_dimensions(rmax, cmax)
-    ws.merge.extend(list(m) for m in layout.merges)
+    ws.merge = layout.merges  # the layout's own list (XlsxWriter only reads it, at close)
 
 
 def range_data(ws: StreamWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> list[Any]:
