@@ -695,6 +695,6 @@ def data_quality_layout(cons: Consolidation, period: Period) -> SheetLayout:
 
 def go_book(cons: Consolidation, period: Period, prepared: dt.date, evidence: dict[str, str] | None = None) -> GoBook:
     return GoBook([
-        go_return_layout(cons, period, evidence=evidence), go_summary_layout(cons, period, prepared),
+        go_return_stream(cons, period, evidence=evidence), go_summary_layout(cons, period, prepared),
         go_spend_layout(cons, period), data_quality_layout(cons, period),
     ])  # fmt: skip

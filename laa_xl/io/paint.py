@@ -193,7 +193,8 @@ class Painter:
         A national PSB Summary draws thousands of trend charts (one per Red target); XlsxWriter
         builds ~27 KB of settings for each. Charts alike in all but their series and title are
         shallow copies of one configured prototype, each with its own series, title and ids, so
-        they write the same XML as charts built one by one (``tests/test_stream_paint.py``).
+        they write the same XML as charts built one by one (``tests/test_stream_paint.py``, which
+        replaces this method by one returning None: then each chart is built on its own).
         """
         key = (spec.y_title, spec.width, spec.height)
         proto = self._protos.get(key)
