@@ -316,6 +316,11 @@ def _by_partnership(observations: Iterable[Observation]) -> dict[str, list[Obser
     return out
 
 
+def _by_key(cons: Consolidation, refs: set[str]) -> dict[tuple[str, str], Observation]:
+    """``cons.by_key()`` for the targets ``refs`` only (a national consolidation has 240,000 keys)."""
+    return {(o.ref, o.quarter): o for o in cons.observations if o.ref in refs}
+
+
 def counts_by_partnership(cons: Consolidation) -> list[tuple[str, str, dict[str, int]]]:
     latest = cons.latest()
     by_code = _by_partnership(latest)
@@ -385,7 +390,8 @@ def psb_summary(cons: Consolidation) -> PsbSummary:
     rank = {rules.RED: 0, rules.AMBER: 1}
     exceptions = sorted((o for o in latest if o.reported_rag in rank),
                         key=lambda o: (rank[o.reported_rag], o.partnership))  # fmt: skip
-    by_key = cons.by_key()
+    reds = {t.ref for o in exceptions if o.reported_rag == rules.RED and (t := cons.register.target(o.ref))}
+    by_key = _by_key(cons, reds)
     trends = []
     for o in exceptions:
         if o.reported_rag != rules.RED:
@@ -548,9 +554,9 @@ def _is_additive(reg: Register, t: Target, cons: Consolidation) -> bool:
 def reward_lines(cons: Consolidation) -> list[RewardLine]:
     """Per stretch target: the latest actual, the fraction achieved and the reward it would earn."""
     reg = cons.register
-    by_key = cons.by_key()
     lines: list[RewardLine] = []
     stretched = [t for t in reg.targets if t.stretch]
+    by_key = _by_key(cons, {t.ref for t in stretched})
     years_of: dict[str, list[FinancialYear]] = {t.ref: [] for t in stretched}
     for ref, y in reg.profiles:  # one pass over the profiles, not one per stretch target
         if ref in years_of:
