@@ -241,7 +241,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
                                      "any return; it was not opened. Delete the extra rows (or use the return as "
                                      "issued), save, and send it again.", sheet)  # fmt: skip
                 buf = tail + chunk
-                for m in _PIPE_FORMULA_RE.finditer(buf):
+                for m in _PIPE_FORMULA_RE.finditer(buf) if b"|" in buf else ():
                     if _is_dde(m.group(1)):
                         cell = [c for c in _CELL_RE.finditer(buf, 0, m.start())]
                         ref = (cell[-1].group(1) + cell[-1].group(2)).decode() if cell else ""

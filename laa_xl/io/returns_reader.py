@@ -32,6 +32,7 @@ from ..core.table import SheetTable, find_table, label_values, norm
 from ..errors import UnreadableFile
 from .grids import read_grids
 from .preflight import preflight
+from .return_scan import clean_text, scan_return
 
 _QUARTER_NAME = re.compile(r"^\s*(?:q|qtr|quarter)\s*[-_.]?\s*([1-4])\b", re.I)
 _ROW_FIELDS = {
@@ -54,6 +55,8 @@ def read_return(path: str | Path) -> ReturnData:
     except Exception as e:  # calamine raises several types for damaged files
         raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
     data = read_return_grids(grids, path.name)
+    scan_return(path, grids, data)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
+    clean_text(data)  # control characters, text longer than a cell holds
     data.issues[:0] = issues
     return data
 
