@@ -13,6 +13,7 @@ from ..core.periods import QUARTERS, Period
 from ..core.register import REGISTER_SHEETS
 from ..errors import BadRegister, LaaError, UnreadableFile
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
+from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import read_grids
 from .register_io import read_register
@@ -61,6 +62,9 @@ def consolidate_folder(
     reader: Reader | None = None,
 ) -> ConsolidateResult:
     period = Period.parse(period_text)
+    if lock_file(out).exists():  # before any work: the output cannot be replaced while Excel has it open
+        raise OutputLocked(f"{out} is open in Excel (found {lock_file(out).name} beside it). Close it in Excel and "
+                           "run again; nothing was changed.")  # fmt: skip
     register, reg_issues, grids = load_register_file(Path(register_path))
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
