@@ -185,6 +185,25 @@ def input_cell(good: bytes, sheet: str, column: str, nth: int = 0) -> str:
     return f"{get_column_letter(col + 1)}{data[nth] + 1}"
 
 
+def header_cell(good: bytes, sheet: str, column: str) -> str:
+    """The A1 reference of a column's heading on a quarter sheet."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    ws = openpyxl.load_workbook(io.BytesIO(good), read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    hr = next(i for i, r in enumerate(rows) if r and "Target ref" in r)
+    return f"{get_column_letter(list(rows[hr]).index(column) + 1)}{hr + 1}"
+
+
+def cover_cell(good: bytes, label: str) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(good), read_only=True)["Cover"]
+    row = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r and r[0] == label)
+    return f"B{row}"
+
+
 def put_cell(good: bytes, sheet: str, ref: str, inner: str, attrs: str = "") -> bytes:
     """Replace cell ``ref`` of ``sheet`` with ``<c r=ref attrs>inner</c>`` in the raw XML (as a crafted file would)."""
     part = sheet_part(good, sheet)

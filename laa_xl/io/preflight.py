@@ -140,7 +140,7 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     infos = z.infolist()
     if len(infos) > limits.max_entries:
         raise UnsafeFile("zip-bomb", name, f"{name} holds {len(infos):,} parts, far more than a workbook has; it "
-                         "was not opened.")  # fmt: skip
+                         "was not opened. Check it is the right file; send the return as issued.")  # fmt: skip
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise UnsafeFile("zip-bomb", name, f"{name} would expand to {total / 1e6:,.0f} MB; it was not opened. "
@@ -148,7 +148,8 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
             raise UnsafeFile("zip-bomb", name, f"{name} has a part ({i.filename}) that expands "
-                             f"{i.file_size / max(i.compress_size, 1):,.0f} times; it was not opened.")  # fmt: skip
+                             f"{i.file_size / max(i.compress_size, 1):,.0f} times, as no real return does; it was not "
+                             "opened. Check it is the right file, save it again from Excel and send it again.")  # fmt: skip
         if i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnsafeFile("damaged-file", name, f"{name} is not packed the way Excel packs a workbook (part "
                              f"{i.filename} uses an unusual compression or zip encryption). Save it again from "
@@ -231,7 +232,8 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
                 read += len(chunk)
                 if read > limits.max_uncompressed_bytes:
                     raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
-                                     f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
+                                     f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened. Check it is the right "
+                                     "file, save it again from Excel and send it again.")  # fmt: skip
                 rows += chunk.count(b"<row")
                 cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
                 if rows > limits.max_rows or cells > limits.max_cells:
