@@ -152,6 +152,33 @@ def lying_sizes(good: bytes) -> bytes:
     return bytes(b)
 
 
+def lying_sizes_forged(good: bytes) -> bytes:
+    """A subtler liar: the Q2 sheet's declared size and CRC are those of its first bytes only, so a reader that
+    trusts the directory sees a valid, shorter part (python-calamine's zip reader refuses to read past it)."""
+    import struct
+    import zlib
+
+    part = sheet_part(good, "Q2")
+    real = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    head, tail = real.split(b"</sheetData>")
+    real = head + b'<row r="60"><c r="A60" t="inlineStr"><is><t>after the declared end</t></is></c></row>' + \
+        b"</sheetData>" + tail  # fmt: skip
+    claimed = real[: len(head) - 50]
+    b = bytearray(_rezip(good, lambda n, d: real if n == part else d))
+    crc, size = zlib.crc32(claimed), len(claimed)
+    lh = zipfile.ZipFile(io.BytesIO(bytes(b))).getinfo(part).header_offset
+    struct.pack_into("<I", b, lh + 14, crc)  # local header: CRC-32 and uncompressed size
+    struct.pack_into("<I", b, lh + 22, size)
+    i = b.find(b"PK\x01\x02")
+    while i != -1:  # central directory entry of the part: the same two fields
+        n = struct.unpack_from("<H", b, i + 28)[0]
+        if bytes(b[i + 46 : i + 46 + n]).decode() == part:
+            struct.pack_into("<I", b, i + 16, crc)
+            struct.pack_into("<I", b, i + 24, size)
+        i = b.find(b"PK\x01\x02", i + 4)
+    return bytes(b)
+
+
 # --- helpers for makers that change one cell or one sheet ------------------------------
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -474,6 +501,7 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "xxe": xxe,
     "billion-laughs": billion_laughs,
     "lying-sizes": lying_sizes,
+    "lying-sizes-forged": lying_sizes_forged,
     "strict-ooxml": strict_ooxml,
     "encrypted": encrypted,
     "huge-shared-string": huge_shared_string,

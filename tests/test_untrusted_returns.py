@@ -98,6 +98,7 @@ def cases(base: bytes, office: dict[str, bytes] | None) -> list[tuple[str, bytes
         ("truncated.xlsx", corpus.truncated(base), [("", "", "damaged-file")], R),
         ("corrupt-zip.xlsx", corpus.corrupt_zip(base), [("", "", "damaged-file")], R),
         ("lying-sizes.xlsx", corpus.lying_sizes(base), [("", "", "damaged-file")], R),
+        ("lying-sizes-forged.xlsx", corpus.lying_sizes_forged(base), [("", "", "unreadable-file")], R),
         ("random-bytes.xlsx", corpus.random_bytes(base), [("", "", "not-xlsx")], R),
         ("csv-renamed.xlsx", corpus.csv_renamed(base), [("", "", "not-xlsx")], R),
         ("html-renamed.xlsx", corpus.html_renamed(base), [("", "", "not-xlsx")], R),
