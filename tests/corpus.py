@@ -463,6 +463,19 @@ def wrong_year(good: bytes) -> bytes:
     return _openpyxl(good, edit)
 
 
+def date_out_of_range(good: bytes) -> bytes:
+    """A date cell holding -1e12 (python-calamine panics: a Rust panic, which Python does not count as an Exception)."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Q2"]
+        hr, cols = _header_cols(ws)
+        cell = ws.cell(hr + 1, cols["Actual"])
+        cell.value = -1e12
+        cell.number_format = "dd/mm/yyyy"
+
+    return _openpyxl(good, edit)
+
+
 FORMULA_TEXTS = ("=1+1 is how we counted", "+5 on last year", "-3 against profile", "@risk: staffing",
                  '=HYPERLINK("http://evil.example","click")', "=cmd|' /C calc'!A0")  # fmt: skip
 
@@ -522,5 +535,6 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "merged-header": merged_header,
     "duplicate-rows": duplicate_rows,
     "wrong-year": wrong_year,
+    "date-out-of-range": date_out_of_range,
     "formula-commentary": formula_like_commentary,
 }

@@ -117,6 +117,7 @@ def cases(base: bytes, office: dict[str, bytes] | None) -> list[tuple[str, bytes
         ("dde.xlsx", corpus.dde_formula(base), [("Q2", comment, "dde-formula")], R),
         ("wrong-year.xlsx", corpus.wrong_year(base), [("Cover", corpus.cover_cell(base, "Financial year"),
                                                        "wrong-year")], R),  # fmt: skip
+        ("date-out-of-range.xlsx", corpus.date_out_of_range(base), [("", "", "unreadable-file")], R),
         ("hyperlink.xlsx", corpus.hyperlink_formula(base), [("Q2", comment, "formula-in-input")], U),
         ("no-cached-value.xlsx", corpus.formula_no_value(base), [("Q2", actual, "formula-without-value")], U),
         ("ref-error.xlsx", corpus.error_cell(base), [("Q2", actual, "error-value")], U),
