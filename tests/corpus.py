@@ -152,6 +152,28 @@ def lying_sizes(good: bytes) -> bytes:
     return bytes(b)
 
 
+def with_shared_strings(good: bytes, sst: bytes) -> bytes:
+    """The workbook with a shared-strings part (openpyxl writes inline strings, so there is none to begin with)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats'
+                                b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                b"</Relationships>")  # fmt: skip
+        return data
+
+    return _rezip(good, change, {"xl/sharedStrings.xml": sst})
+
+
+def lying_string_count(good: bytes) -> bytes:
+    """One shared string, claiming two billion: python-calamine reserves memory for them all and aborts."""
+    return with_shared_strings(good, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                               b'count="2000000000" uniqueCount="2000000000"><si><t>x</t></si></sst>')  # fmt: skip
+
+
 def lying_sizes_forged(good: bytes) -> bytes:
     """A subtler liar: the Q2 sheet's declared size and CRC are those of its first bytes only, so a reader that
     trusts the directory sees a valid, shorter part (python-calamine's zip reader refuses to read past it)."""
@@ -515,6 +537,7 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "billion-laughs": billion_laughs,
     "lying-sizes": lying_sizes,
     "lying-sizes-forged": lying_sizes_forged,
+    "lying-string-count": lying_string_count,
     "strict-ooxml": strict_ooxml,
     "encrypted": encrypted,
     "huge-shared-string": huge_shared_string,

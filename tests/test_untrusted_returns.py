@@ -99,6 +99,7 @@ def cases(base: bytes, office: dict[str, bytes] | None) -> list[tuple[str, bytes
         ("corrupt-zip.xlsx", corpus.corrupt_zip(base), [("", "", "damaged-file")], R),
         ("lying-sizes.xlsx", corpus.lying_sizes(base), [("", "", "damaged-file")], R),
         ("lying-sizes-forged.xlsx", corpus.lying_sizes_forged(base), [("", "", "unreadable-file")], R),
+        ("string-count.xlsx", corpus.lying_string_count(base), [("", "", "damaged-file")], R),
         ("random-bytes.xlsx", corpus.random_bytes(base), [("", "", "not-xlsx")], R),
         ("csv-renamed.xlsx", corpus.csv_renamed(base), [("", "", "not-xlsx")], R),
         ("html-renamed.xlsx", corpus.html_renamed(base), [("", "", "not-xlsx")], R),

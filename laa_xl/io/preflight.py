@@ -128,7 +128,7 @@ def preflight(path: str | Path, *, allow_macros: bool = False, limits: Limits = 
     try:
         with zipfile.ZipFile(path) as z:
             _check_zip(z, name, allow_macros, limits)
-            _check_doctype(z, name)
+            _check_prologs(z, name)
             _check_extent(z, name, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
         raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). Save it again as "
@@ -180,23 +180,34 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
-def _check_doctype(z: zipfile.ZipFile, name: str) -> None:
-    """Refuse any XML part with a DOCTYPE (entities: XXE, billion laughs). Only each part's prolog is read."""
+_SST_UNIQUE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="([0-9]+)"')
+
+
+def _check_prologs(z: zipfile.ZipFile, name: str) -> None:
+    """Read each XML part up to its root element's start tag only, and refuse:
+    a DOCTYPE (entities: XXE, billion laughs), and a shared-strings table claiming more strings than its
+    bytes can hold (python-calamine reserves memory for ``uniqueCount`` up front: 2e9 aborts the process)."""
     for info in z.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
         prolog = b""
+        root = -1
         with z.open(info) as f:
             while chunk := f.read(4096):
                 prolog += chunk.replace(b"\0", b"")  # UTF-16 text read as ASCII
-                m = _ROOT_START.search(prolog)
-                if m:
-                    prolog = prolog[: m.start()]
+                if root < 0 and (m := _ROOT_START.search(prolog)):
+                    root = m.start()
+                if root >= 0 and (b">" in prolog[root:] or len(prolog) - root > 65_536):
                     break
-        if b"<!DOCTYPE" in prolog.upper():
+        if b"<!DOCTYPE" in (prolog[:root] if root >= 0 else prolog).upper():
             raise UnsafeFile("xml-doctype", name, f"{name} contains XML with a DOCTYPE (part {info.filename}), which "
                              "Excel never writes and which can be used to attack the reader. It was not opened. "
                              "Save the return again from Excel and send it again.")  # fmt: skip
+        sst = _SST_UNIQUE.match(prolog, root) if root >= 0 else None
+        if sst and int(sst.group(1)) > info.file_size // 4 + 100:
+            raise UnsafeFile("damaged-file", name, f"{name} is damaged: its text table (part {info.filename}) claims "
+                             f"{int(sst.group(1)):,} strings, far more than it holds. It was not opened. Save the "
+                             "return again from Excel and send it again.")  # fmt: skip
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
