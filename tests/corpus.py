@@ -345,6 +345,14 @@ def many_rows(good: bytes, rows: int = 2_000_000) -> bytes:
     return out.getvalue()
 
 
+def cells_without_position(good: bytes, n: int = 30_000) -> bytes:
+    """Cells written without an r="..." reference sit one after another: 30,000 in one row plus a row at 99,000
+    would make python-calamine allocate a 99,000 x 30,000 grid (and abort), though no single reference is far."""
+    part = sheet_part(good, "Q2")
+    row = b'<row r="40">' + b"<c><v>1</v></c>" * n + b'</row><row r="99000"><c r="A99000"><v>1</v></c></row>'
+    return _rezip(good, lambda name, d: d.replace(b"</sheetData>", row + b"</sheetData>") if name == part else d)
+
+
 def high_ratio(good: bytes, size: int = 60_000_000) -> bytes:
     """A zip bomb by ratio: a part that expands ~1,000 times (a sheet padded with spaces), stream-written."""
     part = sheet_part(good, "Risks")
@@ -543,6 +551,7 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "huge-shared-string": huge_shared_string,
     "many-rows": many_rows,
     "high-ratio": high_ratio,
+    "cells-without-position": cells_without_position,
     "xlsm-renamed": xlsm,
     "dde-formula": dde_formula,
     "hyperlink-formula": hyperlink_formula,

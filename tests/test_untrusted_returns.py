@@ -108,6 +108,7 @@ def cases(base: bytes, office: dict[str, bytes] | None) -> list[tuple[str, bytes
         ("bomb-shared-string.xlsx", corpus.huge_shared_string(base), [("", "", "zip-bomb")], R),
         ("bomb-rows.xlsx", corpus.many_rows(base), [("Q2", "", "too-many-rows")], R),
         ("bomb-ratio.xlsx", corpus.high_ratio(base), [("", "", "zip-bomb")], R),
+        ("no-positions.xlsx", corpus.cells_without_position(base), [("Q2", "", "too-many-rows")], R),
         ("xxe.xlsx", corpus.xxe(base), [("", "", "xml-doctype")], R),
         ("billion-laughs.xlsx", corpus.billion_laughs(base), [("", "", "xml-doctype")], R),
         ("far-cell.xlsx", corpus.far_cell(base), [("Cover", "XFD1048576", "far-cell")], R),

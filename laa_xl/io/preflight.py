@@ -237,7 +237,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
         sheet = sheets.get(part.lower(), part)
         max_row, max_col, where = 0, 0, ""
         tail = b""
-        read = rows = cells = 0
+        read = rows = cells = with_ref = 0
         with z.open(info) as f:
             while chunk := f.read(1 << 20):
                 read += len(chunk)
@@ -271,6 +271,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
                                 where = ref
                             max_row, max_col = max(max_row, r), max(max_col, c)
                 for m in _CELL_RE.finditer(buf):
+                    with_ref += m.start() >= len(tail)  # not counted again from the overlap
                     r, c = int(m.group(2)), _col_number(m.group(1).decode())
                     if r > max_row or c > max_col:
                         where = f"{m.group(1).decode()}{r}"
@@ -280,6 +281,13 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
                     if r > max_row:
                         max_row, where = r, f"row {r}"
                 tail = buf[-4096:]
+        # Rows and cells without an r="..." reference sit one after another: a bound on where they can reach.
+        no_ref = max(0, cells - with_ref)
+        reach_rows, reach_cols = max(max_row, rows), max(max_col, no_ref)
+        if no_ref and reach_rows * reach_cols > limits.max_cells:
+            raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' could reach {reach_rows:,} rows by "
+                             f"{reach_cols:,} columns (cells written without a position), far more than any return; "
+                             "it was not opened. Save it again from Excel and send it again.", sheet)  # fmt: skip
         if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
             raise UnsafeFile("far-cell", name, f"{name}: sheet '{sheet}' has something at {where}, far outside any "
                              f"return (it would make the sheet {max_row:,} rows by {max_col:,} columns). Delete "
