@@ -283,7 +283,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
                 tail = buf[-4096:]
         # Rows and cells without an r="..." reference sit one after another: a bound on where they can reach.
         no_ref = max(0, cells - with_ref)
-        reach_rows, reach_cols = max(max_row, rows), max(max_col, no_ref)
+        reach_rows, reach_cols = max_row + rows, max(max_col, no_ref)  # rows without r= follow the last one
         if no_ref and reach_rows * reach_cols > limits.max_cells:
             raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' could reach {reach_rows:,} rows by "
                              f"{reach_cols:,} columns (cells written without a position), far more than any return; "
