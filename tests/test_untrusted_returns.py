@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -283,7 +284,9 @@ def mixed(area, corpus_cases, tmp_path_factory):
                           "seconds": time.perf_counter() - t,
                           "max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}}))
     """)
-    res = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    env = {**os.environ, "RUST_BACKTRACE": "1"}  # the worst case: a Rust panic would print a whole backtrace
+    res = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         env=env)  # fmt: skip
     assert res.returncode == 0, res.stderr
     run = json.loads(res.stdout)
     return run, rdir, out, before, corpus_cases, fills
@@ -293,6 +296,7 @@ def test_mixed_folder_exits_1_without_a_traceback(mixed):
     run, *_ = mixed
     assert run["rc"] == 1, run["stderr"][-2000:]
     assert "Traceback" not in run["stdout"] and "Traceback" not in run["stderr"]
+    assert "panicked" not in run["stderr"] and "backtrace" not in run["stderr"]  # nor a Rust one (python-calamine)
     json.loads(run["stdout"])
 
 
