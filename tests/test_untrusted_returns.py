@@ -393,3 +393,14 @@ def test_commentary_starting_with_formula_characters_stays_text_everywhere(area,
             formulas = [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"<f>" in z.read(n)]
             assert formulas == [], path.name  # values only: nothing a spreadsheet would evaluate
 
+
+
+def test_a_hostile_register_is_refused_before_it_is_read(area, tmp_path):
+    """The register passes the same preflight (macros allowed: the central workbook is an .xlsm)."""
+    _, reg_path, _, good, _, _ = area
+    bad = tmp_path / "register.xlsx"
+    bad.write_bytes(corpus.far_cell(reg_path.read_bytes()))
+    r = subprocess.run([sys.executable, "-m", "laa_xl", "consolidate", str(bad), str(good), "--period", "2008/09 Q2",
+                        "--out", str(tmp_path / "C.xlsx")], cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert r.returncode == 2 and "register.xlsx" in r.stderr and "XFD1048576" in r.stderr
+    assert "Traceback" not in r.stderr and not (tmp_path / "C.xlsx").exists()

@@ -41,6 +41,9 @@ class ConsolidateResult:
 
 
 def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[list[Any]]]]:
+    from .preflight import preflight
+
+    preflight(path, allow_macros=True)  # raises UnsafeFile (exit 2, naming the file) before calamine sees it
     try:
         grids = read_grids(path, REGISTER_SHEETS)
     except Exception as e:  # not a workbook at all
