@@ -55,7 +55,10 @@ def read_return(path: str | Path) -> ReturnData:
     except Exception as e:  # calamine raises several types for damaged files
         raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
     data = read_return_grids(grids, path.name)
-    scan_return(path, grids, data)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
+    try:
+        scan_return(path, grids, data)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
+    except Exception as e:  # whatever is odd about the XML, refuse the file rather than trust what was read
+        raise UnreadableFile(f"{path.name} cannot be checked cell by cell ({e}). Save it again as .xlsx.") from e
     clean_text(data)  # control characters, text longer than a cell holds
     data.issues[:0] = issues
     return data
