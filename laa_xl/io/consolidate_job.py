@@ -14,6 +14,7 @@ from ..core.register import REGISTER_SHEETS, Register
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError, UnreadableFile
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
+from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import read_grids
 from .register_io import read_register
@@ -41,6 +42,9 @@ class ConsolidateResult:
 
 
 def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[list[Any]]]]:
+    from .preflight import preflight
+
+    preflight(path, allow_macros=True)  # raises UnsafeFile (exit 2, naming the file) before calamine sees it
     try:
         grids = read_grids(path, REGISTER_SHEETS)
     except Exception as e:  # not a workbook at all
@@ -61,10 +65,18 @@ def consolidate_folder(
     previous: Path | None = None,
     reader: Reader | None = None,
 ) -> ConsolidateResult:
+    _refuse_if_locked(out)
     with phase("register"):
         register, reg_issues, grids = load_register_file(Path(register_path))
     return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
                               reader=reader, register_name=Path(register_path).name)  # fmt: skip
+
+
+def _refuse_if_locked(out: Path) -> None:
+    """Before any work: the output cannot be replaced while Excel has it open."""
+    if lock_file(out).exists():
+        raise OutputLocked(f"{out} is open in Excel (found {lock_file(out).name} beside it). Close it in Excel and "
+                           "run again; nothing was changed.")  # fmt: skip
 
 
 def consolidate_loaded(
@@ -81,6 +93,7 @@ def consolidate_loaded(
 ) -> ConsolidateResult:
     """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
     period = Period.parse(period_text)
+    _refuse_if_locked(out)
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
         raise BadRegister(f"{register_name} has no profiles for {period.year} (it has: {years}).")

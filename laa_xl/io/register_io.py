@@ -12,6 +12,9 @@ from .styles import write_table_sheets
 
 
 def read_register(path: str | Path) -> tuple[Register, list[Issue]]:
+    from .preflight import preflight
+
+    preflight(path, allow_macros=True)  # the central workbook is an .xlsm; anything else unsafe is refused
     grids = read_grids(path, REGISTER_SHEETS)
     return load_register(grids, Path(path).name)
 
