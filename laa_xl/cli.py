@@ -82,22 +82,28 @@ def _not_built(name: str, issue: int) -> Callable[..., None]:
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Your own return layout (TOML) laid over the default: see templates/README.md.")  # fmt: skip
+@click.option("--replace", is_flag=True, help="Replace returns already in --out (they may hold officers' figures).")
 @friendly
-def issue_cmd(register: Path, year: str, out: Path, template: Path | None) -> None:
+def issue_cmd(register: Path, year: str, out: Path, template: Path | None, replace: bool) -> None:
     """Write one return workbook per partnership for a financial year."""
     from .core.periods import FinancialYear
     from .io.check_returns import load_register
-    from .io.returns_writer import issue_returns
+    from .io.returns_writer import issue_returns, return_file_name
 
     fy = FinancialYear.parse(year)
     reg = load_register(register)
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
-    paths = issue_returns(reg, fy, out, template_path=template)
+    paths = issue_returns(reg, fy, out, template_path=template, keep_existing=not replace)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
+    kept = sorted({return_file_name(p.code, fy) for p in reg.partnerships if reg.targets_for(p.code)}
+                  - {p.name for p in paths})  # fmt: skip
+    if kept:
+        click.echo(f"Already there, so not replaced (they may hold figures): {', '.join(kept)}. "
+                   "Use --replace to issue them afresh.")  # fmt: skip
 
 
 @main.command()

@@ -136,7 +136,7 @@ def test_kill_while_issuing_returns_leaves_every_return_whole(tmp_path, register
     fill_return(out / "SAF_2008-09.xlsx", {"Cover": {"Completed by": "A N Other"}})
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     parts = len(zipfile.ZipFile(issued_dir / "CYP_2008-09.xlsx").namelist())  # zip writes per issued workbook
-    writing = kill_mid_write(parts + 3, "issue", register_path, "--year", "2008/09", "--out", out)
+    writing = kill_mid_write(parts + 3, "issue", register_path, "--year", "2008/09", "--out", out, "--replace")
     assert writing.parent == out and writing.name.endswith(".tmp") and "SAF_2008-09" in writing.name
     assert (out / "SAF_2008-09.xlsx").read_bytes() == before["SAF_2008-09.xlsx"]  # the one being written: kept
     for p in out.iterdir():
