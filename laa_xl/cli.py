@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ import click
 
 from . import __version__
 from .core.issues import Issue, has_errors
-from .errors import LaaError, NotBuiltYet
+from .errors import LaaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +38,12 @@ def friendly(fn: F) -> F:
             sys.exit(2)
         except (OSError, ValueError) as e:
             click.echo(f"laa-xl: {e}", err=True)
+            sys.exit(2)
+        except Exception as e:  # a last net: never a traceback for a user; LAA_XL_DEBUG=1 shows it
+            if os.environ.get("LAA_XL_DEBUG"):
+                raise
+            click.echo(f"laa-xl: something unexpected went wrong ({type(e).__name__}: {e}). Nothing already written "
+                       "was lost. Run again with LAA_XL_DEBUG=1 to see the details, and report them.", err=True)  # fmt: skip
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -67,13 +74,6 @@ def demo(directory: Path) -> None:
     from .flows import run_demo
 
     run_demo(directory)
-
-
-def _not_built(name: str, issue: int) -> Callable[..., None]:
-    def cmd(**_: Any) -> None:
-        raise NotBuiltYet(f"'laa-xl {name}' is specified (SPEC 9) but not built yet (issue #{issue}).")
-
-    return friendly(cmd)
 
 
 @main.command("issue")

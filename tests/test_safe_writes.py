@@ -120,7 +120,7 @@ def test_kill_during_consolidate_keeps_the_previous_output(consolidated):
 def test_kill_during_go_return_keeps_the_previous_workbook(consolidated, tmp_path):
     _, _, out = consolidated
     go = tmp_path / "GO.xlsx"
-    assert cli("go-return", out, "--period", "2008/09 Q1", "--out", go).returncode == 0
+    assert cli("go-return", out, "--period", "2008/09 Q2", "--out", go).returncode == 0
     before = go.read_bytes()
     writing = kill_mid_write(2, "go-return", out, "--period", "2008/09 H1", "--out", go)
     assert writing.parent == go.parent and writing != go

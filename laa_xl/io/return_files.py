@@ -17,7 +17,6 @@ from ..core.consolidate import FileInfo, Refusal
 from ..core.issues import Issue, Location, error
 from ..core.returns import ReturnData
 from ..core.timing import phase
-from ..errors import NotBuiltYet
 
 RETURN_SUFFIXES = (".xlsx",)
 REFUSED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
@@ -34,12 +33,8 @@ class LoadedReturns:
 
 
 def default_reader() -> Reader:
-    try:
-        from .returns_reader import read_return  # type: ignore[import-not-found, unused-ignore]
-    except ImportError as e:  # the returns reader lands with issue #3
-        raise NotBuiltYet(
-            "Reading return workbooks needs laa_xl/io/returns_reader.py (issue #3), which is not merged yet."
-        ) from e
+    from .returns_reader import read_return
+
     reader: Reader = read_return
     return reader
 
