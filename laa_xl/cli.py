@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ import click
 
 from . import __version__
 from .core.issues import Issue, has_errors
-from .errors import LaaError, NotBuiltYet
+from .errors import LaaError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +38,12 @@ def friendly(fn: F) -> F:
             sys.exit(2)
         except (OSError, ValueError) as e:
             click.echo(f"laa-xl: {e}", err=True)
+            sys.exit(2)
+        except Exception as e:  # a last net: never a traceback for a user; LAA_XL_DEBUG=1 shows it
+            if os.environ.get("LAA_XL_DEBUG"):
+                raise
+            click.echo(f"laa-xl: something unexpected went wrong ({type(e).__name__}: {e}). Nothing already written "
+                       "was lost. Run again with LAA_XL_DEBUG=1 to see the details, and report them.", err=True)  # fmt: skip
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
@@ -69,35 +76,34 @@ def demo(directory: Path) -> None:
     run_demo(directory)
 
 
-def _not_built(name: str, issue: int) -> Callable[..., None]:
-    def cmd(**_: Any) -> None:
-        raise NotBuiltYet(f"'laa-xl {name}' is specified (SPEC 9) but not built yet (issue #{issue}).")
-
-    return friendly(cmd)
-
-
 @main.command("issue")
 @click.argument("register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--year", required=True, help="Financial year, e.g. 2008/09.")
 @click.option("--out", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the returns.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Your own return layout (TOML) laid over the default: see templates/README.md.")  # fmt: skip
+@click.option("--replace", is_flag=True, help="Replace returns already in --out (they may hold officers' figures).")
 @friendly
-def issue_cmd(register: Path, year: str, out: Path, template: Path | None) -> None:
+def issue_cmd(register: Path, year: str, out: Path, template: Path | None, replace: bool) -> None:
     """Write one return workbook per partnership for a financial year."""
     from .core.periods import FinancialYear
     from .io.check_returns import load_register
-    from .io.returns_writer import issue_returns
+    from .io.returns_writer import issue_returns, return_file_name
 
     fy = FinancialYear.parse(year)
     reg = load_register(register)
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
-    paths = issue_returns(reg, fy, out, template_path=template)
+    paths = issue_returns(reg, fy, out, template_path=template, keep_existing=not replace)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
+    kept = sorted({return_file_name(p.code, fy) for p in reg.partnerships if reg.targets_for(p.code)}
+                  - {p.name for p in paths})  # fmt: skip
+    if kept:
+        click.echo(f"Already there, so not replaced (they may hold figures): {', '.join(kept)}. "
+                   "Use --replace to issue them afresh.")  # fmt: skip
 
 
 @main.command()

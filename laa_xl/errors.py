@@ -11,7 +11,3 @@ class UnreadableFile(LaaError):
 
 class BadRegister(LaaError):
     """The register has errors that make it unusable."""
-
-
-class NotBuiltYet(LaaError):
-    """This command is specified but not built yet."""

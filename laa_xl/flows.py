@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from .core import demo
+from .errors import LaaError
 from .io.register_io import write_register
 
 DEMO_YEAR = "2008/09"
@@ -16,19 +17,20 @@ DEMO_PERIOD = "2008/09 Q2"
 DEMO_GO_PERIOD = "2008/09 H1"
 
 
+MARKER = ".laa-demo"  # marks a folder the demo made, which it may empty and fill again
+
+
 def run_demo(directory: Path) -> dict[str, Path]:
     """The whole flow on Demoshire: register, returns issued and filled, consolidated twice, GO return."""
+    from .io.returns_writer import issue_returns
+
+    if directory.exists() and any(directory.iterdir()) and not (directory / MARKER).exists():
+        raise LaaError(f"{directory} already holds files that the demo did not make. The demo empties and refills "
+                       "its folder, so give it a new or empty one (e.g. laa-xl demo laa-demo).")  # fmt: skip
     directory.mkdir(parents=True, exist_ok=True)
+    (directory / MARKER).write_text("Made by laa-xl demo: Demoshire demo data, refilled on every run.\n")
     register = write_register(directory / "register.xlsx", demo.register_grids())
     click.echo(f"Demoshire (demo data) written to {directory}/")
-    try:
-        from .io.returns_reader import read_return  # noqa: F401  # type: ignore[import-not-found, unused-ignore]
-        from .io.returns_writer import issue_returns  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:
-        click.echo(f"  register:  {register}")
-        click.echo("  (issuing, filling and consolidating returns needs the returns reader and writer of issue #3, "
-                   "not merged yet: the demo stops after the register)")  # fmt: skip
-        return {"register": register}
     return _whole_flow(directory, register, issue_returns)
 
 

@@ -90,11 +90,18 @@ def far_cell(good: bytes) -> bytes:
     return _rezip(good, change)
 
 
+def _with_doctype(data: bytes, decl: bytes) -> bytes:
+    """Put a DOCTYPE before the root element (after the XML declaration, if there is one)."""
+    m = re.match(rb"\s*<\?xml[^>]*\?>", data)
+    at = m.end() if m else 0
+    return data[:at] + decl + data[at:]
+
+
 def xxe(good: bytes) -> bytes:
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/workbook.xml":
             decl = b'<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-            return re.sub(rb"(<\?xml[^>]*\?>)", rb"\1" + decl, data, count=1)
+            return _with_doctype(data, decl)
         return data
 
     return _rezip(good, change)
@@ -108,26 +115,29 @@ def billion_laughs(good: bytes) -> bytes:
 
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/workbook.xml":
-            return re.sub(rb"(<\?xml[^>]*\?>)", rb"\1<!DOCTYPE x [" + ents + rb"]>", data, count=1)
+            return _with_doctype(data, b"<!DOCTYPE x [" + ents + b"]>")
         return data
 
     return _rezip(good, change)
 
 
-def huge_shared_string(good: bytes, size: int = 300_000_000) -> bytes:
-    """A zip bomb: one shared string of ``size`` bytes that compresses to almost nothing."""
+def huge_shared_string(good: bytes, size: int = 400_000_000) -> bytes:
+    """A zip bomb: one shared string of ``size`` bytes that compresses to almost nothing (stream-written, ~1 s)."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(good)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
         for info in zin.infolist():
-            if info.filename == "xl/sharedStrings.xml":
-                with zout.open(info.filename, "w", force_zip64=True) as f:
-                    f.write(b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>')
-                    chunk = b"A" * 1_000_000
-                    for _ in range(size // len(chunk)):
-                        f.write(chunk)
-                    f.write(b"</t></si></sst>")
-            else:
+            if info.filename != "xl/sharedStrings.xml":
                 zout.writestr(info, zin.read(info.filename))
+        with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
+            f.write(head)
+            chunk = b"A" * (4 << 20)
+            for _ in range(size // len(chunk)):
+                f.write(chunk)
+            f.write(b"</t></si></sst>")
     return out.getvalue()
 
 
@@ -140,6 +150,383 @@ def lying_sizes(good: bytes) -> bytes:
         b[i + 24 : i + 28] = (1).to_bytes(4, "little")  # uncompressed size = 1
         i = b.find(sig, i + 4)
     return bytes(b)
+
+
+def with_shared_strings(good: bytes, sst: bytes) -> bytes:
+    """The workbook with a shared-strings part (openpyxl writes inline strings, so there is none to begin with)."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            return data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')  # fmt: skip
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.replace(b"</Relationships>", b'<Relationship Id="rIdSst" Type="http://schemas.openxmlformats'
+                                b'.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                b"</Relationships>")  # fmt: skip
+        return data
+
+    return _rezip(good, change, {"xl/sharedStrings.xml": sst})
+
+
+def lying_string_count(good: bytes) -> bytes:
+    """One shared string, claiming two billion: python-calamine reserves memory for them all and aborts."""
+    return with_shared_strings(good, b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                               b'count="2000000000" uniqueCount="2000000000"><si><t>x</t></si></sst>')  # fmt: skip
+
+
+def lying_sizes_forged(good: bytes) -> bytes:
+    """A subtler liar: the Q2 sheet's declared size and CRC are those of its first bytes only, so a reader that
+    trusts the directory sees a valid, shorter part (python-calamine's zip reader refuses to read past it)."""
+    import struct
+    import zlib
+
+    part = sheet_part(good, "Q2")
+    real = zipfile.ZipFile(io.BytesIO(good)).read(part)
+    head, tail = real.split(b"</sheetData>")
+    real = head + b'<row r="60"><c r="A60" t="inlineStr"><is><t>after the declared end</t></is></c></row>' + \
+        b"</sheetData>" + tail  # fmt: skip
+    claimed = real[: len(head) - 50]
+    b = bytearray(_rezip(good, lambda n, d: real if n == part else d))
+    crc, size = zlib.crc32(claimed), len(claimed)
+    lh = zipfile.ZipFile(io.BytesIO(bytes(b))).getinfo(part).header_offset
+    struct.pack_into("<I", b, lh + 14, crc)  # local header: CRC-32 and uncompressed size
+    struct.pack_into("<I", b, lh + 22, size)
+    i = b.find(b"PK\x01\x02")
+    while i != -1:  # central directory entry of the part: the same two fields
+        n = struct.unpack_from("<H", b, i + 28)[0]
+        if bytes(b[i + 46 : i + 46 + n]).decode() == part:
+            struct.pack_into("<I", b, i + 16, crc)
+            struct.pack_into("<I", b, i + 24, size)
+        i = b.find(b"PK\x01\x02", i + 4)
+    return bytes(b)
+
+
+# --- helpers for makers that change one cell or one sheet ------------------------------
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def sheet_part(good: bytes, sheet: str) -> str:
+    """The zip part (xl/worksheets/sheetN.xml) of a sheet, by its name, from workbook.xml and its rels."""
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        rels = z.read("xl/_rels/workbook.xml.rels").decode()
+    m = re.search(rf'<sheet\b[^>]*\bname="{re.escape(sheet)}"[^>]*>', wb)
+    if not m:
+        raise LookupError(sheet)
+    rid = re.search(r'\br:id="([^"]+)"', m.group(0)).group(1)  # type: ignore[union-attr]
+    rel = re.search(rf'<Relationship\b[^>]*\bId="{rid}"[^>]*>', rels).group(0)  # type: ignore[union-attr]
+    target = re.search(r'\bTarget="([^"]+)"', rel).group(1)  # type: ignore[union-attr]
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def input_cell(good: bytes, sheet: str, column: str, nth: int = 0) -> str:
+    """The A1 reference of a column (by header text) on the nth target row of a quarter sheet."""
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(good), read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    hr = next(i for i, r in enumerate(rows) if r and "Target ref" in r)
+    col = list(rows[hr]).index(column)
+    data = [i for i in range(hr + 1, len(rows)) if rows[i][list(rows[hr]).index("Target ref")]]
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(col + 1)}{data[nth] + 1}"
+
+
+def header_cell(good: bytes, sheet: str, column: str) -> str:
+    """The A1 reference of a column's heading on a quarter sheet."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    ws = openpyxl.load_workbook(io.BytesIO(good), read_only=True)[sheet]
+    rows = list(ws.iter_rows(values_only=True))
+    hr = next(i for i, r in enumerate(rows) if r and "Target ref" in r)
+    return f"{get_column_letter(list(rows[hr]).index(column) + 1)}{hr + 1}"
+
+
+def cover_cell(good: bytes, label: str) -> str:
+    import openpyxl
+
+    ws = openpyxl.load_workbook(io.BytesIO(good), read_only=True)["Cover"]
+    row = next(i for i, r in enumerate(ws.iter_rows(values_only=True), start=1) if r and r[0] == label)
+    return f"B{row}"
+
+
+def put_cell(good: bytes, sheet: str, ref: str, inner: str, attrs: str = "") -> bytes:
+    """Replace cell ``ref`` of ``sheet`` with ``<c r=ref attrs>inner</c>`` in the raw XML (as a crafted file would)."""
+    part = sheet_part(good, sheet)
+    new = f'<c r="{ref}"{attrs}>{inner}</c>'.encode()
+
+    def change(name: str, data: bytes) -> bytes:
+        if name != part:
+            return data
+        pat = rb'<c r="' + ref.encode() + rb'"(?=[\s/>])[^>]*?(?:/>|>.*?</c>)'
+        out, n = re.subn(pat, lambda m: new, data, count=1, flags=re.S)
+        if n != 1:
+            raise LookupError(f"{sheet}!{ref} not in {part}")
+        return out
+
+    return _rezip(good, change)
+
+
+def _openpyxl(good: bytes, edit: Callable[..., None]) -> bytes:
+    """Open the good return in openpyxl, let ``edit(wb)`` change it as an officer would in Excel, save."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(io.BytesIO(good))
+    edit(wb)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _header_cols(ws) -> tuple[int, dict[str, int]]:  # type: ignore[no-untyped-def]
+    for row in ws.iter_rows(min_row=1, max_row=30):
+        texts = {str(c.value).strip(): c.column for c in row if c.value is not None}
+        if "Target ref" in texts:
+            return row[0].row, texts
+    raise LookupError(ws.title)
+
+
+# --- more makers (issue 7) ----------------------------------------------------------
+
+
+def strict_ooxml(good: bytes) -> bytes:
+    """The same workbook in Strict Open XML (Excel's "Strict Open XML Spreadsheet" save type): other namespaces."""
+    swaps = [
+        (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+        (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+         b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+        (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
+    ]  # fmt: skip
+
+    def change(name: str, data: bytes) -> bytes:
+        if name.endswith((".xml", ".rels")) and name != "[Content_Types].xml":
+            for a, b in swaps:
+                data = data.replace(a, b)
+            if name == "xl/workbook.xml":
+                data = re.sub(rb"<workbook\b", b'<workbook conformance="strict"', data, count=1)
+        return data
+
+    return _rezip(good, change)
+
+
+def encrypted(good: bytes, password: str = "Passw0rd") -> bytes:
+    """Password-protected (File > Info > Protect Workbook > Encrypt with Password): an OLE EncryptedPackage."""
+    import msoffcrypto
+
+    out = io.BytesIO()
+    msoffcrypto.OfficeFile(io.BytesIO(good)).encrypt(password, out)
+    return out.getvalue()
+
+
+def many_rows(good: bytes, rows: int = 2_000_000) -> bytes:
+    """A zip bomb by rows: the Q2 sheet with millions of rows (each small), stream-written."""
+    part = sheet_part(good, "Q2")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename != part:
+                zout.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>")
+            with zout.open(part, "w", force_zip64=True) as f:
+                f.write(head)
+                step = 50_000
+                for start in range(1000, 1000 + rows, step):
+                    f.write(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r)
+                                     for r in range(start, start + step)))  # fmt: skip
+                f.write(b"</sheetData>" + tail)
+    return out.getvalue()
+
+
+def cells_without_position(good: bytes, n: int = 30_000) -> bytes:
+    """Cells written without an r="..." reference sit one after another: 30,000 in one row plus a row at 99,000
+    would make python-calamine allocate a 99,000 x 30,000 grid (and abort), though no single reference is far."""
+    part = sheet_part(good, "Q2")
+    row = b'<row r="40">' + b"<c><v>1</v></c>" * n + b'</row><row r="99000"><c r="A99000"><v>1</v></c></row>'
+    return _rezip(good, lambda name, d: d.replace(b"</sheetData>", row + b"</sheetData>") if name == part else d)
+
+
+def high_ratio(good: bytes, size: int = 60_000_000) -> bytes:
+    """A zip bomb by ratio: a part that expands ~1,000 times (a sheet padded with spaces), stream-written."""
+    part = sheet_part(good, "Risks")
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(good)) as zin,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename != part:
+                zout.writestr(info, data)
+                continue
+            with zout.open(part, "w", force_zip64=True) as f:
+                f.write(data.replace(b"</worksheet>", b""))
+                chunk = b" " * (4 << 20)
+                for _ in range(size // len(chunk)):
+                    f.write(chunk)
+                f.write(b"</worksheet>")
+    return out.getvalue()
+
+
+def xlsm(good: bytes) -> bytes:
+    """A macro-enabled workbook (.xlsm content): a VBA project and the macroEnabled content type."""
+
+    def change(name: str, data: bytes) -> bytes:
+        if name == "[Content_Types].xml":
+            data = data.replace(b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                                b"application/vnd.ms-excel.sheet.macroEnabled.main+xml")  # fmt: skip
+            data = data.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.'
+                                b'vbaProject"/></Types>')  # fmt: skip
+        if name == "xl/_rels/workbook.xml.rels":
+            data = data.replace(b"</Relationships>", b'<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/'
+                                b'office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>')  # fmt: skip
+        return data
+
+    return _rezip(good, change, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(1024)})
+
+
+def dde_formula(good: bytes) -> bytes:
+    """A DDE formula in Commentary (it would start another program in Excel), with a cached value."""
+    ref = input_cell(good, "Q2", "Commentary")
+    return put_cell(good, "Q2", ref, "<f>cmd|'/c calc'!A0</f><v>0</v>")
+
+
+def hyperlink_formula(good: bytes) -> bytes:
+    """A HYPERLINK formula in Commentary, showing 'See our report'."""
+    ref = input_cell(good, "Q2", "Commentary")
+    return put_cell(good, "Q2", ref, '<f>HYPERLINK("http://evil.example/x","See our report")</f><v>See our report</v>',
+                    ' t="str"')  # fmt: skip
+
+
+def formula_no_value(good: bytes) -> bytes:
+    """A formula typed as the Actual and saved by a program that does not calculate (no cached value)."""
+    ref = input_cell(good, "Q2", "Actual")
+    return put_cell(good, "Q2", ref, "<f>SUM(F5:F6)</f>")
+
+
+def error_cell(good: bytes, error: str = "#REF!") -> bytes:
+    """An error value (#REF!) where the Actual should be (python-calamine reads it as blank)."""
+    ref = input_cell(good, "Q2", "Actual")
+    return put_cell(good, "Q2", ref, f"<f>#REF!+1</f><v>{error}</v>", ' t="e"')
+
+
+def div0_cell(good: bytes) -> bytes:
+    ref = input_cell(good, "Q2", "Actual", 1)
+    return put_cell(good, "Q2", ref, "<v>#DIV/0!</v>", ' t="e"')
+
+
+def long_text(good: bytes, n: int = 40_000) -> bytes:
+    """Commentary longer than an Excel cell can hold (32,767 characters)."""
+    ref = input_cell(good, "Q2", "Commentary")
+    return put_cell(good, "Q2", ref, "<is><t>" + "Long story. " * (n // 12) + "</t></is>", ' t="inlineStr"')
+
+
+def control_chars(good: bytes) -> bytes:
+    """Commentary with control characters (a bell, a form feed, an escape), as Excel stores them (_x0007_)."""
+    ref = input_cell(good, "Q2", "Commentary")
+    return put_cell(good, "Q2", ref, "<is><t>Ahead_x0007_ of profile_x000C_ this quarter_x001B_[31m.</t></is>",
+                    ' t="inlineStr"')  # fmt: skip
+
+
+def renamed_sheet(good: bytes) -> bytes:
+    return _openpyxl(good, lambda wb: setattr(wb["Q2"], "title", "Qtr 2"))
+
+
+def hidden_sheet(good: bytes) -> bytes:
+    return _openpyxl(good, lambda wb: setattr(wb["Q2"], "sheet_state", "hidden"))
+
+
+def deleted_sheet(good: bytes) -> bytes:
+    return _openpyxl(good, lambda wb: wb.remove(wb["Q2"]))
+
+
+def deleted_header(good: bytes) -> bytes:
+    """The header row of Q2 cleared (the officer deleted the headings)."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Q2"]
+        hr, cols = _header_cols(ws)
+        for c in cols.values():
+            ws.cell(hr, c).value = None
+
+    return _openpyxl(good, edit)
+
+
+def merged_header(good: bytes) -> bytes:
+    """The 'Actual' heading merged with the cell above it (Excel keeps only the upper-left value: blank)."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Q2"]
+        hr, cols = _header_cols(ws)
+        c = cols["Actual"]
+        ws.merge_cells(start_row=hr - 1, start_column=c, end_row=hr, end_column=c)
+
+    return _openpyxl(good, edit)
+
+
+def duplicate_rows(good: bytes) -> bytes:
+    """The first target's row copied below the table on Q2, with another actual."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Q2"]
+        hr, cols = _header_cols(ws)
+        last = max(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, cols["Target ref"]).value)
+        ws.cell(last + 1, cols["Target ref"]).value = ws.cell(hr + 1, cols["Target ref"]).value
+        ws.cell(last + 1, cols["Actual"]).value = 99
+
+    return _openpyxl(good, edit)
+
+
+def wrong_year(good: bytes) -> bytes:
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Cover"]
+        row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "Financial year")
+        ws.cell(row, 2).value = "2007/08"
+
+    return _openpyxl(good, edit)
+
+
+def date_out_of_range(good: bytes) -> bytes:
+    """A date cell holding -1e12 (python-calamine panics: a Rust panic, which Python does not count as an Exception)."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        ws = wb["Q2"]
+        hr, cols = _header_cols(ws)
+        cell = ws.cell(hr + 1, cols["Actual"])
+        cell.value = -1e12
+        cell.number_format = "dd/mm/yyyy"
+
+    return _openpyxl(good, edit)
+
+
+FORMULA_TEXTS = ("=1+1 is how we counted", "+5 on last year", "-3 against profile", "@risk: staffing",
+                 '=HYPERLINK("http://evil.example","click")', "=cmd|' /C calc'!A0")  # fmt: skip
+
+
+def formula_like_commentary(good: bytes) -> bytes:
+    """Commentary (and remedial action) typed as text that starts = + - @ (a spreadsheet could evaluate it)."""
+
+    def edit(wb) -> None:  # type: ignore[no-untyped-def]
+        for q in ("Q1", "Q2"):
+            ws = wb[q]
+            hr, cols = _header_cols(ws)
+            for i, t in enumerate(FORMULA_TEXTS):
+                r = hr + 1 + i
+                if not ws.cell(r, cols["Target ref"]).value:
+                    break
+                for col in ("Commentary", "Remedial action"):
+                    cell = ws.cell(r, cols[col])
+                    cell.value = t
+                    cell.data_type = "s"
+
+    return _openpyxl(good, edit)
 
 
 MAKERS: dict[str, Callable[[bytes], bytes]] = {
@@ -157,4 +544,29 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "xxe": xxe,
     "billion-laughs": billion_laughs,
     "lying-sizes": lying_sizes,
+    "lying-sizes-forged": lying_sizes_forged,
+    "lying-string-count": lying_string_count,
+    "strict-ooxml": strict_ooxml,
+    "encrypted": encrypted,
+    "huge-shared-string": huge_shared_string,
+    "many-rows": many_rows,
+    "high-ratio": high_ratio,
+    "cells-without-position": cells_without_position,
+    "xlsm-renamed": xlsm,
+    "dde-formula": dde_formula,
+    "hyperlink-formula": hyperlink_formula,
+    "formula-no-value": formula_no_value,
+    "error-cell": error_cell,
+    "div0-cell": div0_cell,
+    "long-text": long_text,
+    "control-chars": control_chars,
+    "renamed-sheet": renamed_sheet,
+    "hidden-sheet": hidden_sheet,
+    "deleted-sheet": deleted_sheet,
+    "deleted-header": deleted_header,
+    "merged-header": merged_header,
+    "duplicate-rows": duplicate_rows,
+    "wrong-year": wrong_year,
+    "date-out-of-range": date_out_of_range,
+    "formula-commentary": formula_like_commentary,
 }

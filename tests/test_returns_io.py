@@ -194,3 +194,25 @@ def test_a_custom_template_restyles_the_return(tmp_path, register_path):
     texts = [v for row in cover for v in row if isinstance(v, str)]
     assert "Demoshire (demo data): our own quarterly return" in texts
     assert any("Local Area Agreement performance return" in t for t in texts) is False
+
+
+def test_issuing_again_never_replaces_a_filled_return_unless_asked(tmp_path, register_path):
+    from click.testing import CliRunner
+
+    from laa_xl.cli import main
+
+    out = tmp_path / "r"
+    args = ["issue", str(register_path), "--year", "2008/09", "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    filled = out / "CYP_2008-09.xlsx"
+    filled.write_bytes(filled.read_bytes() + b"")  # same bytes; stands for a filled return
+    before = filled.read_bytes()
+    filled.touch()
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0 and "not replaced" in res.output and "CYP_2008-09.xlsx" in res.output
+    assert filled.read_bytes() == before
+    (out / "SAF_2008-09.xlsx").unlink()
+    res = CliRunner().invoke(main, args)
+    assert (out / "SAF_2008-09.xlsx").exists() and "1 return workbook(s)" in res.output
+    res = CliRunner().invoke(main, [*args, "--replace"])
+    assert res.exit_code == 0 and "6 return workbook(s)" in res.output

@@ -184,7 +184,7 @@ def _observe(
         issues.append(warning("override-without-reason", f"{t.ref} {q}: the RAG is overridden to {override} but "
                               "no reason is given. Add one in 'Override reason'.",
                               _at(row.override_reason, row)))  # fmt: skip
-    if override and override != computed and computed in rules.RAGS:
+    if override and override != computed:
         issues.append(warning("rag-overridden", f"{t.ref} {q}: reported {override}, though the figures give "
                               f"{computed}.", _at(row.rag_override, row)))  # fmt: skip
     reported = rules.reported_rag(computed, override)

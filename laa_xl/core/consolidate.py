@@ -190,13 +190,13 @@ def consolidate(
         candidates.setdefault(checked.partnership, []).append((info, checked))
 
     used: dict[str, tuple[FileInfo, CheckedReturn]] = {}
-    superseded: list[tuple[FileInfo, CheckedReturn, str]] = []
+    superseded: list[tuple[FileInfo, CheckedReturn, tuple[FileInfo, CheckedReturn]]] = []
     for code, items in candidates.items():
         ordered = sorted(items, key=lambda it: (it[1].submitted or dt.date.min, it[0].name))
         winner = ordered[-1]
         used[code] = winner
         for info, cr in ordered[:-1]:
-            superseded.append((info, cr, winner[0].name))
+            superseded.append((info, cr, winner))
 
     # Observations: every target x quarter, from the used return or as No data.
     found: dict[tuple[str, str], Observation] = {}
@@ -215,11 +215,18 @@ def consolidate(
             observations.append(got)
     _apply_rules(register, observations, previous, history)
 
-    for info, cr, winner_name in superseded:
+    for info, cr, (kept, kept_cr) in superseded:
+        if info.sha256 and info.sha256 == kept.sha256:
+            why = f"this file is an identical copy of {kept.name}"
+        elif cr.submitted == kept_cr.submitted:
+            why = f"this one and {kept.name} give the same date submitted ({_date(cr.submitted)}), so the later " \
+                "file name is taken"  # fmt: skip
+        else:
+            why = f"this one (submitted {_date(cr.submitted)}) is replaced by {kept.name}, submitted later"
         issues.append(
-            warning("duplicate-return", f"Two returns from {cr.partnership}: this one (submitted "
-                    f"{_date(cr.submitted)}) is replaced by {winner_name}, submitted later. Only the later one is "
-                    "consolidated; both are logged.", Location(info.name, "Cover"))
+            warning("duplicate-return", f"Two returns from {cr.partnership}: {why}. Only one is consolidated; both "
+                    "are logged. Delete the one that is not wanted from the returns folder.",
+                    Location(info.name, "Cover"))
         )  # fmt: skip
         log.append(LogEntry(cr.partnership, info.name, info.size, info.sha256, cr.submitted, deadline,
                             _late(cr.submitted, deadline), 0, SUPERSEDED))  # fmt: skip

@@ -270,9 +270,6 @@ def _page_breaks(kinds: Sequence[str], heights: Sequence[float | None], first_ro
     return breaks
 
 
-def go_return_grid_refs(lay: SheetLayout) -> list[str]:
-    """The `<ref> <title>` cells of column A, in order (for tests and readers)."""
-    return [row[0].value for row in lay.rows if row and row[0] is not None and row[0].style == "target" and row[0].value]
 
 
 # --- counts, PSB summary --------------------------------------------------------

@@ -9,7 +9,6 @@ Missing values are ``None`` in the scalar functions and ``NaN`` in arrays.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -254,8 +253,3 @@ def risk_score_array(likelihood: Any, impact: Any) -> FloatArray:
     li, im = np.broadcast_arrays(_f(likelihood), _f(impact))
     ok = (li >= 1) & (li <= 4) & (im >= 1) & (im <= 4) & (li % 1 == 0) & (im % 1 == 0)
     return np.where(ok, li * im, np.nan)
-
-
-def as_list(values: FloatArray | ObjArray) -> Sequence[Any]:
-    """Array values as plain Python (NaN -> None) for writers."""
-    return [None if is_missing(v) else v for v in values.reshape(-1).tolist()]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
 import struct
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -64,11 +65,16 @@ def build_workbook(
     grids: Mapping[str, Sequence[Sequence[Any]]] | None = None,
     macros_dir: Path = MACROS_DIR,
 ) -> Path:
-    """Write the central workbook to ``out`` (atomically) and return its path."""
+    """Write the central workbook to ``out`` (atomically) and return its path.
+
+    A different workbook already at ``out`` is first copied to ``<name>.previous.xlsm``.
+    """
     out = Path(out)
     macros = read_macros(macros_dir)
     package = _with_macros(_macro_enabled(_sheets(grids or demo.register_grids())), macros)
     out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and out.read_bytes() != package:  # a workbook in use holds the team's register: keep it
+        shutil.copy2(out, out.with_name(f"{out.stem}.previous{out.suffix}"))
     with atomic_path(out) as tmp:
         tmp.write_bytes(package)
     return out

@@ -23,8 +23,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -336,21 +334,16 @@ def issue_returns(book: Any) -> str:
     A return already in the folder is never replaced (it may hold an officer's figures).
     """
     from ..io.returns_writer import issue_returns as issue
+    from ..io.returns_writer import return_file_name
 
     reg, _ = load_live_register(book)
     period = current_period(reg, book)
     if period.year not in reg.years():
         raise ButtonProblem(f"The Profiles sheet has no profiles for {period.year}: add them, then issue the returns.")
     folder = returns_folder(book, reg, create=True)
-    new, kept = [], []
-    with tempfile.TemporaryDirectory(prefix="laa-issue-") as tmp:
-        for path in issue(reg, period.year, tmp):
-            target = folder / path.name
-            if target.exists():
-                kept.append(path.name)
-            else:
-                shutil.move(str(path), target)
-                new.append(path.name)
+    new = [p.name for p in issue(reg, period.year, folder, keep_existing=True)]
+    kept = [return_file_name(p.code, period.year) for p in reg.partnerships
+            if reg.targets_for(p.code) and return_file_name(p.code, period.year) not in new]  # fmt: skip
     msg = f"{len(new)} return workbook(s) for {period.year} written to {folder}."
     if kept:
         msg += f" Already there, so not replaced (they may hold figures): {', '.join(kept)}."

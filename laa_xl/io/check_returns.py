@@ -18,9 +18,9 @@ from ..core.issues import Issue, Location, error, has_errors
 from ..core.periods import Period
 from ..core.register import Register
 from ..core.returns import CheckedReturn
-from ..errors import BadRegister, UnreadableFile
+from ..errors import UnreadableFile
 from .preflight import UnsafeFile
-from .register_io import read_register
+from .register_io import usable_register
 from .returns_reader import read_return
 
 REGISTER_NAMES = ("register.xlsx", "LAA_Central.xlsm", "workbook/LAA_Central.xlsm")
@@ -39,10 +39,7 @@ def find_register(returns: Sequence[Path]) -> Path | None:
 
 
 def load_register(path: Path) -> Register:
-    register, issues = read_register(path)
-    if not register.targets or not register.partnerships:
-        problems = "; ".join(str(i) for i in issues if i.is_error)[:500]
-        raise BadRegister(f"{path.name} is not a usable register (no targets or partnerships): {problems}")
+    register, _, _ = usable_register(path)
     return register
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,14 +14,15 @@ from typing import Any
 from ..core.checks import check_return
 from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
-from ..core.periods import QUARTERS, Period
-from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..core.periods import Period
+from ..core.register import Register
 from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
-from ..errors import BadRegister, LaaError, UnreadableFile
+from ..errors import BadRegister, LaaError
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
+from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
-from .grids import read_grids
+from .register_io import usable_register
 from .return_files import Reader, load_returns
 
 
@@ -45,15 +47,7 @@ class ConsolidateResult:
 
 
 def load_register_file(path: Path) -> tuple[Any, list[Issue], dict[str, list[list[Any]]]]:
-    try:
-        grids = read_grids(path, REGISTER_SHEETS, share_values=True)
-    except Exception as e:  # not a workbook at all
-        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
-    register, issues = load_register(grids, path.name)  # the grids just read (as read_register would read them)
-    if not register.targets:
-        first = next((i for i in issues if i.is_error), None)
-        raise BadRegister(f"{path.name} has no usable targets" + (f": {first.location}: {first.message}" if first else "."))
-    return register, issues, grids
+    return usable_register(path)
 
 
 def consolidate_folder(
@@ -65,10 +59,19 @@ def consolidate_folder(
     previous: Path | None = None,
     reader: Reader | None = None,
 ) -> ConsolidateResult:
+    check_output(out, Path(register_path), returns_dir)
+    _refuse_if_locked(out)
     with no_cyclic_gc(), phase("register"):
         register, reg_issues, grids = load_register_file(Path(register_path))
     return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
                               reader=reader, register_name=Path(register_path).name)  # fmt: skip
+
+
+def _refuse_if_locked(out: Path) -> None:
+    """Before any work: the output cannot be replaced while Excel has it open."""
+    if lock_file(out).exists():
+        raise OutputLocked(f"{out} is open in Excel (found {lock_file(out).name} beside it). Close it in Excel and "
+                           "run again; nothing was changed.")  # fmt: skip
 
 
 def consolidate_loaded(
@@ -116,6 +119,7 @@ def _consolidate_loaded(
     register_name: str,
 ) -> ConsolidateResult:
     period = Period.parse(period_text)
+    _refuse_if_locked(out)
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
         raise BadRegister(f"{register_name} has no profiles for {period.year} (it has: {years}).")
@@ -150,12 +154,36 @@ def _consolidate_loaded(
     return ConsolidateResult(cons, cons.issues, out, archived, backup_path(out) if had_output else None, prev_path)
 
 
+def check_output(out: Path, *inputs: Path) -> None:
+    """An output must be an .xlsx and must not be one of the inputs (which it would overwrite)."""
+    if out.suffix.lower() != ".xlsx":
+        raise LaaError(f"The output {out.name} must end in .xlsx.")
+    for i in inputs:
+        if i.is_dir() and out.resolve().is_relative_to(i.resolve()) and out.exists() and not _is_our_output(out):
+            raise LaaError(f"The output {out} would replace a file in the returns folder {i} that laa-xl did not "
+                           "write (a return?): give another --out. Nothing was changed.")  # fmt: skip
+        if not i.is_dir() and out.resolve() == i.resolve():
+            raise LaaError(f"The output {out} is the input file itself: give another --out, nothing was changed.")
+
+
+def _is_our_output(path: Path) -> bool:
+    """A consolidated workbook laa-xl wrote (it has the Data and GO Return sheets), not a partner's return."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            book = z.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+    return b'name="Data"' in book and b'name="GO Return"' in book
+
+
 def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared: dt.date | None = None) -> Path:
+    check_output(out, consolidated)
     period = Period.parse(period_text)
     cons, evidence, _ = read_consolidated(consolidated)
     if period.year != cons.year:
         raise LaaError(f"{consolidated.name} holds {cons.year}, not {period.year}: consolidate {period.year} first.")
-    if QUARTERS.index(period.last_quarter) > QUARTERS.index(cons.period.last_quarter):
-        raise LaaError(f"{consolidated.name} is consolidated to {cons.period}, but {period} needs "
-                       f"{period.last_quarter}: consolidate {period.quarter_period()} first.")  # fmt: skip
+    if period.last_quarter != cons.period.last_quarter:
+        raise LaaError(f"{consolidated.name} is consolidated to {cons.period}, but {period} reports up to "
+                       f"{period.last_quarter}: consolidate {period.quarter_period()} and make the GO return from "
+                       "that.")  # fmt: skip
     return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)

@@ -154,18 +154,22 @@ def write_consolidated(
 
 
 def archive_returns(out: str | Path, contents: Mapping[str, bytes | Path], log: Iterable[LogEntry]) -> list[Path]:
-    """Copy each consolidated return (Used or Superseded) to archive/<sha256>.xlsx, with its log entry.
+    """Copy every file submitted (used, superseded or refused) to archive/<sha256><suffix>, with its log entry.
 
-    ``contents`` gives each file's bytes, or the file itself: then the copy is hashed again and kept
-    only if it is still the file that was consolidated (same SHA-256).
+    A refused file is archived too, so nothing submitted is ever lost (only a file over the size limit, never
+    read, is logged without a copy). ``contents`` gives each file's bytes, or the file itself: then the copy
+    is hashed again and kept only if it is still the file that was consolidated (same SHA-256).
     """
     folder = archive_dir(Path(out))
     written: list[Path] = []
     for e in log:
-        if e.status not in ("Used", "Superseded") or not e.sha256 or e.file not in contents:
+        if e.status == MISSING or not e.sha256 or e.file not in contents:
             continue
         folder.mkdir(parents=True, exist_ok=True)
-        target = folder / f"{e.sha256}.xlsx"
+        suffix = Path(e.file).suffix.lower()
+        if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+            suffix = ".bin"
+        target = folder / f"{e.sha256}{suffix}"
         if not target.exists():
             with atomic_path(target) as tmp:
                 src = contents[e.file]

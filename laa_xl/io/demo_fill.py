@@ -61,7 +61,7 @@ def fill_return_workbook(path: str | Path, fill: ReturnFill) -> Path:
                 for col, value in rows[ref].by_column().items():
                     if norm(col) in cols:
                         _put(ws, r, cols[norm(col)], value)
-    _fill_table(wb, "Risks", "Risk ID", fill.risks, key=None)
+    _fill_table(wb, "Risks", "Risk ID", fill.risks, key=("Risk ID",))  # refilling updates, never duplicates
     _fill_table(wb, "Spend", "Block", fill.spend, key=("Block", "Quarter"))
     wb.save(path)
     return path

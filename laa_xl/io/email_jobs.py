@@ -7,6 +7,7 @@ open it in Outlook. Every error names what is still on disk and what to do next.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -80,6 +81,9 @@ def email_go_return(
     settings = SmtpSettings.from_env(smtp, environ) if smtp else None
     msg = build_message(content, go_path, settings.from_addr if settings else "", max_attachment(environ))
     eml_path = Path(eml) if eml else default_eml_path(go_path)
+    if eml_path.suffix.lower() != ".eml" or eml_path.resolve() == go_path.resolve():
+        raise EmailError(f"The draft {eml_path.name} must be an .eml file other than the workbook: give --eml a name "
+                         "ending in .eml. Nothing was changed.")  # fmt: skip
     write_eml(msg, eml_path)
     result = EmailResult(eml=eml_path, subject=content.subject)
     if settings is not None:
@@ -121,6 +125,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "message"
 
 
+def _set_aside_old_drafts(folder: Path) -> None:
+    """Drafts of an earlier chase move to ``old/`` so none is sent by mistake to someone who has since replied."""
+    old = list(folder.glob("*.eml"))
+    if old:
+        (folder / "old").mkdir(exist_ok=True)
+        for p in old:
+            os.replace(p, folder / "old" / p.name)
+
+
 def chase(
     consolidated: str | Path,
     *,
@@ -143,6 +156,7 @@ def chase(
     messages = chase_messages(inp)
     folder = Path(eml_dir) if eml_dir else consolidated.parent / "chase"
     folder.mkdir(parents=True, exist_ok=True)
+    _set_aside_old_drafts(folder)
     settings = SmtpSettings.from_env(smtp, environ) if smtp else None
     result = ChaseResult(messages=messages)
     names: set[str] = set()

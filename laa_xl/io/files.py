@@ -32,7 +32,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
-        os.replace(tmp_path, path)
+        try:
+            os.replace(tmp_path, path)
+        except PermissionError as e:  # Windows: Excel holds the file open
+            raise OutputLocked(f"Cannot replace {path}: it is open in another program (Excel?). Close it and run "
+                               "again; the previous file is unchanged.") from e
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -7,7 +7,12 @@ abort the process).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +23,50 @@ def sheet_names(path: str | Path) -> list[str]:
     return list(CalamineWorkbook.from_path(str(path)).sheet_names)
 
 
+class CalamineFailed(Exception):
+    """python-calamine gave up on a file in a way Python does not count as an Exception (a Rust panic)."""
+
+
+_quiet_lock = threading.Lock()
+_quiet_depth = 0
+
+
+@contextlib.contextmanager
+def _rust_panics_kept_quiet() -> Iterator[dict[str, bool]]:
+    """A Rust panic prints its message (and, with RUST_BACKTRACE set, a backtrace) straight to the process's
+    stderr before Python sees it: hold fd 2 in a temporary file for the call, and pass on what was written
+    unless a panic happened. Nested and concurrent calls share one redirection."""
+    global _quiet_depth
+    state = {"panicked": False}
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        sys.stderr.flush()
+    with _quiet_lock:
+        _quiet_depth += 1
+        if _quiet_depth == 1:
+            try:
+                _quiet_stack.append((os.dup(2), tempfile.TemporaryFile()))  # noqa: SIM115 (closed on the way out)
+                os.dup2(_quiet_stack[-1][1].fileno(), 2)
+            except OSError:
+                _quiet_stack.clear()
+    try:
+        yield state
+    finally:
+        with _quiet_lock:
+            _quiet_depth -= 1
+            if _quiet_depth == 0 and _quiet_stack:
+                saved, tmp = _quiet_stack.pop()
+                os.dup2(saved, 2)
+                os.close(saved)
+                tmp.seek(0)
+                held = tmp.read()
+                tmp.close()
+                if held and not state["panicked"] and b"panicked at" not in held:
+                    os.write(2, held)
+
+
+_quiet_stack: list[tuple[int, Any]] = []
+
+
 def read_grids(
     path: str | Path, sheets: Iterable[str] | None = None, *, share_values: bool = False
 ) -> dict[str, list[list[Any]]]:
@@ -26,6 +75,19 @@ def read_grids(
     ``share_values``: equal values become one object (a national register repeats its outcomes,
     units, polarities and indicator titles tens of thousands of times; sharing halves its memory).
     """
+    with _rust_panics_kept_quiet() as state:
+        try:
+            return _read_grids(path, sheets, share_values)
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except Exception:
+            raise
+        except BaseException as e:  # pyo3's PanicException (e.g. a date far out of range) derives from BaseException
+            state["panicked"] = True
+            raise CalamineFailed(f"a value in it is out of range for a date or time ({e})") from e
+
+
+def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bool) -> dict[str, list[list[Any]]]:
     wb = CalamineWorkbook.from_path(str(path))
     want = set(sheets) if sheets is not None else None
     out: dict[str, list[list[Any]]] = {}

@@ -7,7 +7,11 @@ ratio), encryption (an encrypted ``.xlsx`` is an OLE compound file, as is a
 legacy ``.xls``), ``.ods``, macros (``vbaProject.bin``), external links
 (``xl/externalLinks/``) and stray far cells (a single value at XFD1048576
 makes calamine try to allocate hundreds of GB and abort the process, so every
-sheet's ``<dimension>`` and cell references are scanned as a stream first).
+sheet's ``<dimension>`` and cell references are scanned as a stream first),
+sheets with more rows than a return could have (stopping as soon as the limit
+is passed, so millions of rows are never all inflated), DDE formulas (a
+formula that starts another program), and XML with a DOCTYPE (entities: XXE,
+billion laughs; Excel never writes one).
 Each refusal is an :class:`UnsafeFile` naming the file, with a stable code.
 """
 
@@ -25,6 +29,10 @@ from ..core.issues import Issue, Location, error
 from ..errors import UnreadableFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+# Stream names in an OLE compound file's directory (UTF-16): what kind of OLE file it is.
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_XLS_STREAMS = ("Workbook".encode("utf-16-le"), "Book".encode("utf-16-le"))
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,14 @@ _ANY_RE = re.compile(
     rb'<(?:\w+:)?(?:c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"|row\s[^>]*?\br="([0-9]{1,8})"'
     rb'|dimension\s[^>]*?\bref="([^"]*)")'
 )
+# A formula holding '|' (not an Excel operator): a DDE link such as cmd|'/c calc'!A0, which starts a program.
+_PIPE_FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<|]*\|[^<]*)</(?:\w+:)?f>")
+_STRING_LITERAL = re.compile(r'"[^"]*"')
+
+
+def _is_dde(formula: bytes) -> bool:
+    f = formula.decode("utf-8", "replace").replace("&quot;", '"')
+    return "|" in _STRING_LITERAL.sub("", f)
 
 
 def _col_number(letters: str) -> int:
@@ -84,11 +100,20 @@ def preflight(path: str | Path, *, allow_macros: bool = False, limits: Limits = 
     if size > limits.max_file_bytes:
         raise UnsafeFile("file-too-large", name, f"{name} is {size / 1e6:.1f} MB; a return should be well under "
                          f"{limits.max_file_bytes / 1e6:.0f} MB. Check it is the right file.")  # fmt: skip
+    if size == 0:
+        raise UnsafeFile("empty-file", name, f"{name} is empty (0 bytes): the save or the email attachment went "
+                         "wrong. Save the return again and send it again.")  # fmt: skip
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = path.suffix.lower()
     if head == OLE_MAGIC:
-        if suffix == ".xls":
+        with open(path, "rb") as f:
+            body = f.read()
+        if _ENCRYPTED_STREAM in body:
+            raise UnsafeFile("encrypted-file", name, f"{name} is password-protected (encrypted), so it cannot be read. "
+                             "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
+                             "save, and send it again.")  # fmt: skip
+        if suffix == ".xls" or any(s in body for s in _XLS_STREAMS):
             raise UnsafeFile("legacy-xls", name, f"{name} is an old Excel 97-2003 (.xls) file. Open it in Excel and "
                              "save it as an Excel Workbook (.xlsx), then send that.")  # fmt: skip
         raise UnsafeFile("encrypted-file", name, f"{name} is password-protected (encrypted), so it cannot be read. "
@@ -99,11 +124,16 @@ def preflight(path: str | Path, *, allow_macros: bool = False, limits: Limits = 
         raise UnsafeFile("ods-file", name, f"{name} is an OpenDocument spreadsheet. Save it as an Excel Workbook "
                          "(.xlsx) and send that.")  # fmt: skip
     if not zipfile.is_zipfile(path):
+        if head.startswith(ZIP_MAGIC):
+            raise UnsafeFile("damaged-file", name, f"{name} is incomplete or damaged (it starts like a workbook but "
+                             "does not end like one: perhaps a download or an attachment was cut short). Save the "
+                             "return again and send it again.")  # fmt: skip
         raise UnsafeFile("not-xlsx", name, f"{name} is not an Excel .xlsx workbook (it is not a zip package). "
                          "Save it as .xlsx and send it again.")  # fmt: skip
     try:
         with zipfile.ZipFile(path) as z:
             _check_zip(z, name, allow_macros, limits)
+            _check_prologs(z, name)
             _check_extent(z, name, limits)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
         raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). Save it again as "
@@ -115,7 +145,7 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     infos = z.infolist()
     if len(infos) > limits.max_entries:
         raise UnsafeFile("zip-bomb", name, f"{name} holds {len(infos):,} parts, far more than a workbook has; it "
-                         "was not opened.")  # fmt: skip
+                         "was not opened. Check it is the right file; send the return as issued.")  # fmt: skip
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise UnsafeFile("zip-bomb", name, f"{name} would expand to {total / 1e6:,.0f} MB; it was not opened. "
@@ -123,7 +153,19 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
             raise UnsafeFile("zip-bomb", name, f"{name} has a part ({i.filename}) that expands "
-                             f"{i.file_size / max(i.compress_size, 1):,.0f} times; it was not opened.")  # fmt: skip
+                             f"{i.file_size / max(i.compress_size, 1):,.0f} times, as no real return does; it was not "
+                             "opened. Check it is the right file, save it again from Excel and send it again.")  # fmt: skip
+        if i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise UnsafeFile("damaged-file", name, f"{name} is not packed the way Excel packs a workbook (part "
+                             f"{i.filename} uses an unusual compression or zip encryption). Save it again from "
+                             "Excel as .xlsx and send it again.")  # fmt: skip
+        # Deflate never makes data much bigger: a part "smaller" than its packed bytes is a zip lying about its
+        # sizes (a parser trusting the directory would then inflate far more than it was told).
+        packed_max = i.file_size if i.compress_type == zipfile.ZIP_STORED else i.file_size + i.file_size // 100 + 1024
+        if i.compress_size > packed_max:
+            raise UnsafeFile("damaged-file", name, f"{name} is damaged: its zip directory gives sizes that cannot be "
+                             f"true (part {i.filename}). It was not opened. Save the return again and send it "
+                             "again.")  # fmt: skip
     names = [i.filename for i in infos]
     lower = [n.lower() for n in names]
     if any(n.lower().startswith("mimetype") for n in names) and "[content_types].xml" not in lower:
@@ -131,12 +173,46 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
                          "it as an Excel Workbook (.xlsx).")  # fmt: skip
     if "[content_types].xml" not in lower or not any(n.startswith("xl/workbook") for n in lower):
         raise UnsafeFile("not-xlsx", name, f"{name} is a zip file but not an Excel workbook. Send the .xlsx return.")
-    if not allow_macros and any(n.endswith("vbaproject.bin") for n in lower):
+    macro_type = b"macroenabled" in z.read(names[lower.index("[content_types].xml")])[:100_000].lower()
+    if not allow_macros and (macro_type or any(n.endswith("vbaproject.bin") for n in lower)):
         raise UnsafeFile("macros", name, f"{name} contains macros (VBA). Returns must be macro-free: save it as an "
                          "Excel Workbook (.xlsx), not .xlsm, and send it again.")  # fmt: skip
     if any(n.startswith("xl/externallinks/") for n in lower):
         raise UnsafeFile("external-links", name, f"{name} links to other workbooks (external links). Break the "
                          "links (Data > Edit Links > Break Link), save, and send it again.")  # fmt: skip
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+_SST_UNIQUE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="([0-9]+)"')
+
+
+def _check_prologs(z: zipfile.ZipFile, name: str) -> None:
+    """Read each XML part up to its root element's start tag only, and refuse:
+    a DOCTYPE (entities: XXE, billion laughs), and a shared-strings table claiming more strings than its
+    bytes can hold (python-calamine reserves memory for ``uniqueCount`` up front: 2e9 aborts the process)."""
+    for info in z.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        prolog = b""
+        root = -1
+        with z.open(info) as f:
+            while chunk := f.read(4096):
+                prolog += chunk.replace(b"\0", b"")  # UTF-16 text read as ASCII
+                if root < 0 and (m := _ROOT_START.search(prolog)):
+                    root = m.start()
+                if root >= 0 and (b">" in prolog[root:] or len(prolog) - root > 65_536):
+                    break
+        if b"<!DOCTYPE" in (prolog[:root] if root >= 0 else prolog).upper():
+            raise UnsafeFile("xml-doctype", name, f"{name} contains XML with a DOCTYPE (part {info.filename}), which "
+                             "Excel never writes and which can be used to attack the reader. It was not opened. "
+                             "Save the return again from Excel and send it again.")  # fmt: skip
+        sst = _SST_UNIQUE.match(prolog, root) if root >= 0 else None
+        if sst and int(sst.group(1)) > info.file_size // 4 + 100:
+            raise UnsafeFile("damaged-file", name, f"{name} is damaged: its text table (part {info.filename}) claims "
+                             f"{int(sst.group(1)):,} strings, far more than it holds. It was not opened. Save the "
+                             "return again from Excel and send it again.")  # fmt: skip
 
 
 def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
@@ -164,36 +240,73 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):
             continue
         sheet = sheets.get(part.lower(), part)
-        max_row, max_col = _extent(z, info, name, sheet, limits)
+        max_row, max_col, rows, cells, with_ref = _extent(z, info, name, sheet, limits)
+        # Rows and cells without an r="..." reference sit one after another: a bound on where they can reach.
+        no_ref = max(0, cells - with_ref)
+        reach_rows, reach_cols = max_row + rows, max(max_col, no_ref)  # rows without r= follow the last one
+        if no_ref and reach_rows * reach_cols > limits.max_cells:
+            raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' could reach {reach_rows:,} rows by "
+                             f"{reach_cols:,} columns (cells written without a position), far more than any return; "
+                             "it was not opened. Save it again from Excel and send it again.", sheet)  # fmt: skip
         if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
             _refuse_far_cell(z, info, name, sheet, limits)
 
 
-def _extent(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits) -> tuple[int, int]:
-    """The sheet's extent (rows, columns): its dimension and every row and cell reference, in one regex pass."""
+def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
+    return UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
+                      f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened. Check it is the right "
+                      "file, save it again from Excel and send it again.")  # fmt: skip
+
+
+def _extent(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits
+) -> tuple[int, int, int, int, int]:
+    """One streaming pass over a sheet: its extent (rows, columns) from the dimension and every row and cell
+    reference, the numbers of rows, cells and cells with a reference; refuses too many rows and DDE formulas."""
     max_row, max_col = 0, 0
     tail = b""
-    read = 0
+    read = rows = cells = with_ref = 0
     with z.open(info) as f:
         while chunk := f.read(1 << 20):
             read += len(chunk)
             if read > limits.max_uncompressed_bytes:
-                raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
-                                 f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
+                raise _bomb(name, sheet, limits)
+            rows += chunk.count(b"<row")
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")
+            if rows > limits.max_rows or cells > limits.max_cells:
+                what = f"more than {limits.max_rows:,} rows" if rows > limits.max_rows else \
+                    f"more than {limits.max_cells:,} cells"  # fmt: skip
+                raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' has {what}, far more than "
+                                 "any return; it was not opened. Delete the extra rows (or use the return as "
+                                 "issued), save, and send it again.", sheet)  # fmt: skip
             buf = tail + chunk
-            found = set(_ANY_RE.findall(buf))
+            if b"|" in buf:
+                _refuse_dde(buf, name, sheet)
+            with_ref += len(_CELL_RE.findall(chunk))  # a cell split across two chunks is missed: a bound only
+            found = set(_ANY_RE.findall(buf))  # the overlap may be seen twice: harmless for a maximum
             if found:
-                cols, rows, row_rs, dims = (set(x) for x in zip(*found, strict=True))
+                cols, rs, row_rs, dims = (set(x) for x in zip(*found, strict=True))
                 for dim in dims:
                     for ref in dim.decode("ascii", "replace").split(":"):
                         rm = _REF_RE.match(ref.strip())
                         if rm:
                             max_row = max(max_row, int(rm.group(2)))
                             max_col = max(max_col, _col_number(rm.group(1)))
-                max_row = max([max_row, *(int(r) for r in rows | row_rs if r)])
+                max_row = max([max_row, *(int(r) for r in rs | row_rs if r)])
                 max_col = max([max_col, *(_col_number(c.decode()) for c in cols if c)])
-            tail = buf[-256:]
-    return max_row, max_col
+            tail = buf[-4096:]
+    return max_row, max_col, rows, cells, with_ref
+
+
+def _refuse_dde(buf: bytes, name: str, sheet: str) -> None:
+    for m in _PIPE_FORMULA_RE.finditer(buf):
+        if _is_dde(m.group(1)):
+            cell = list(_CELL_RE.finditer(buf, 0, m.start()))
+            ref = (cell[-1].group(1) + cell[-1].group(2)).decode() if cell else ""
+            raise UnsafeFile("dde-formula", name, f"{name}: sheet '{sheet}'" + (f" cell {ref}" if ref
+                             else "") + " holds a formula that would start another program (a DDE "
+                             "link). A return with one is not opened. Delete that formula, type the value "
+                             "or text instead, save, and send it again.", sheet, ref)  # fmt: skip
 
 
 def _refuse_far_cell(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits) -> None:
@@ -216,8 +329,7 @@ def _extent_in_order(
         while chunk := f.read(1 << 20):
             read += len(chunk)
             if read > limits.max_uncompressed_bytes:
-                raise UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
-                                 f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened.")  # fmt: skip
+                raise _bomb(name, sheet, limits)
             buf = tail + chunk
             for m in _DIM_RE.finditer(buf):
                 for ref in m.group(1).decode("ascii", "replace").split(":"):
@@ -236,5 +348,5 @@ def _extent_in_order(
                 r = int(m.group(1))
                 if r > max_row:
                     max_row, where = r, f"row {r}"
-            tail = buf[-256:]
+            tail = buf[-4096:]
     return max_row, max_col, where

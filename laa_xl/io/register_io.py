@@ -7,13 +7,43 @@ from typing import Any
 
 from ..core.issues import Issue
 from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..errors import BadRegister, UnreadableFile
 from .grids import read_grids
 from .styles import write_table_sheets
 
+# Without these a register cannot be used at all: consolidating would give wrong RAGs or nothing.
+ESSENTIAL_SHEETS = ("Targets", "Profiles", "Partnerships")
+STRUCTURAL = frozenset({"missing-sheet", "missing-header", "missing-column"})
+
 
 def read_register(path: str | Path) -> tuple[Register, list[Issue]]:
-    grids = read_grids(path, REGISTER_SHEETS)
-    return load_register(grids, Path(path).name)
+    register, issues, _ = read_register_grids(path)
+    return register, issues
+
+
+def read_register_grids(path: str | Path) -> tuple[Register, list[Issue], dict[str, list[list[Any]]]]:
+    """The register, its issues, and the sheets' grids as read (once)."""
+    from .preflight import preflight
+
+    path = Path(path)
+    preflight(path, allow_macros=True)  # the central workbook is an .xlsm; anything else unsafe is refused
+    try:
+        grids = read_grids(path, REGISTER_SHEETS, share_values=True)  # a national register repeats its values
+    except Exception as e:  # not a workbook at all
+        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    register, issues = load_register(grids, path.name)
+    return register, issues, grids
+
+
+def usable_register(path: str | Path) -> tuple[Register, list[Issue], dict[str, list[list[Any]]]]:
+    """``read_register_grids``, refusing a register that cannot be used at all (exit 2 at the command line)."""
+    register, issues, grids = read_register_grids(path)
+    fatal = [i for i in issues if i.code in STRUCTURAL and i.location.sheet in ESSENTIAL_SHEETS]
+    if fatal or not register.targets or not register.partnerships:
+        first = fatal[0] if fatal else next((i for i in issues if i.is_error), None)
+        raise BadRegister(f"{Path(path).name} is not a usable register" + (
+            f": {first.location}: {first.message}" if first else ": it has no targets or no partnerships."))  # fmt: skip
+    return register, issues, grids
 
 
 def write_register(path: str | Path, grids: dict[str, list[list[Any]]]) -> Path:

@@ -17,10 +17,11 @@ from ..core.consolidate import FileInfo, Refusal
 from ..core.issues import Issue, Location, error
 from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
-from ..errors import NotBuiltYet
 
 RETURN_SUFFIXES = (".xlsx",)
 REFUSED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
+# Files the operating system leaves in folders: not submissions, so not logged.
+SYSTEM_FILES = ("thumbs.db", "desktop.ini")
 
 Reader = Callable[[Path], ReturnData]
 
@@ -32,22 +33,28 @@ class LoadedReturns:
 
 
 def default_reader() -> Reader:
-    try:
-        from .returns_reader import read_return  # type: ignore[import-not-found, unused-ignore]
-    except ImportError as e:  # the returns reader lands with issue #3
-        raise NotBuiltYet(
-            "Reading return workbooks needs laa_xl/io/returns_reader.py (issue #3), which is not merged yet."
-        ) from e
+    from .returns_reader import read_return
+
     reader: Reader = read_return
     return reader
 
 
 def return_files(folder: Path) -> list[Path]:
-    """Workbooks in the folder, by name; Excel's ~$ lock files and hidden files are skipped."""
+    """Every file in the folder, by name (each is logged, refused or not); Excel's ~$ lock files, hidden and
+    temporary files (ours start with '.') and the operating system's Thumbs.db/desktop.ini are skipped."""
     return sorted(
         p for p in folder.iterdir()
-        if p.is_file() and not p.name.startswith(("~$", ".")) and p.suffix.lower() in RETURN_SUFFIXES + REFUSED_SUFFIXES
+        if p.is_file() and not p.name.startswith(("~$", ".")) and p.name.lower() not in SYSTEM_FILES
     )  # fmt: skip
+
+
+def _not_a_return(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in REFUSED_SUFFIXES:
+        return (f"{suffix} files are not consolidated: save the return as an Excel Workbook (.xlsx), without "
+                "macros, and send it again.")  # fmt: skip
+    return (f"{path.name} is not an Excel workbook (.xlsx), so it is not consolidated. If it is a return, save it "
+            "as an Excel Workbook (.xlsx) and send it again; otherwise move it out of the returns folder.")  # fmt: skip
 
 
 def load_returns(
@@ -69,10 +76,22 @@ def load_returns(
     if not files:
         return out
     read = reader or default_reader()
+    from .preflight import LIMITS, UnsafeFile
     from .terminal import progress
 
     for path in progress(files, "Reading returns", total=len(files)):
         try:
+            size = path.stat().st_size
+            if size > LIMITS.max_file_bytes:  # never read a huge file into memory: hash it as a stream
+                digest = hashlib.sha256()
+                with open(path, "rb") as f:
+                    while chunk := f.read(1 << 20):
+                        digest.update(chunk)
+                too_big = UnsafeFile("file-too-large", path.name, f"{path.name} is {size / 1e6:,.1f} MB; a return "
+                                     f"should be well under {LIMITS.max_file_bytes / 1e6:.0f} MB. It was not opened "
+                                     "(nor archived). Check it is the right file.")  # fmt: skip
+                out.items.append((FileInfo(path.name, size, digest.hexdigest()), Refusal((too_big.issue,))))
+                continue
             with phase("hash"):
                 content = path.read_bytes()
         except OSError as e:
@@ -83,10 +102,9 @@ def load_returns(
             info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
         out.contents[path.name] = path
         del content
-        if path.suffix.lower() in REFUSED_SUFFIXES:
-            out.items.append((info, Refusal((error(
-                "unsupported-file-type", f"{path.suffix} files are not consolidated: save the return as an Excel "
-                "Workbook (.xlsx), without macros, and send it again.", Location(path.name)),))))  # fmt: skip
+        if path.suffix.lower() not in RETURN_SUFFIXES:
+            out.items.append((info, Refusal((error("unsupported-file-type", _not_a_return(path),
+                                                   Location(path.name)),))))  # fmt: skip
             continue
         try:
             data = read(path)

@@ -33,6 +33,7 @@ from ..core.timing import phase
 from ..errors import UnreadableFile
 from .grids import read_grids
 from .preflight import preflight
+from .return_scan import clean_text, scan_return
 
 _QUARTER_NAME = re.compile(r"^\s*(?:q|qtr|quarter)\s*[-_.]?\s*([1-4])\b", re.I)
 _ROW_FIELDS = {
@@ -57,6 +58,11 @@ def read_return(path: str | Path) -> ReturnData:
         except Exception as e:  # calamine raises several types for damaged files
             raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
         data = read_return_grids(grids, path.name)
+        try:
+            scan_return(path, grids, data)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
+        except Exception as e:  # whatever is odd about the XML, refuse the file rather than trust what was read
+            raise UnreadableFile(f"{path.name} cannot be checked cell by cell ({e}). Save it again as .xlsx.") from e
+        clean_text(data)  # control characters, text longer than a cell holds
     data.issues[:0] = issues
     return data
 

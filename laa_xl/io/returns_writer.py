@@ -85,8 +85,13 @@ def issue_returns(
     prior_actuals: Mapping[str, Priors] | None = None,
     *,
     template_path: str | Path | None = None,
+    keep_existing: bool = False,
 ) -> list[Path]:
-    """Write one return per partnership with targets; ``prior_actuals[code][(ref, quarter)]`` are carried in."""
+    """Write one return per partnership with targets; ``prior_actuals[code][(ref, quarter)]`` are carried in.
+
+    With ``keep_existing`` a return already in ``out_dir`` is left alone (it may hold an officer's figures);
+    only the returns written are listed.
+    """
     fy = FinancialYear.parse(year)
     out = Path(out_dir)
     paths: list[Path] = []
@@ -94,6 +99,8 @@ def issue_returns(
         if not register.targets_for(p.code):
             continue
         path = out / return_file_name(p.code, fy)
+        if keep_existing and path.exists():
+            continue
         write_return(path, register, p, fy, (prior_actuals or {}).get(p.code, {}), template_path=template_path)
         paths.append(path)
     return paths

@@ -1,0 +1,252 @@
+"""What python-calamine does not show about a return, read from its sheet XML, and text no output can hold.
+
+python-calamine reads an error cell (``#REF!``, ``#N/A``) and a formula with no
+saved result as ``''``, the same as an empty cell, so an Actual of ``#REF!``
+would silently become "no actual". It also reads hidden sheets without a word
+and cannot say that a heading was lost in merged cells. ``scan_return`` reads
+the quarter sheets' XML once (the file has passed the preflight, so its size
+and extent are bounded) and turns each of these into an issue at its cell:
+
+- ``error-value``: an Excel error in an input cell (an error for the Actual,
+  which then counts as No data; a warning for a text column, left blank);
+- ``formula-without-value``: a formula whose result was never saved (the
+  value cannot be known: formulas in a return are never evaluated here);
+- ``formula-in-input``: a formula with a saved value (e.g. ``HYPERLINK``):
+  only the value it showed is used, never the formula or its link;
+- ``hidden-sheet`` and ``merged-header``: read anyway, and listed.
+
+``clean_text`` then removes control characters and cuts text longer than an
+Excel cell holds (32,767 characters), so every output can hold what was read.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from defusedxml import ElementTree
+
+from ..core.issues import Issue, Location, error, warning
+from ..core.returns import Cell, ReturnData, ReturnRow
+from ..core.table import norm
+
+MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
+# Control characters Excel cannot show and XML 1.0 cannot carry (tab, line feed and carriage return stay).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]{1,3}[0-9]{1,7})"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b")
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _cells_in(data: bytes, refs: set[str] | None) -> Iterator[re.Match[bytes]]:
+    """The <c> elements of a sheet, only in the columns of ``refs`` when given (one regex pass, in C)."""
+    if refs is None:
+        yield from _CELL.finditer(data)
+        return
+    cols = sorted({c for r in refs if (c := r.rstrip("0123456789")).isalpha() and c.isupper()})
+    if not cols:
+        return
+    pat = re.compile(rb'<(?:\w+:)?c\b(\s[^>]*?\br="(?:' + "|".join(cols).encode() + rb')[0-9]+"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
+                     re.S)  # fmt: skip
+    yield from pat.finditer(data)
+
+
+# ReturnRow fields typed by the officer, with their column headings.
+INPUT_FIELDS = {
+    "actual": "Actual", "rag_override": "RAG override", "override_reason": "Override reason",
+    "commentary": "Commentary", "remedial_action": "Remedial action", "evidence": "Inspection/survey evidence",
+    "data_quality_note": "Data quality note",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class XmlCell:
+    """A cell calamine would misreport: an error value, or a formula (with or without a saved value)."""
+
+    formula: bool
+    value: str | None  # the saved <v> text, None when there is none
+    is_error: bool
+
+
+@dataclass
+class SheetXml:
+    state: str = "visible"  # visible, hidden or veryHidden
+    cells: dict[str, XmlCell] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int, str]] = field(default_factory=list)  # row1, col1, row2, col2, A1:B2
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _parts(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
+    """Sheet name -> (zip part, state)."""
+    try:
+        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError, ValueError):
+        return {}
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, tuple[str, str]] = {}
+    for s in wb.iter():
+        if s.tag.endswith("}sheet"):
+            rid = next((v for k, v in s.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            out[s.get("name", "")] = (part, s.get("state", "visible") or "visible")
+    return out
+
+
+def scan_sheets(
+    path: str | Path, sheets: Iterable[str], cells: Mapping[str, set[str]] | None = None
+) -> dict[str, SheetXml]:
+    """Error cells, formula cells, merges and visibility of the named sheets.
+
+    ``cells``: per sheet, the only cell references worth looking at (the input cells); a sheet not in it is
+    not read at all (only its visibility is given). Default: every cell of every sheet.
+    """
+    want = set(sheets)
+    out: dict[str, SheetXml] = {}
+    with zipfile.ZipFile(path) as z:
+        names = {n.lower(): n for n in z.namelist()}
+        for sheet, (part, state) in _parts(z).items():
+            if sheet not in want:
+                continue
+            sx = SheetXml(state)
+            out[sheet] = sx
+            real = names.get(part.lower())
+            if real is None or (cells is not None and sheet not in cells):
+                continue  # only its visibility was wanted
+            data = z.read(real)
+            wanted = None if cells is None else cells.get(sheet, set())
+            for m in _cells_in(data, wanted):
+                attrs, inner = m.group(1), m.group(2) or b""
+                is_error = b't="e"' in attrs
+                if not (is_error or _FORMULA.search(inner)):
+                    continue
+                ref = _REF.search(attrs)
+                if ref is None or (wanted is not None and ref.group(1).decode() not in wanted):
+                    continue
+                v = _VALUE.search(inner)
+                value = v.group(1).decode("utf-8", "replace") if v and v.group(1) else None
+                sx.cells[ref.group(1).decode()] = XmlCell(_FORMULA.search(inner) is not None, value, is_error)
+            for m in _MERGE.finditer(data):
+                c1, r1, c2, r2 = (g.decode() for g in m.groups())
+                sx.merges.append((int(r1), _col(c1), int(r2), _col(c2), f"{c1}{r1}:{c2}{r2}"))
+    return out
+
+
+def _header_row(grid: Sequence[Sequence[Any]], first: str = "Target ref") -> int | None:
+    for i, row in enumerate(grid[:50]):
+        if any(norm(v) == norm(first) for v in row if isinstance(v, str)):
+            return i + 1
+    return None
+
+
+def scan_return(path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], data: ReturnData) -> None:
+    """Add the issues only the sheet XML shows to ``data`` (and blank what calamine misread), in place."""
+    used = {r.ref.location.sheet for r in data.rows}
+    used |= {c.location.sheet for c in data.cover.values()}
+    used |= {i.location.sheet for i in data.issues if i.location.sheet in grids}
+    used |= {r.risk.location.sheet for r in data.risks} | {s.block.location.sheet for s in data.spend}
+    used.discard("")
+    if not used:
+        return
+    inputs: dict[str, set[str]] = {
+        i.location.sheet: set() for i in data.issues if i.code in ("missing-column", "missing-header")
+    }  # sheets whose headings may have been lost in merged cells
+    for row in data.rows:
+        for name in INPUT_FIELDS:
+            loc = getattr(row, name).location
+            if loc.cell:
+                inputs.setdefault(loc.sheet, set()).add(loc.cell)
+    xml = scan_sheets(path, used, inputs)
+    issues: list[Issue] = []
+    for sheet in sorted(used):
+        sx = xml.get(sheet)
+        if sx is None:
+            continue
+        if sx.state != "visible":
+            issues.append(warning("hidden-sheet", f"The '{sheet}' sheet is hidden. It was read anyway; unhide it "
+                                  "(right-click a sheet tab > Unhide) to check what it holds.",
+                                  Location(data.file, sheet)))  # fmt: skip
+        hr = _header_row(grids.get(sheet, [])) if sx.merges else None
+        for r1, _c1, r2, _c2, ref in sx.merges:
+            if hr is not None and r1 <= hr <= r2:
+                issues.append(warning("merged-header", f"Cells {ref} in the heading row are merged, which can hide "
+                                      "a heading (Excel keeps only the top-left value). Unmerge them (Home > Merge & "
+                                      "Center) and put the headings back as issued.",
+                                      Location(data.file, sheet, ref.split(":")[0])))  # fmt: skip
+    for row in data.rows:
+        sx = xml.get(row.ref.location.sheet)
+        if sx is None or not sx.cells:
+            continue
+        for name, heading in INPUT_FIELDS.items():
+            cell: Cell = getattr(row, name)
+            found = sx.cells.get(cell.location.cell) if cell.location.cell else None
+            if found is not None:
+                issues.extend(_cell_issue(row, name, heading, cell, found))
+    data.issues.extend(issues)
+
+
+def _cell_issue(row: ReturnRow, name: str, heading: str, cell: Cell, found: XmlCell) -> Iterator[Issue]:
+    target = f"{row.ref.value} {row.quarter}: " if row.ref.value else ""
+    actual = name == "actual"
+    what = "figure" if actual else "text"
+    if found.is_error:
+        setattr(row, name, Cell(None, cell.location))
+        err = found.value or "an error"
+        if actual:
+            yield error("error-value", f"{target}the Actual shows {err} (an Excel error), so it counts as No data. "
+                        "Type the figure itself.", cell.location)  # fmt: skip
+        else:
+            yield warning("error-value", f"{target}'{heading}' shows {err} (an Excel error), so it is left blank. "
+                          "Type the text itself.", cell.location)  # fmt: skip
+    elif found.value is None:
+        setattr(row, name, Cell(None, cell.location))
+        msg = (f"{target}'{heading}' is a formula whose result was never saved, so it cannot be read (formulas in "
+               f"a return are never worked out here). Type the {what} itself.")  # fmt: skip
+        yield error("formula-without-value", msg, cell.location) if actual else warning(
+            "formula-without-value", msg, cell.location)
+    else:
+        yield warning("formula-in-input", f"{target}'{heading}' is a formula, not a typed {what}: only the value it "
+                      "showed is used; the formula (and any link in it) is not carried into the consolidation. "
+                      f"Type the {what} itself.", cell.location)  # fmt: skip
+
+
+def _clean(value: Any, location: Location, issues: list[Issue]) -> Any:
+    if not isinstance(value, str):
+        return value
+    out = value
+    if _CONTROL.search(out):
+        out = _CONTROL.sub("", out)
+        issues.append(warning("control-characters", "This cell holds invisible control characters (often from a "
+                              "copy and paste); they were removed. Check the text reads as you meant.", location))  # fmt: skip
+    if len(out) > MAX_CELL_TEXT:
+        issues.append(warning("text-too-long", f"This cell holds {len(out):,} characters, more than an Excel cell "
+                              f"can hold ({MAX_CELL_TEXT:,}); only the first {MAX_CELL_TEXT:,} were kept. Shorten "
+                              "it, or put the detail in a separate document.", location))  # fmt: skip
+        out = out[:MAX_CELL_TEXT]
+    return out
+
+
+def clean_text(data: ReturnData) -> None:
+    """Remove control characters and cut over-long text in every cell read, each change listed, in place."""
+    issues: list[Issue] = []
+    for label, c in list(data.cover.items()):
+        data.cover[label] = Cell(_clean(c.value, c.location, issues), c.location)
+    for rec in [*data.rows, *data.risks, *data.spend]:
+        for f in fields(rec):
+            c = getattr(rec, f.name)
+            if isinstance(c, Cell) and isinstance(c.value, str):
+                setattr(rec, f.name, Cell(_clean(c.value, c.location, issues), c.location))
+    data.issues.extend(issues)
