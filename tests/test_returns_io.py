@@ -216,3 +216,26 @@ def test_issuing_again_never_replaces_a_filled_return_unless_asked(tmp_path, reg
     assert (out / "SAF_2008-09.xlsx").exists() and "1 return workbook(s)" in res.output
     res = CliRunner().invoke(main, [*args, "--replace"])
     assert res.exit_code == 0 and "6 return workbook(s)" in res.output
+
+
+def test_check_takes_the_deadline_of_the_current_round_not_of_the_last_quarter_typed(tmp_path, register_path,
+                                                                                       issued_dir):  # fmt: skip
+    import datetime as dt
+    import json
+    import shutil
+
+    from click.testing import CliRunner
+    from return_helpers import fill_return
+
+    from laa_xl.cli import main
+
+    ret = tmp_path / "CYP_2008-09.xlsx"
+    shutil.copy(issued_dir / "CYP_2008-09.xlsx", ret)
+    # Q1 typed, Q2 not yet; sent on 20 Oct 2008: after Q1's deadline (25 Jul), before this round's (31 Oct)
+    fill_return(ret, {"Cover": {"Date submitted": dt.datetime(2008, 10, 20)}, "Q1": {"NI 117": {"Actual": 6.5}}})
+    res = CliRunner().invoke(main, ["check", str(ret), "--register", str(register_path), "--json"])
+    codes = {i["code"] for i in json.loads(res.output)["issues"]}
+    assert "late-return" not in codes
+    fill_return(ret, {"Cover": {"Date submitted": dt.datetime(2008, 11, 3)}})
+    res = CliRunner().invoke(main, ["check", str(ret), "--register", str(register_path), "--json"])
+    assert "late-return" in {i["code"] for i in json.loads(res.output)["issues"]}

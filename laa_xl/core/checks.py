@@ -41,9 +41,8 @@ def check_return(
     code, ret_year, submitted = _check_cover(data, register, year, issues)
     targets = register.targets_for(code) if code else []
     if quarters is None:
-        typed = [r.quarter for r in data.rows if not is_blank(r.actual.value)]
-        last = max((QUARTERS.index(q) for q in typed), default=-1)
-        quarters = QUARTERS[: last + 1]
+        last = data.last_typed_quarter()
+        quarters = QUARTERS[: QUARTERS.index(last) + 1] if last else ()
     quarters = tuple(quarters)
     if deadline and submitted and submitted > deadline:
         issues.append(

@@ -91,6 +91,14 @@ class ReturnData:
     issues: list[Issue] = field(default_factory=list)  # problems met while reading (sheets, headers)
     quarters_found: tuple[str, ...] = ()
 
+    def last_typed_quarter(self) -> str | None:
+        """The latest quarter with any actual typed (None when nothing is typed yet)."""
+        from .numbers import is_blank
+        from .periods import QUARTERS
+
+        typed = [QUARTERS.index(r.quarter) for r in self.rows if not is_blank(r.actual.value)]
+        return QUARTERS[max(typed)] if typed else None
+
     def cover_text(self, label: str) -> str:
         from .numbers import text
 

@@ -87,15 +87,16 @@ def check_files(paths: Iterable[Path], register: Register) -> CheckReport:
 
 
 def _deadline(data: Any, register: Register) -> Any:
-    """The deadline of the last quarter with an actual typed, when the cover's year is known."""
-    from ..core.numbers import is_blank
-    from ..core.periods import QUARTERS, FinancialYear, PeriodError
+    """The deadline of the round being collected: the register's current period when it is the return's
+    year, else the last quarter with an actual typed (when the cover's year is known)."""
+    from ..core.periods import FinancialYear, PeriodError
 
     try:
         year = FinancialYear.parse(data.cover_text("Financial year"))
     except PeriodError:
         return None
-    typed = [QUARTERS.index(r.quarter) for r in data.rows if not is_blank(r.actual.value)]
-    if not typed:
-        return None
-    return register.deadline(Period(year, QUARTERS[max(typed)]))
+    current = register.settings.current_period
+    if current is not None and current.year == year:
+        return register.deadline(current)
+    last = data.last_typed_quarter()
+    return register.deadline(Period(year, last)) if last else None
