@@ -110,8 +110,9 @@ def issue_cmd(register: Path, year: str, out: Path, template: Path | None, repla
 @click.argument("returns", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--register", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--allow-macros", is_flag=True, help="Also read returns holding macros (.xlsm); the macros are never run.")
 @friendly
-def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> None:
+def check(returns: tuple[Path, ...], register: Path | None, as_json: bool, allow_macros: bool) -> None:
     """Check filled return workbooks and list every problem at its cell.
 
     Without --register, the register is looked for beside the first return and in its
@@ -126,7 +127,7 @@ def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> No
     if register is None:
         raise click.UsageError("cannot find the register: give it with --register REGISTER "
                                "(no register.xlsx or LAA_Central.xlsm beside the return or in its parent folder).")
-    result = check_files(returns, load_register(register))
+    result = check_files(returns, load_register(register), allow_macros=allow_macros)
     result.summary["register"] = register.name
     sys.exit(report(result.issues, result.summary, as_json))
 
@@ -139,13 +140,14 @@ def check(returns: tuple[Path, ...], register: Path | None, as_json: bool) -> No
 @click.option("--previous", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The last consolidated workbook, to list restated figures (default: the existing --out).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--allow-macros", is_flag=True, help="Also read returns holding macros (.xlsm); the macros are never run.")
 @friendly
 def consolidate(register: Path, returns_dir: Path, period: str, out: Path, previous: Path | None,
-                as_json: bool) -> None:
+                as_json: bool, allow_macros: bool) -> None:
     """Read every return in RETURNS_DIR, check it and write the consolidated workbook."""
     from .io.consolidate_job import consolidate_folder
 
-    result = consolidate_folder(register, returns_dir, period, out, previous=previous)
+    result = consolidate_folder(register, returns_dir, period, out, previous=previous, allow_macros=allow_macros)
     sys.exit(report(result.issues, result.summary(), as_json))
 
 

@@ -99,3 +99,22 @@ def test_demo_refill_does_not_duplicate_risks(demo_dir):
     risks = read_grids(demo_dir / "CONSOLIDATED.xlsx", ["Risks"])["Risks"]
     ids = [tuple(r[:2]) for r in risks[1:] if r and r[0]]
     assert ids and len(ids) == len(set(ids))
+
+
+def test_macro_returns_are_refused_unless_asked(tmp_path, register_path, issued_dir):
+    import json
+
+    from corpus import with_macros
+
+    rdir = tmp_path / "returns"
+    rdir.mkdir()
+    (rdir / "CYP_2008-09.xlsm").write_bytes(with_macros((issued_dir / "CYP_2008-09.xlsx").read_bytes()))
+    base = ["consolidate", str(register_path), str(rdir), "--period", "2008/09 Q2", "--json"]
+    refused = json.loads(CliRunner().invoke(main, [*base, "--out", str(tmp_path / "a.xlsx")]).output)
+    assert refused["summary"]["returns refused"] == 1 and refused["summary"]["returns used"] == 0
+    allowed = json.loads(CliRunner().invoke(main, [*base, "--out", str(tmp_path / "b.xlsx"), "--allow-macros"]).output)
+    assert allowed["summary"]["returns used"] == 1 and allowed["summary"]["returns refused"] == 0
+    check = ["check", str(rdir / "CYP_2008-09.xlsm"), "--register", str(register_path), "--json"]
+    assert "macros" in {i["code"] for i in json.loads(CliRunner().invoke(main, check).output)["issues"]}
+    codes = {i["code"] for i in json.loads(CliRunner().invoke(main, [*check, "--allow-macros"]).output)["issues"]}
+    assert "macros" not in codes

@@ -54,13 +54,13 @@ class CheckReport:
         return has_errors(self.issues)
 
 
-def check_files(paths: Iterable[Path], register: Register) -> CheckReport:
+def check_files(paths: Iterable[Path], register: Register, *, allow_macros: bool = False) -> CheckReport:
     """Check each return; an unsafe or unreadable file is an error issue, and the others still get checked."""
     report = CheckReport()
     files: list[dict[str, Any]] = []
     for path in paths:
         try:
-            data = read_return(path)
+            data = read_return(path, allow_macros=allow_macros)
         except UnsafeFile as e:
             report.issues.append(e.issue)
             files.append({"file": path.name, "readable": False})

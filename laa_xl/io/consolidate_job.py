@@ -58,13 +58,14 @@ def consolidate_folder(
     *,
     previous: Path | None = None,
     reader: Reader | None = None,
+    allow_macros: bool = False,
 ) -> ConsolidateResult:
     check_output(out, Path(register_path), returns_dir)
     _refuse_if_locked(out)
     with no_cyclic_gc(), phase("register"):
         register, reg_issues, grids = load_register_file(Path(register_path))
     return consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
-                              reader=reader, register_name=Path(register_path).name)  # fmt: skip
+                              reader=reader, register_name=Path(register_path).name, allow_macros=allow_macros)  # fmt: skip
 
 
 def _refuse_if_locked(out: Path) -> None:
@@ -85,11 +86,12 @@ def consolidate_loaded(
     previous: Path | None = None,
     reader: Reader | None = None,
     register_name: str = "the register",
+    allow_macros: bool = False,
 ) -> ConsolidateResult:
     """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
     with no_cyclic_gc():
         return _consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
-                                   reader=reader, register_name=register_name)  # fmt: skip
+                                   reader=reader, register_name=register_name, allow_macros=allow_macros)  # fmt: skip
 
 
 @contextmanager
@@ -117,6 +119,7 @@ def _consolidate_loaded(
     previous: Path | None,
     reader: Reader | None,
     register_name: str,
+    allow_macros: bool = False,
 ) -> ConsolidateResult:
     period = Period.parse(period_text)
     _refuse_if_locked(out)
@@ -142,7 +145,7 @@ def _consolidate_loaded(
     def check(data: ReturnData) -> CheckedReturn:  # as each return is read: only its checked figures are kept
         return check_return(data, register, year=period.year, quarters=period.quarters, deadline=deadline)
 
-    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check)
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check, allow_macros=allow_macros)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues

@@ -8,6 +8,7 @@ issue, so one bad file never stops the consolidation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,10 +33,10 @@ class LoadedReturns:
     contents: dict[str, Path] = field(default_factory=dict)  # file name -> the file hashed (its bytes are not kept)
 
 
-def default_reader() -> Reader:
+def default_reader(allow_macros: bool = False) -> Reader:
     from .returns_reader import read_return
 
-    reader: Reader = read_return
+    reader: Reader = functools.partial(read_return, allow_macros=True) if allow_macros else read_return
     return reader
 
 
@@ -63,6 +64,7 @@ def load_returns(
     *,
     exclude: tuple[Path, ...] = (),
     check: Callable[[ReturnData], CheckedReturn] | None = None,
+    allow_macros: bool = False,
 ) -> LoadedReturns:
     """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it.
 
@@ -75,7 +77,8 @@ def load_returns(
     out = LoadedReturns()
     if not files:
         return out
-    read = reader or default_reader()
+    read = reader or default_reader(allow_macros)
+    suffixes = (*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES
     from .preflight import LIMITS, UnsafeFile
     from .terminal import progress
 
@@ -102,7 +105,7 @@ def load_returns(
             info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
         out.contents[path.name] = path
         del content
-        if path.suffix.lower() not in RETURN_SUFFIXES:
+        if path.suffix.lower() not in suffixes:
             out.items.append((info, Refusal((error("unsupported-file-type", _not_a_return(path),
                                                    Location(path.name)),))))  # fmt: skip
             continue

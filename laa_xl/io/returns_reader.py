@@ -43,7 +43,7 @@ _ROW_FIELDS = {
 }  # fmt: skip
 
 
-def read_return(path: str | Path) -> ReturnData:
+def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
     """Everything a return holds, with each problem of its structure as an issue.
 
     Raises :class:`laa_xl.errors.UnreadableFile` (or the preflight's
@@ -51,7 +51,7 @@ def read_return(path: str | Path) -> ReturnData:
     """
     path = Path(path)
     with phase("preflight"):
-        issues = list(preflight(path))
+        issues = list(preflight(path, allow_macros=allow_macros))  # macros are never run, only allowed in
     with phase("read"):
         try:
             grids = read_grids(path)
