@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from collections.abc import Callable
+from typing import Any
 
 
 def _rezip(good: bytes, change: Callable[[str, bytes], bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
@@ -121,24 +122,39 @@ def billion_laughs(good: bytes) -> bytes:
     return _rezip(good, change)
 
 
-def huge_shared_string(good: bytes, size: int = 400_000_000) -> bytes:
-    """A zip bomb: one shared string of ``size`` bytes that compresses to almost nothing (stream-written, ~1 s)."""
+def _stream_part(good: bytes, part: str, write: Callable[[Any, bytes], None]) -> bytes:
+    """Copy a zip with one part replaced by what ``write(f, old_bytes)`` streams into it (for zip bombs)."""
     out = io.BytesIO()
-    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
     with (
         zipfile.ZipFile(io.BytesIO(good)) as zin,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
     ):
+        old = b""
         for info in zin.infolist():
-            if info.filename != "xl/sharedStrings.xml":
+            if info.filename == part:
+                old = zin.read(info.filename)
+            else:
                 zout.writestr(info, zin.read(info.filename))
-        with zout.open("xl/sharedStrings.xml", "w", force_zip64=True) as f:
-            f.write(head)
-            chunk = b"A" * (4 << 20)
-            for _ in range(size // len(chunk)):
-                f.write(chunk)
-            f.write(b"</t></si></sst>")
+        with zout.open(part, "w", force_zip64=True) as f:
+            write(f, old)
     return out.getvalue()
+
+
+def _repeat(f: Any, chunk: bytes, size: int) -> None:
+    for _ in range(size // len(chunk)):
+        f.write(chunk)
+
+
+def huge_shared_string(good: bytes, size: int = 400_000_000) -> bytes:
+    """A zip bomb: one shared string of ``size`` bytes that compresses to almost nothing (stream-written, ~1 s)."""
+    head = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1"><si><t>'
+
+    def write(f: Any, _: bytes) -> None:
+        f.write(head)
+        _repeat(f, b"A" * (4 << 20), size)
+        f.write(b"</t></si></sst>")
+
+    return _stream_part(good, "xl/sharedStrings.xml", write)
 
 
 def lying_sizes(good: bytes) -> bytes:
@@ -323,26 +339,16 @@ def encrypted(good: bytes, password: str = "Passw0rd") -> bytes:
 
 def many_rows(good: bytes, rows: int = 2_000_000) -> bytes:
     """A zip bomb by rows: the Q2 sheet with millions of rows (each small), stream-written."""
-    part = sheet_part(good, "Q2")
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(good)) as zin,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
-    ):
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename != part:
-                zout.writestr(info, data)
-                continue
-            head, tail = data.split(b"</sheetData>")
-            with zout.open(part, "w", force_zip64=True) as f:
-                f.write(head)
-                step = 50_000
-                for start in range(1000, 1000 + rows, step):
-                    f.write(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r)
-                                     for r in range(start, start + step)))  # fmt: skip
-                f.write(b"</sheetData>" + tail)
-    return out.getvalue()
+
+    def write(f: Any, data: bytes) -> None:
+        head, tail = data.split(b"</sheetData>")
+        f.write(head)
+        step = 50_000
+        for start in range(1000, 1000 + rows, step):
+            f.write(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(start, start + step)))
+        f.write(b"</sheetData>" + tail)
+
+    return _stream_part(good, sheet_part(good, "Q2"), write)
 
 
 def cells_without_position(good: bytes, n: int = 30_000) -> bytes:
@@ -355,24 +361,13 @@ def cells_without_position(good: bytes, n: int = 30_000) -> bytes:
 
 def high_ratio(good: bytes, size: int = 60_000_000) -> bytes:
     """A zip bomb by ratio: a part that expands ~1,000 times (a sheet padded with spaces), stream-written."""
-    part = sheet_part(good, "Risks")
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(good)) as zin,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
-    ):
-        for info in zin.infolist():
-            data = zin.read(info.filename)
-            if info.filename != part:
-                zout.writestr(info, data)
-                continue
-            with zout.open(part, "w", force_zip64=True) as f:
-                f.write(data.replace(b"</worksheet>", b""))
-                chunk = b" " * (4 << 20)
-                for _ in range(size // len(chunk)):
-                    f.write(chunk)
-                f.write(b"</worksheet>")
-    return out.getvalue()
+
+    def write(f: Any, data: bytes) -> None:
+        f.write(data.replace(b"</worksheet>", b""))
+        _repeat(f, b" " * (4 << 20), size)
+        f.write(b"</worksheet>")
+
+    return _stream_part(good, sheet_part(good, "Risks"), write)
 
 
 def xlsm(good: bytes) -> bytes:
