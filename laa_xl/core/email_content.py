@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from .periods import QUARTERS, FinancialYear, Period
+from .register import Partnership as Contact  # a partnership's contact, as the register holds it
 
 RAG_COLUMNS: tuple[str, ...] = ("Green", "Amber", "Red", "No data", "Not due")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -181,16 +182,6 @@ class DataRow:
 
 
 @dataclass(frozen=True)
-class Contact:
-    """A partnership's contact from the register."""
-
-    code: str
-    name: str = ""
-    lead_contact: str = ""
-    email: str = ""
-
-
-@dataclass(frozen=True)
 class TargetInfo:
     ref: str
     title: str
@@ -324,7 +315,7 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     deadline = inp.deadline.strftime("%d %B %Y").lstrip("0") if inp.deadline else ""
     send_to = f" to {inp.reply_to}" if inp.reply_to else ""
     for ch in returns_to_chase(inp.log):
-        c = contacts.get(ch.partnership, Contact(ch.partnership))
+        c = contacts.get(ch.partnership, Contact(ch.partnership, ""))
         name = c.name or ch.partnership
         to: tuple[str, ...] = tuple(a for a in [email_in(c.email)] if a)
         problems: tuple[str, ...] = () if to else (f"The register has no email address for partnership {ch.partnership}.",)
@@ -369,7 +360,7 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         if addr:
             to = (addr,)
         else:  # the register keeps sponsors by name: write to their partnerships' contacts, for the sponsor
-            to = tuple(dict.fromkeys(a for a in (email_in(contacts.get(c, Contact(c)).email) for c in codes) if a))
+            to = tuple(dict.fromkeys(a for a in (email_in(contacts.get(c, Contact(c, "")).email) for c in codes) if a))
         problems = () if to else (f"The register has no email address for the sponsor '{sponsor}' or their partnership.",)
         subject = f"{inp.area} LAA {inp.period}: targets Red two quarters running ({sponsor})"
         greet = f"Dear {sponsor}," if not addr else "Dear colleague,"

@@ -16,7 +16,6 @@ from typing import Any
 from ..core.email_content import (
     RAG_COLUMNS,
     ChaseInput,
-    Contact,
     DataRow,
     GoSummary,
     LogEntry,
@@ -221,7 +220,7 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         period=per,
         log=log,
         data=data,
-        contacts=[Contact(p.code, p.name, p.lead_contact, p.email) for p in register.partnerships],
+        contacts=list(register.partnerships),
         targets=[TargetInfo(t.ref, t.title, t.partnership, t.sponsor) for t in register.targets],
         deadline=register.deadline(per),
     )
