@@ -138,7 +138,8 @@ def scan_sheets(
             # Only a cell with t="e" or an <f> (or <x:f>) can count: a sheet holding neither needs no cell scan.
             if b't="e"' in data or b"<f" in data or b":f" in data:
                 for attrs, inner in _cells_in(data, wanted):
-                    _add_cell(sx, attrs, inner, wanted)
+                    if b't="e"' in attrs or b"<f" in inner or b":f" in inner:  # most cells: neither
+                        _add_cell(sx, attrs, inner, wanted)
             if b"mergeCell" not in data:
                 continue
             for m in _MERGE.finditer(data):
