@@ -90,8 +90,14 @@ def _col_number(letters: str) -> int:
     return n
 
 
-def preflight(path: str | Path, *, allow_macros: bool = False, limits: Limits = LIMITS) -> list[Issue]:
-    """Refuse (raise UnsafeFile) anything unsafe to parse; return the non-fatal issues (none today)."""
+def preflight(
+    path: str | Path, *, allow_macros: bool = False, limits: Limits = LIMITS, sheet_xml: dict[str, bytes] | None = None
+) -> list[Issue]:
+    """Refuse (raise UnsafeFile) anything unsafe to parse; return the non-fatal issues (none today).
+
+    ``sheet_xml``: when given, filled with each worksheet part's XML as the scan inflated it (keyed by the part's
+    name in lower case), so a later reader (``return_scan``) need not inflate the same part again.
+    """
     path = Path(path)
     name = path.name
     if not path.is_file():
@@ -134,7 +140,7 @@ def preflight(path: str | Path, *, allow_macros: bool = False, limits: Limits = 
         with zipfile.ZipFile(path) as z:
             _check_zip(z, name, allow_macros, limits)
             _check_prologs(z, name)
-            _check_extent(z, name, limits)
+            _check_extent(z, name, limits, sheet_xml)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
         raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). Save it again as "
                          ".xlsx and send it again.") from e  # fmt: skip
@@ -233,14 +239,14 @@ def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits) -> None:
+def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str, bytes] | None = None) -> None:
     sheets = _sheet_names(z)
     for info in z.infolist():
         part = info.filename
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):
             continue
         sheet = sheets.get(part.lower(), part)
-        max_row, max_col, rows, cells, with_ref = _extent(z, info, name, sheet, limits)
+        max_row, max_col, rows, cells, with_ref = _extent(z, info, name, sheet, limits, keep)
         # Rows and cells without an r="..." reference sit one after another: a bound on where they can reach.
         no_ref = max(0, cells - with_ref)
         reach_rows, reach_cols = max_row + rows, max(max_col, no_ref)  # rows without r= follow the last one
@@ -259,15 +265,20 @@ def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
 
 
 def _extent(
-    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits,
+    keep: dict[str, bytes] | None = None,
 ) -> tuple[int, int, int, int, int]:
     """One streaming pass over a sheet: its extent (rows, columns) from the dimension and every row and cell
-    reference, the numbers of rows, cells and cells with a reference; refuses too many rows and DDE formulas."""
+    reference, the numbers of rows, cells and cells with a reference; refuses too many rows and DDE formulas.
+    ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the pass has passed."""
     max_row, max_col = 0, 0
     tail = b""
     read = rows = cells = with_ref = 0
+    chunks: list[bytes] = []
     with z.open(info) as f:
         while chunk := f.read(1 << 20):
+            if keep is not None:
+                chunks.append(chunk)
             read += len(chunk)
             if read > limits.max_uncompressed_bytes:
                 raise _bomb(name, sheet, limits)
@@ -295,6 +306,8 @@ def _extent(
                 max_row = max([max_row, *(int(r) for r in rs | row_rs if r)])
                 max_col = max([max_col, *(_col_number(c.decode()) for c in cols if c)])
             tail = buf[-4096:]
+    if keep is not None:
+        keep[info.filename.lower()] = b"".join(chunks)
     return max_row, max_col, rows, cells, with_ref
 
 

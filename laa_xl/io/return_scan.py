@@ -44,17 +44,17 @@ _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
-def _cells_in(data: bytes, refs: set[str] | None) -> Iterator[re.Match[bytes]]:
-    """The <c> elements of a sheet, only in the columns of ``refs`` when given (one regex pass, in C)."""
+def _cells_in(data: bytes, refs: set[str] | None) -> list[tuple[bytes, bytes]]:
+    """(attributes, content) of the <c> elements of a sheet, only in the columns of ``refs`` when given (one regex
+    pass, in C)."""
     if refs is None:
-        yield from _CELL.finditer(data)
-        return
+        return _CELL.findall(data)
     cols = sorted({c for r in refs if (c := r.rstrip("0123456789")).isalpha() and c.isupper()})
     if not cols:
-        return
+        return []
     pat = re.compile(rb'<(?:\w+:)?c\b(\s[^>]*?\br="(?:' + "|".join(cols).encode() + rb')[0-9]+"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
                      re.S)  # fmt: skip
-    yield from pat.finditer(data)
+    return pat.findall(data)
 
 
 # ReturnRow fields typed by the officer, with their column headings.
@@ -107,12 +107,17 @@ def _parts(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
 
 
 def scan_sheets(
-    path: str | Path, sheets: Iterable[str], cells: Mapping[str, set[str]] | None = None
+    path: str | Path,
+    sheets: Iterable[str],
+    cells: Mapping[str, set[str]] | None = None,
+    sheet_xml: Mapping[str, bytes] | None = None,
 ) -> dict[str, SheetXml]:
     """Error cells, formula cells, merges and visibility of the named sheets.
 
     ``cells``: per sheet, the only cell references worth looking at (the input cells); a sheet not in it is
     not read at all (only its visibility is given). Default: every cell of every sheet.
+    ``sheet_xml``: worksheet XML already inflated (by the preflight), by lower-case part name; a part not in it is
+    read from the file.
     """
     want = set(sheets)
     out: dict[str, SheetXml] = {}
@@ -126,23 +131,33 @@ def scan_sheets(
             real = names.get(part.lower())
             if real is None or (cells is not None and sheet not in cells):
                 continue  # only its visibility was wanted
-            data = z.read(real)
+            data = sheet_xml.get(real.lower()) if sheet_xml is not None else None
+            if data is None:
+                data = z.read(real)
             wanted = None if cells is None else cells.get(sheet, set())
-            for m in _cells_in(data, wanted):
-                attrs, inner = m.group(1), m.group(2) or b""
-                is_error = b't="e"' in attrs
-                if not (is_error or _FORMULA.search(inner)):
-                    continue
-                ref = _REF.search(attrs)
-                if ref is None or (wanted is not None and ref.group(1).decode() not in wanted):
-                    continue
-                v = _VALUE.search(inner)
-                value = v.group(1).decode("utf-8", "replace") if v and v.group(1) else None
-                sx.cells[ref.group(1).decode()] = XmlCell(_FORMULA.search(inner) is not None, value, is_error)
+            # Only a cell with t="e" or an <f> (or <x:f>) can count: a sheet holding neither needs no cell scan.
+            if b't="e"' in data or b"<f" in data or b":f" in data:
+                for attrs, inner in _cells_in(data, wanted):
+                    if b't="e"' in attrs or b"<f" in inner or b":f" in inner:  # most cells: neither
+                        _add_cell(sx, attrs, inner, wanted)
+            if b"mergeCell" not in data:
+                continue
             for m in _MERGE.finditer(data):
                 c1, r1, c2, r2 = (g.decode() for g in m.groups())
                 sx.merges.append((int(r1), _col(c1), int(r2), _col(c2), f"{c1}{r1}:{c2}{r2}"))
     return out
+
+
+def _add_cell(sx: SheetXml, attrs: bytes, inner: bytes, wanted: set[str] | None) -> None:
+    is_error = b't="e"' in attrs
+    if not (is_error or ((b"<f" in inner or b":f" in inner) and _FORMULA.search(inner))):
+        return
+    ref = _REF.search(attrs)
+    if ref is None or (wanted is not None and ref.group(1).decode() not in wanted):
+        return
+    v = _VALUE.search(inner)
+    value = v.group(1).decode("utf-8", "replace") if v and v.group(1) else None
+    sx.cells[ref.group(1).decode()] = XmlCell(_FORMULA.search(inner) is not None, value, is_error)
 
 
 def _header_row(grid: Sequence[Sequence[Any]], first: str = "Target ref") -> int | None:
@@ -152,8 +167,16 @@ def _header_row(grid: Sequence[Sequence[Any]], first: str = "Target ref") -> int
     return None
 
 
-def scan_return(path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], data: ReturnData) -> None:
-    """Add the issues only the sheet XML shows to ``data`` (and blank what calamine misread), in place."""
+def scan_return(
+    path: str | Path,
+    grids: Mapping[str, Sequence[Sequence[Any]]],
+    data: ReturnData,
+    sheet_xml: Mapping[str, bytes] | None = None,
+) -> None:
+    """Add the issues only the sheet XML shows to ``data`` (and blank what calamine misread), in place.
+
+    ``sheet_xml``: the worksheet XML the preflight inflated (``preflight(..., sheet_xml=...)``), so each sheet is
+    inflated once."""
     used = {r.ref.location.sheet for r in data.rows}
     used |= {c.location.sheet for c in data.cover.values()}
     used |= {i.location.sheet for i in data.issues if i.location.sheet in grids}
@@ -169,7 +192,7 @@ def scan_return(path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], 
             loc = getattr(row, name).location
             if loc.cell:
                 inputs.setdefault(loc.sheet, set()).add(loc.cell)
-    xml = scan_sheets(path, used, inputs)
+    xml = scan_sheets(path, used, inputs, sheet_xml)
     issues: list[Issue] = []
     for sheet in sorted(used):
         sx = xml.get(sheet)

@@ -50,8 +50,9 @@ def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
     ``UnsafeFile``) when the file cannot be read safely at all.
     """
     path = Path(path)
+    sheet_xml: dict[str, bytes] = {}  # each worksheet's XML, inflated once by the preflight, scanned again below
     with phase("preflight"):
-        issues = list(preflight(path, allow_macros=allow_macros))  # macros are never run, only allowed in
+        issues = list(preflight(path, allow_macros=allow_macros, sheet_xml=sheet_xml))  # macros are never run, only allowed in
     with phase("read"):
         try:
             grids = read_grids(path)
@@ -59,7 +60,7 @@ def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
             raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
         data = read_return_grids(grids, path.name)
         try:
-            scan_return(path, grids, data)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
+            scan_return(path, grids, data, sheet_xml)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
         except Exception as e:  # whatever is odd about the XML, refuse the file rather than trust what was read
             raise UnreadableFile(f"{path.name} cannot be checked cell by cell ({e}). Save it again as .xlsx.") from e
         clean_text(data)  # control characters, text longer than a cell holds
