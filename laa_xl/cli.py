@@ -33,6 +33,9 @@ def friendly(fn: F) -> F:
             return fn(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
+            sys.stderr.close()
+            sys.exit(0)
         except LaaError as e:
             click.echo(f"laa-xl: {e}", err=True)
             sys.exit(2)
