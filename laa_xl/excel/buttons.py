@@ -37,7 +37,7 @@ from ..core.register import REGISTER_SHEETS, Register, load_register
 from ..core.table import label_values, norm
 from ..errors import LaaError
 from ..io.styles import RAG_FILLS
-from .paint import paint
+from .paint import paint, runs
 
 TITLE = "LAA"
 ISSUE_FILLS = {"error": "#FFC7CE", "warning": "#FFEB9C"}
@@ -199,7 +199,7 @@ def write_table(
 
 
 def colour_rows(sheet: Any, fills: Mapping[int, str], width: int) -> None:
-    for first, last, colour in _runs(fills):
+    for (first, last), colour in runs(fills):
         sheet.range((first + 2, 1), (last + 2, width)).color = colour
 
 
@@ -209,17 +209,6 @@ def _cell(v: Any) -> Any:
         return "'" + v
     return v
 
-
-def _runs(fills: Mapping[int, str]) -> Iterator[tuple[int, int, str]]:
-    """Contiguous row runs of one colour: fewer format calls than one per row."""
-    rows = sorted(fills)
-    i = 0
-    while i < len(rows):
-        j = i
-        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1 and fills[rows[j + 1]] == fills[rows[i]]:
-            j += 1
-        yield rows[i], rows[j], fills[rows[i]]
-        i = j + 1
 
 
 def write_issues(book: Any, issues: Sequence[Issue]) -> None:

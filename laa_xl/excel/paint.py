@@ -123,10 +123,10 @@ def paint(book: Any, lay: SheetLayout, *, formulas: Mapping[tuple[int, int], str
             with contextlib.suppress(Exception):  # older xlwings: no conditional formats, the values stay right
                 _rng(sheet, rect).conditional_formats.add_custom(f'={first}="{value}"', fill_color=fill,
                                                                  font_color=font)  # fmt: skip
-    for (c1, c2), w in _runs({c: w for c, w in enumerate(lay.widths)}):
+    for (c1, c2), w in runs({c: w for c, w in enumerate(lay.widths)}):
         with contextlib.suppress(Exception):
             sheet.range((1, c1 + 1), (1, c2 + 1)).column_width = w
-    for (r1, r2), h in _runs(lay.heights):
+    for (r1, r2), h in runs(lay.heights):
         with contextlib.suppress(Exception):
             sheet.range((r1 + 1, 1), (r2 + 1, 1)).row_height = h
     if lay.freeze:
@@ -136,7 +136,7 @@ def paint(book: Any, lay: SheetLayout, *, formulas: Mapping[tuple[int, int], str
     return sheet
 
 
-def _runs(values: Mapping[int, Any]) -> Iterator[tuple[tuple[int, int], Any]]:
+def runs(values: Mapping[int, Any]) -> Iterator[tuple[tuple[int, int], Any]]:
     """Contiguous indices with one value: (first, last), value."""
     keys = sorted(values)
     i = 0

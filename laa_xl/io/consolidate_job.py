@@ -75,25 +75,6 @@ def _refuse_if_locked(out: Path) -> None:
                            "run again; nothing was changed.")  # fmt: skip
 
 
-def consolidate_loaded(
-    register: Register,
-    reg_issues: list[Issue],
-    grids: dict[str, list[list[Any]]],
-    returns_dir: Path,
-    period_text: str,
-    out: Path,
-    *,
-    previous: Path | None = None,
-    reader: Reader | None = None,
-    register_name: str = "the register",
-    allow_macros: bool = False,
-) -> ConsolidateResult:
-    """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
-    with no_cyclic_gc():
-        return _consolidate_loaded(register, reg_issues, grids, returns_dir, period_text, out, previous=previous,
-                                   reader=reader, register_name=register_name, allow_macros=allow_macros)  # fmt: skip
-
-
 @contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Python's cyclic collector off for the job: it would walk the millions of long-lived records of a
@@ -108,7 +89,8 @@ def no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def _consolidate_loaded(
+@no_cyclic_gc()
+def consolidate_loaded(
     register: Register,
     reg_issues: list[Issue],
     grids: dict[str, list[list[Any]]],
@@ -116,11 +98,12 @@ def _consolidate_loaded(
     period_text: str,
     out: Path,
     *,
-    previous: Path | None,
-    reader: Reader | None,
-    register_name: str,
+    previous: Path | None = None,
+    reader: Reader | None = None,
+    register_name: str = "the register",
     allow_macros: bool = False,
 ) -> ConsolidateResult:
+    """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
     period = Period.parse(period_text)
     _refuse_if_locked(out)
     if period.year not in register.years():
