@@ -229,11 +229,13 @@ def _table(
     return table
 
 
-def _num(table: SheetTable, row: int, vals: Any, col: str, issues: list[Issue], what: str) -> float | None:
+def _num(table: SheetTable, row: int, value: Any, col: str, issues: list[Issue], what: str, ref: str) -> float | None:
+    """``value`` as a number, or an issue naming it: ``what`` is a template for its name, e.g. 'The baseline of {}'
+    (filled in only when it is needed: a national register has half a million numbers)."""
     try:
-        return to_number(table.value(vals, col))
+        return to_number(value)
     except NotANumber as e:
-        issues.append(error("not-a-number", f"{what} must be a number, not '{e}'.", table.loc(row, col)))
+        issues.append(error("not-a-number", f"{what.format(ref)} must be a number, not '{e}'.", table.loc(row, col)))
         return None
 
 
@@ -255,27 +257,30 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
     if table is None:
         return []
     targets: list[Target] = []
-    seen: dict[str, str] = {}
+    seen: dict[str, int] = {}  # ref -> the row it is first on
+    pick = table.picker(TARGET_COLUMNS)
     for r, v in table.rows:
-        ref = normalise_ref(table.value(v, "Ref"))
+        (ref_v, ni, title, outcome, partnership, block, psa, polarity_v, units, decimals_v, tol_v, ttype_v, freq_v,
+         due_v, lead, sponsor, baseline_v, baseline_year, stretch_v, ews_v, grant_v) = pick(v)  # fmt: skip
+        ref = normalise_ref(ref_v)
         if not ref:
             issues.append(error("missing-ref", "This target has no Ref.", table.loc(r, "Ref")))
             continue
         if ref.upper() in seen:
             issues.append(
-                error("duplicate-ref", f"Target {ref} is listed twice (first at {seen[ref.upper()]}). Keep one row.",
+                error("duplicate-ref", f"Target {ref} is listed twice (first at {table.cell(seen[ref.upper()], 'Ref')}). Keep one row.",
                       table.loc(r, "Ref"))
             )  # fmt: skip
             continue
-        seen[ref.upper()] = table.cell(r, "Ref")
-        polarity = text(table.value(v, "Polarity")).lower() or "higher"
+        seen[ref.upper()] = r
+        polarity = text(polarity_v).lower() or "higher"
         if polarity not in POLARITIES:
             issues.append(
                 error("unknown-polarity", f"Polarity of {ref} must be 'higher' or 'lower', not '{polarity}'.",
                       table.loc(r, "Polarity"))
             )  # fmt: skip
             polarity = "higher"
-        ttype = text(table.value(v, "Tolerance type")).lower() or "relative"
+        ttype = text(ttype_v).lower() or "relative"
         if ttype not in TOLERANCE_TYPES:
             issues.append(
                 error("unknown-tolerance-type",
@@ -283,11 +288,11 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
                       table.loc(r, "Tolerance type"))
             )  # fmt: skip
             ttype = "relative"
-        tol = _num(table, r, v, "Tolerance", issues, f"The tolerance of {ref}")
+        tol = _num(table, r, tol_v, "Tolerance", issues, "The tolerance of {}", ref)
         if tol is not None and tol < 0:
             issues.append(error("bad-tolerance", f"The tolerance of {ref} cannot be negative.", table.loc(r, "Tolerance")))
             tol = None
-        freq = text(table.value(v, "Frequency")).lower() or "quarterly"
+        freq = text(freq_v).lower() or "quarterly"
         if freq not in FREQUENCIES:
             issues.append(
                 error("unknown-frequency",
@@ -296,39 +301,39 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
             )  # fmt: skip
             freq = "quarterly"
         try:
-            due = due_quarters(freq, text(table.value(v, "Due quarters")))
+            due = due_quarters(freq, text(due_v))
         except ValueError:
             issues.append(
                 error("bad-due-quarters", f"Due quarters of {ref} must list quarters like 'Q2, Q4'.",
                       table.loc(r, "Due quarters"))
             )  # fmt: skip
             due = FREQUENCIES[freq]
-        decimals = _num(table, r, v, "Decimals", issues, f"Decimals of {ref}")
-        stretch = text(table.value(v, "Stretch")).lower() in ("yes", "y", "true", "1")
+        decimals = _num(table, r, decimals_v, "Decimals", issues, "Decimals of {}", ref)
+        stretch = text(stretch_v).lower() in ("yes", "y", "true", "1")
         targets.append(
             Target(
                 ref=ref,
-                title=text(table.value(v, "Title")),
-                outcome=text(table.value(v, "Outcome")),
-                partnership=text(table.value(v, "Partnership")).upper(),
-                ni=text(table.value(v, "NI")),
-                block=text(table.value(v, "Block")),
-                related_psa=text(table.value(v, "Related PSA")),
+                title=text(title),
+                outcome=text(outcome),
+                partnership=text(partnership).upper(),
+                ni=text(ni),
+                block=text(block),
+                related_psa=text(psa),
                 polarity=polarity,
-                units=text(table.value(v, "Units")),
+                units=text(units),
                 decimals=int(decimals) if decimals is not None else 0,
                 tolerance=0.05 if tol is None else tol,
                 tolerance_type=ttype,
                 frequency=freq,
                 due_quarters=due,
-                target_lead=text(table.value(v, "Target lead")),
-                sponsor=text(table.value(v, "Sponsor")),
-                baseline=_num(table, r, v, "Baseline", issues, f"The baseline of {ref}"),
-                baseline_year=text(table.value(v, "Baseline year")),
+                target_lead=text(lead),
+                sponsor=text(sponsor),
+                baseline=_num(table, r, baseline_v, "Baseline", issues, "The baseline of {}", ref),
+                baseline_year=text(baseline_year),
                 stretch=stretch,
-                expected_without_stretch=_num(table, r, v, "Expected without stretch", issues,
-                                              f"Expected performance without stretch of {ref}"),
-                reward_grant=_num(table, r, v, "Reward grant", issues, f"The reward grant of {ref}"),
+                expected_without_stretch=_num(table, r, ews_v, "Expected without stretch", issues,
+                                              "Expected performance without stretch of {}", ref),
+                reward_grant=_num(table, r, grant_v, "Reward grant", issues, "The reward grant of {}", ref),
             )
         )  # fmt: skip
         if stretch and (targets[-1].expected_without_stretch is None or targets[-1].reward_grant is None):
@@ -347,10 +352,18 @@ def _load_profiles(
     if table is None:
         return {}
     out: dict[tuple[str, FinancialYear], Profile] = {}
+    years: dict[Any, FinancialYear] = {}  # a register repeats a handful of years thousands of times
+    pick = table.picker(PROFILE_COLUMNS)
+    q_what = {q: f"The {q} profile of {{}}" for q in QUARTERS}
     for r, v in table.rows:
-        ref = normalise_ref(table.value(v, "Ref"))
+        ref_v, year_v, *quarter_vs, annual_v = pick(v)
+        ref = normalise_ref(ref_v)
         try:
-            year = FinancialYear.parse(table.value(v, "Financial year"))
+            year = years.get(year_v) if year_v.__class__ is str else None
+            if year is None:
+                year = FinancialYear.parse(year_v)
+                if year_v.__class__ is str:
+                    years[year_v] = year
         except PeriodError as e:
             issues.append(error("bad-year", str(e), table.loc(r, "Financial year")))
             continue
@@ -362,8 +375,8 @@ def _load_profiles(
         if (ref, year) in out:
             issues.append(error("duplicate-profile", f"{ref} has two profile rows for {year}.", table.loc(r, "Ref")))
             continue
-        qs = {q: _num(table, r, v, q, issues, f"The {q} profile of {ref}") for q in QUARTERS}
-        annual = _num(table, r, v, "Annual target", issues, f"The annual target of {ref}")
+        qs = {q: _num(table, r, qv, q, issues, q_what[q], ref) for q, qv in zip(QUARTERS, quarter_vs, strict=True)}
+        annual = _num(table, r, annual_v, "Annual target", issues, "The annual target of {}", ref)
         out[(ref, year)] = Profile(ref, year, qs, annual)
     return out
 

@@ -8,7 +8,7 @@ moves a column breaks nothing. Every value keeps its cell reference.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -50,6 +50,17 @@ class SheetTable:
         if col is None or col - 1 >= len(values):
             return None
         return values[col - 1]
+
+    def picker(self, names: Sequence[str]) -> Callable[[Sequence[Any]], list[Any]]:
+        """A function giving a row's values in these columns (None where a column is absent or the row short):
+        the columns are looked up once per table, not once per cell (a national register has a million cells)."""
+        idx = [self.columns.get(norm(n), 0) - 1 for n in names]  # -1: no such column
+
+        def pick(values: Sequence[Any]) -> list[Any]:
+            n = len(values)
+            return [values[i] if 0 <= i < n else None for i in idx]
+
+        return pick
 
     def cell(self, row: int, name: str) -> str:
         col = self.columns.get(norm(name))

@@ -94,11 +94,12 @@ def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bo
     for name in wb.sheet_names:
         if want is not None and name not in want:
             continue
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if share_values:
-            seen: dict[Any, Any] = {}
+        sheet = wb.get_sheet_by_name(name)
+        rows = sheet.iter_rows() if sheet.start in (None, (0, 0)) else sheet.to_python(skip_empty_area=False)
+        if share_values:  # text only: numbers are small, and 1 == 1.0 == True would be taken for each other
+            seen: dict[str, str] = {}
             share = seen.setdefault
-            out[name] = [[None if v == "" else share((v.__class__, v), v) for v in row] for row in rows]
+            out[name] = [[None if v == "" else share(v, v) if v.__class__ is str else v for v in row] for row in rows]
         else:
             out[name] = [[None if v == "" else v for v in row] for row in rows]
     return out
