@@ -23,7 +23,7 @@ def to_number(value: object) -> float | None:
     if value is None:
         return None
     if value.__class__ is float and value - value == 0:  # the common case first: a finite float (not NaN/inf)
-        return value  # type: ignore[return-value]
+        return value
     if isinstance(value, bool):
         raise NotANumber(str(value))
     if isinstance(value, int | float):
@@ -46,7 +46,7 @@ def to_number(value: object) -> float | None:
 
 def is_blank(value: object) -> bool:
     if value.__class__ is str:  # the common case first (every cell of every return passes here)
-        return not value.strip()  # type: ignore[attr-defined]
+        return not value.strip()
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -57,7 +57,7 @@ def is_blank(value: object) -> bool:
 def text(value: object) -> str:
     """A cell's value as tidy text ('' for blank); whole floats print without '.0'."""
     if value.__class__ is str:  # the common case first: the same result as below, sooner
-        return value.strip()  # type: ignore[attr-defined]
+        return value.strip()
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
