@@ -9,8 +9,9 @@ partnerships x 40 targets and N filled returns, then runs every measured thing
 in a fresh process, ``--repeat`` times, interleaved so that a noisy neighbour
 hurts all alike, and reports medians: wall time as the parent sees it
 (interpreter start included), the in-process time of the work (imports
-excluded), and the peak resident memory (``ru_maxrss`` of the child from
-``os.wait4``). Ratios are taken within the same run. Results are also written
+excluded), and the peak memory (the larger of the child's ``ru_maxrss`` from
+``os.wait4`` and the peak PSS of the child and any worker processes it starts,
+sampled every 50 ms). Ratios are taken within the same run. Results are also written
 to benchmarks/out/results.json and benchmarks/out/results.md.
 
 Measured things (see worker.py):
@@ -36,6 +37,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -49,12 +51,57 @@ from corpus import OUT, corpus  # noqa: E402
 READ_CHECK = ("hash", "preflight", "read", "check")
 
 
+def _tree(pid: int) -> list[int]:
+    """The process and all its descendants (Linux /proc)."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except OSError:
+            pass
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    """Proportional set size of these processes, summed: pages a forked worker shares with its parent are
+    counted once between them, so a parallel read is charged its real memory, no more and no less."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total / 1024
+
+
+class TreeMemory(threading.Thread):
+    """Samples the PSS of a process tree every 50 ms and keeps the peak (the workers a consolidation starts
+    are not in the parent's ru_maxrss)."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.done = pid, 0.0, threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.05):
+            self.peak = max(self.peak, _pss_mb(_tree(self.pid)))
+
+
 def run_child(args: list[str]) -> dict[str, Any]:
-    """Run the worker in a fresh process; its JSON line, wall seconds and peak RSS (MB)."""
+    """Run the worker in a fresh process; its JSON line, wall seconds and peak memory (MB): the larger of the
+    child's ``ru_maxrss`` and the peak PSS of the child with any worker processes it starts."""
     t0 = time.perf_counter()
     with open(OUT / "child.out", "wb") as out, open(OUT / "child.err", "wb") as err:
         p = subprocess.Popen([sys.executable, str(HERE / "worker.py"), *args], cwd=ROOT, stdout=out, stderr=err)
+        sampler = TreeMemory(p.pid)
+        sampler.start()
         _, status, usage = os.wait4(p.pid, 0)
+        sampler.done.set()
         p.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
     text = (OUT / "child.out").read_text(errors="replace").strip().splitlines()
@@ -62,7 +109,7 @@ def run_child(args: list[str]) -> dict[str, Any]:
         raise SystemExit(f"worker {args[0]} failed ({p.returncode}):\n" + (OUT / "child.err").read_text()[-3000:])
     res: dict[str, Any] = json.loads(text[-1])
     res["wall"] = wall
-    res["rss_mb"] = usage.ru_maxrss / 1024  # kB on Linux
+    res["rss_mb"] = max(usage.ru_maxrss / 1024, sampler.peak)  # kB on Linux
     return res
 
 
@@ -127,7 +174,7 @@ def table(summaries: list[dict[str, Any]], repeat: int, large_repeat: int) -> st
         f"{platform.machine()}; {dt.date.today()}; medians of {repeat} runs ({min(repeat, large_repeat)} for N >= 1000), "
         "each in a fresh process.",
         "",
-        "| N | measured | wall (process) | work (in process) | per file | peak RSS |",
+        "| N | measured | wall (process) | work (in process) | per file | peak memory |",
         "|---:|---|---:|---:|---:|---:|",
     ]
     for s in summaries:
