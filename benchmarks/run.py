@@ -207,6 +207,8 @@ def table(summaries: list[dict[str, Any]], repeat: int, large_repeat: int) -> st
             base = (s["n"], per)
         lin = f"{per / base[1]:.2f} (vs N={base[0]})" if per is not None and base else "–"
         lines.append(f"| {s['n']} | {a} | {b} | {lin} |")
+    lines += ["", "Goals of issue 8 (same run):", "", "| goal | measured | met |", "|---|---:|:---:|"]
+    lines += [f"| {g} | {v} | {'yes' if ok else 'no'} |" for g, v, ok in goals(summaries)]
     lines += [
         "",
         "read+check = the hash, preflight, read and check phases of consolidate; expat = unzip + parse of the same "
@@ -214,6 +216,28 @@ def table(summaries: list[dict[str, Any]], repeat: int, large_repeat: int) -> st
         "`laa-xl consolidate` end to end (process start, register, all returns, checks, outputs and archive).",
     ]
     return "\n".join(lines)
+
+
+def goals(summaries: list[dict[str, Any]]) -> list[tuple[str, str, bool]]:
+    """Each goal of issue 8 this run measured: (goal, measured value, met)."""
+    out: list[tuple[str, str, bool]] = []
+    by_n = {s["n"]: s for s in summaries}
+    s150 = by_n.get(150)
+    if s150 and s150.get("read_check") and "expat" in s150["kinds"]:
+        r = s150["read_check"] / s150["kinds"]["expat"]["seconds"]
+        out.append(("N = 150: read + check within 2× the expat lower bound", f"{r:.2f}×", r <= 2))
+    if s150 and "consolidate" in s150["kinds"] and "pandas" in s150["kinds"]:
+        r = s150["kinds"]["pandas"]["seconds"] / s150["kinds"]["consolidate"]["wall"]
+        out.append(("N = 150: consolidate end to end at least 5× faster than pandas reading alone", f"{r:.1f}×", r >= 5))
+    for n, s in sorted(by_n.items()):
+        c = s["kinds"].get("consolidate")
+        if n >= 1000 and c:
+            out.append((f"N = {n:,}: peak memory under 500 MB", f"{c['rss_mb']:.0f} MB", c["rss_mb"] < 500))
+            if s150 and "consolidate" in s150["kinds"]:
+                per = (c["wall"] / n) / (s150["kinds"]["consolidate"]["wall"] / 150)
+                out.append((f"N = {n:,}: time linear in N (per file vs N = 150, 1.00 = linear)", f"{per:.2f}",
+                            per <= 1.1))  # fmt: skip
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
