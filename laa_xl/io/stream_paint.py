@@ -31,6 +31,7 @@ from ..core.layout import StreamLayout
 SKIP_BLANK = frozenset({"plain", "plain-left", "label-bold", "title", "subtitle", "section"})
 _BATCH = 2000  # rows joined before each write to the temporary file
 _STRMAX = 32767
+_HALF = _STRMAX // 2  # a string no longer than this has no more than _STRMAX UTF-16 units
 _NONE = type(None)
 _NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
@@ -101,8 +102,47 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     fd, path = tempfile.mkstemp(prefix="laa-rows-", suffix=".xml", dir=ws.tmpdir)
     os.close(fd)
     ws.stream_path = path
-    rmin = rmax = cmin = cmax = -1
+    bounds = [-1, -1, -1, -1]  # first and last row written, first and last column
+    heights: dict[float, str] = {}  # a row height in points -> its attributes
     merges_seen = 0
+    plans: dict[tuple[Any, ...], tuple[set[int], list[list[Any]]]] = {}
+    fills: dict[tuple[str, str], str] = {}  # (a value-filled style, its text) -> ' s="N"'
+
+    def make_plan(styles: tuple[str | None, ...], decimals: int | None) -> tuple[set[int], list[list[Any]]]:
+        """Per column with a style: its reference prefix and its format attribute for a text, a blank and a number."""
+        while len(cols) < len(styles):
+            cols.append(xl_col_to_name(len(cols)))
+        # the attributes are looked up when first needed, so formats are made in the order cells first need them
+        plan = [[c, f'<c r="{cols[c]}', st, st in SKIP_BLANK, None, None, None, st in _FILLED]
+                for c, st in enumerate(styles) if st is not None]  # fmt: skip
+        return {x[0] for x in plan}, plan
+
+    def emit(r: int, r1: int, cells: list[str], first_c: int, last_c: int, height: float | None) -> None:
+        """A row's XML, with its height; the sheet's bounds; written out every _BATCH rows."""
+        if height is None:
+            ht = ""
+        else:
+            ht = heights.get(height)  # type: ignore[assignment]
+            if ht is None:
+                px = int(height * 4.0 / 3.0 + 0.5)
+                ht = heights[height] = "" if px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
+        if cells:
+            parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
+            if bounds[2] < 0 or first_c < bounds[2]:
+                bounds[2] = first_c
+            if last_c > bounds[3]:
+                bounds[3] = last_c
+        elif ht:
+            parts.append(f'<row r="{r1}"{ht}/>')
+        else:
+            return
+        if bounds[0] < 0:
+            bounds[0] = r
+        bounds[1] = r
+        if len(parts) >= _BATCH:
+            out.write("".join(parts))
+            parts.clear()
+
     active: list[tuple[int, int, int, int]] = []
     merge_attr: dict[tuple[int, int], str] = {}  # a merge's top-left -> its format attribute
     parts: list[str] = []
@@ -129,6 +169,71 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             cells: list[str] = []
             rec: dict[int, Any] | None = {} if r in wanted else None
             first_c = last_c = -1
+            if rec is None and not per_cell and len(styles) == n:
+                # the common row: each column's formats looked up once per (styles, decimals), not per cell
+                pkey = (styles if styles.__class__ is tuple else tuple(styles), decimals)
+                plan = plans.get(pkey)
+                if plan is None:
+                    plan = plans[pkey] = make_plan(pkey[0], decimals)
+                if not cover or cover.keys() <= plan[0]:
+                    rs = str(r1)
+                    for e in plan[1]:
+                        c, pre, style, skip, a_s, a_b, a_n, filled = e
+                        if cover and c in cover:  # a merged cell: as the general path below
+                            m = cover[c]
+                            if m[0] == r and m[1] == c:
+                                v = values[c]
+                                a = merge_attr[(r, c)] = s_attr(style, v, decimals)
+                                xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
+                            else:
+                                xml = f'{pre}{rs}"{merge_attr[(m[0], m[1])]}/>'
+                        else:
+                            v = values[c]
+                            cls = v.__class__
+                            if cls is str:
+                                if not v:
+                                    if skip:
+                                        continue
+                                    if a_b is None:
+                                        a_b = e[5] = s_attr(style, None, decimals)
+                                    xml = f'{pre}{rs}"{a_b}/>'
+                                else:
+                                    if filled:
+                                        a = fills.get((style, v))  # type: ignore[assignment]
+                                        if a is None:
+                                            a = fills[(style, v)] = s_attr(style, v, decimals)
+                                    elif a_s is None:
+                                        a = e[4] = s_attr(style, v, decimals)
+                                    else:
+                                        a = a_s
+                                    if len(v) <= _HALF:
+                                        i = strings.get(v)
+                                        if i is None:
+                                            i = sst._get_shared_string_index(v)
+                                        else:
+                                            n_strings += 1
+                                        xml = f'{pre}{rs}"{a} t="s"><v>{i}</v></c>'
+                                    else:
+                                        xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
+                            elif v is None:
+                                if skip:
+                                    continue
+                                if a_b is None:
+                                    a_b = e[5] = s_attr(style, None, decimals)
+                                xml = f'{pre}{rs}"{a_b}/>'
+                            else:
+                                if a_n is None:
+                                    a_n = e[6] = s_attr(style, v, decimals)
+                                if cls is float and v == v and v - v == 0:  # finite
+                                    xml = f'{pre}{rs}"{a_n}><v>{v:.16G}</v></c>'
+                                else:
+                                    xml = _cell_xml(pre[6:] + rs, v, a_n, sst, date_1904, tz)
+                        cells.append(xml)
+                        if first_c < 0:
+                            first_c = c
+                        last_c = c
+                    emit(r, r1, cells, first_c, last_c, height)
+                    continue
             width = max(n, max(cover) + 1) if cover else n
             while len(cols) < width:
                 cols.append(xl_col_to_name(len(cols)))
@@ -176,25 +281,12 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 if first_c < 0:
                     first_c = c
                 last_c = c
-            px = None if height is None else int(height * 4.0 / 3.0 + 0.5)
-            ht = "" if px is None or px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
             if rec:
                 ws.recorded[r] = {c: _cached(v, date_1904, tz) for c, v in rec.items()}
-            if cells:
-                parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
-                cmin = first_c if cmin < 0 else min(cmin, first_c)
-                cmax = max(cmax, last_c)
-            elif ht:
-                parts.append(f'<row r="{r1}"{ht}/>')
-            else:
-                continue
-            rmin = r if rmin < 0 else rmin
-            rmax = r
-            if len(parts) >= _BATCH:
-                out.write("".join(parts))
-                parts.clear()
+            emit(r, r1, cells, first_c, last_c, height)
         out.write("".join(parts))
     sst.count += n_strings
+    rmin, rmax, cmin, cmax = bounds
     if rmin >= 0:
         if cmin < 0:  # rows with heights only
             ws._check_dimensions(rmin, 0, ignore_col=True)
