@@ -69,11 +69,16 @@ def data_stream(cons: Consolidation) -> StreamLayout:
     reg = cons.register
 
     def rows() -> Iterator[Row]:
+        decimals: dict[str, int | None] = {}  # by ref: looked up once per target, not once per quarter
         for o in cons.observations:
-            t = reg.target(o.ref)
+            if o.ref in decimals:
+                dec = decimals[o.ref]
+            else:
+                t = reg.target(o.ref)
+                dec = decimals[o.ref] = t.decimals if t else None
             yield ((o.ref, o.partnership, str(o.year), o.quarter, o.profile, o.actual, o.variance, o.rag,
                     o.reported_rag, o.direction or None, o.commentary or None, o.remedial_action or None,
-                    str(o.source) or None), DATA_STYLES, t.decimals if t else None, None)  # fmt: skip
+                    str(o.source) or None), DATA_STYLES, dec, None)  # fmt: skip
 
     return stream_table("Data", DATA_COLUMNS, rows(), [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
 

@@ -60,6 +60,22 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
         os.unlink(self.stream_path)
         self.stream_path = None
 
+    def _write_merge_cells(self) -> None:
+        """XlsxWriter's ``<mergeCells>``, one string per 4,096 merges (a national GO Return has 240,000)."""
+        merged = self.merge
+        if not merged:
+            return
+        cols: dict[int, str] = {}
+        self.fh.write(f'<mergeCells count="{len(merged)}">')
+        for i in range(0, len(merged), 4096):
+            out = []
+            for r1, c1, r2, c2 in merged[i : i + 4096]:
+                a = cols.get(c1) or cols.setdefault(c1, xl_col_to_name(c1))
+                b = cols.get(c2) or cols.setdefault(c2, xl_col_to_name(c2))
+                out.append(f'<mergeCell ref="{a}{r1 + 1}:{b}{r2 + 1}"/>')
+            self.fh.write("".join(out))
+        self.fh.write("</mergeCells>")
+
 
 def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
     """Write the layout's head cells and then its body into the worksheet, in row order.
