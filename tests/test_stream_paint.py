@@ -148,12 +148,18 @@ def test_trend_charts_copied_from_a_prototype_write_the_same_xml(tmp_path, regis
     assert [n for n in shared if shared[n] != alone[n]] == []
 
 
-def test_merges_of_a_streamed_sheet_are_the_xml_xlsxwriter_writes(tmp_path, register):
-    """StreamWorksheet writes <mergeCells> itself (in bulk): the same bytes as XlsxWriter's own."""
+@pytest.mark.parametrize("batch", [None, 7])
+def test_merges_of_a_streamed_sheet_are_the_xml_xlsxwriter_writes(tmp_path, register, batch, monkeypatch):
+    """StreamWorksheet writes <mergeCells> itself (in bulk, the layout's merges let go every _BATCH): the
+    same bytes as XlsxWriter's own."""
     import re
     import zipfile
 
     from laa_xl.core import reports
+    from laa_xl.io import stream_paint
+
+    if batch:
+        monkeypatch.setattr(stream_paint, "_BATCH", batch)
 
     cons = consolidation(register, Period.parse("2008/09 Q4"))
     streamed = cio.write_workbook(tmp_path / "s.xlsx", [reports.go_return_stream(cons), edge_layout()])

@@ -174,7 +174,9 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
     reg = cons.register
     period = period or cons.period
     year, reported = period.year, period.quarters
-    by_key = cons.by_key()
+    by_ref: dict[str, list[Observation]] = {}  # a target's observations (lighter than cons.by_key(): one key a target)
+    for o in cons.observations:
+        by_ref.setdefault(o.ref, []).append(o)
     s = reg.settings
     lay = StreamLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=False, print_scale=GO_PRINT_SCALE)
     lay.add(Cell(f"Annex A: reporting monitoring outcomes — {_title(s.area, 'LAA performance return', period)}", "title"))
@@ -211,7 +213,8 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
             heights.append(None)
             r += 1
             for t in by_outcome[outcome]:
-                obs = [by_key[(t.ref, q)] for q in reported if (t.ref, q) in by_key]
+                of_t = {o.quarter: o for o in by_ref.get(t.ref, ())}  # the last of a quarter, as by_key() keeps
+                obs = [of_t[q] for q in reported if q in of_t]
                 title = f"{t.ref} {t.title}"
                 ev = (evidence or {}).get(t.ref) if evidence is not None else _latest_text(obs, "evidence")
                 com = comments(obs)
@@ -220,7 +223,7 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
                     lay.merges.append((r, c, last, c))
                 need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
                 h = round(max(13.0, need * 11.5 / len(MEASURES)), 1)
-                qobs = [by_key.get((t.ref, q)) if q in reported else None for q in QUARTERS]
+                qobs = [of_t.get(q) if q in reported else None for q in QUARTERS]
                 yield ((title, "Profile", t.related_psa or None, *(reg.profile(t.ref, year, q) for q in QUARTERS),
                         ev or None, com or None), measure_styles[0], t.decimals, h)  # fmt: skip
                 yield ((None, "Actual", None, *((o.actual if o else None) if q in reported else None

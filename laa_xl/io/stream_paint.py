@@ -44,6 +44,8 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
         super().__init__()
         self.stream_path: str | None = None
         self.recorded: dict[int, dict[int, Any]] | None = None  # chart rows' cached values, by row and column
+        self.merge_chunks: list[str] = []  # the <mergeCell> elements, written at close
+        self.merge_count = 0
 
     def _write_sheet_data(self) -> None:
         if self.stream_path is None:
@@ -61,20 +63,15 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
         self.stream_path = None
 
     def _write_merge_cells(self) -> None:
-        """XlsxWriter's ``<mergeCells>``, one string per 4,096 merges (a national GO Return has 240,000)."""
-        merged = self.merge
-        if not merged:
+        """XlsxWriter's ``<mergeCells>``, from the XML ``stream_rows`` made of the layout's merges as they came."""
+        if not self.merge_count:  # none streamed: XlsxWriter's own list (merge_range)
+            super()._write_merge_cells()
             return
-        cols: dict[int, str] = {}
-        self.fh.write(f'<mergeCells count="{len(merged)}">')
-        for i in range(0, len(merged), 4096):
-            out = []
-            for r1, c1, r2, c2 in merged[i : i + 4096]:
-                a = cols.get(c1) or cols.setdefault(c1, xl_col_to_name(c1))
-                b = cols.get(c2) or cols.setdefault(c2, xl_col_to_name(c2))
-                out.append(f'<mergeCell ref="{a}{r1 + 1}:{b}{r2 + 1}"/>')
-            self.fh.write("".join(out))
+        self.fh.write(f'<mergeCells count="{self.merge_count}">')
+        for chunk in self.merge_chunks:
+            self.fh.write(chunk)
         self.fh.write("</mergeCells>")
+        self.merge_chunks = []
 
 
 def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
@@ -121,6 +118,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     bounds = [-1, -1, -1, -1]  # first and last row written, first and last column
     heights: dict[float, str] = {}  # a row height in points -> its attributes
     merges_seen = 0
+    merge_xml: list[str] = []
     plans: dict[tuple[Any, ...], tuple[set[int], list[list[Any]]]] = {}
     fills: dict[tuple[str, str], str] = {}  # (a value-filled style, its text) -> ' s="N"'
 
@@ -167,15 +165,26 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         for values, styles, height, decimals in rows():
             r += 1
             r1 = r + 1
-            while merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
-                m = layout.merges[merges_seen]
-                merges_seen += 1
-                if m[0] < r:
-                    raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
-                active.append(m)
+            if merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
+                for m in layout.merges[merges_seen:]:
+                    if m[0] < r:
+                        raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
+                    active.append(m)
+                    merge_xml.append(_merge_xml(m, cols))
+                merges_seen = len(layout.merges)
+                if merges_seen >= _BATCH:  # the layout's merges are let go once written (a national GO Return has 240,000)
+                    ws.merge_chunks.append("".join(merge_xml))
+                    merge_xml.clear()
+                    ws.merge_count += merges_seen
+                    del layout.merges[:]
+                    merges_seen = 0
             cover: dict[int, tuple[int, int, int, int]] = {}
             if active:
-                active = [m for m in active if m[2] >= r]
+                if any(m[2] < r for m in active):
+                    for m in active:
+                        if m[2] < r:  # passed: its top-left's format is needed no more
+                            merge_attr.pop((m[0], m[1]), None)
+                    active = [m for m in active if m[2] >= r]
                 for m in active:
                     if m[0] <= r:
                         for cc in range(m[1], m[3] + 1):
@@ -310,7 +319,17 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         else:
             ws._check_dimensions(rmin, cmin)
             ws._check_dimensions(rmax, cmax)
-    ws.merge = layout.merges  # the layout's own list (XlsxWriter only reads it, at close)
+    merge_xml.extend(_merge_xml(m, cols) for m in layout.merges[merges_seen:])  # any declared after the last row
+    ws.merge_chunks.append("".join(merge_xml))
+    ws.merge_count += len(layout.merges)
+    del layout.merges[:]
+
+
+def _merge_xml(m: tuple[int, int, int, int], cols: list[str]) -> str:
+    """A ``<mergeCell>`` as XlsxWriter writes it."""
+    while len(cols) <= max(m[1], m[3]):
+        cols.append(xl_col_to_name(len(cols)))
+    return f'<mergeCell ref="{cols[m[1]]}{m[0] + 1}:{cols[m[3]]}{m[2] + 1}"/>'
 
 
 def range_data(ws: StreamWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> list[Any]:
