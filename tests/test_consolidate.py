@@ -224,3 +224,64 @@ def test_psb_exceptions_are_every_red_and_amber_of_the_last_quarter(register):
     for k in ("Green", "Amber", "Red", "No data", "Not due"):
         assert all_row[k] == sum(1 for o in latest if o.reported_rag == k)
         assert sum(c[k] for _, _, c in m.by_partnership[:-1]) == all_row[k]
+
+
+@pytest.mark.parametrize("cap", [None, 10])
+def test_psb_trend_charts_are_capped_at_the_reds_furthest_from_profile(register, cap, monkeypatch):
+    """Every Q2 figure reported Red (an override): more Reds than the cap. The charted ones are the
+    MAX_TREND_CHARTS worst, by how far the actual is off the profile the bad way for the target's polarity;
+    the chart data keeps every Red target, and the sheet says how many are drawn."""
+    from laa_xl.core import reports
+
+    def all_red(code, fill):
+        for (_ref, q), row in fill.rows.items():
+            if q == "Q2":
+                row.rag_override, row.override_reason = "Red", "Board asked for every target"
+
+    if cap is not None:
+        monkeypatch.setattr(reports, "MAX_TREND_CHARTS", cap)
+    cap = reports.MAX_TREND_CHARTS
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=7, mutate=all_red))
+    m = psb_summary(cons)
+    assert len(m.red_trends) > cap  # the cap bites
+    pol = {t.ref: t.polarity for t in register.targets}
+    latest = {o.ref: o for o in cons.observations if o.quarter == "Q2"}
+
+    def badness(ref):  # independent of the code: worse than profile in the target's own direction, as a fraction
+        o = latest[ref]
+        if o.actual is None or o.profile in (None, 0):
+            return None
+        off = (o.profile - o.actual) if pol[ref] == "higher" else (o.actual - o.profile)
+        return off / abs(o.profile)
+
+    refs = [t.ref for t, _, _ in m.red_trends]
+    scored = [(badness(r), latest[r].partnership, r) for r in refs]
+    assert any(b is not None and b < 0 for b, _, _ in scored)  # some Reds are better than profile: ranked low
+    assert any(pol[r] == "lower" for r in refs) and any(pol[r] == "higher" for r in refs)
+    expected = sorted(scored, key=lambda x: (x[0] is None, -(x[0] or 0), x[1], x[2]))[:cap]
+    assert [refs[i] for i in m.charted] == [r for _, _, r in expected]
+
+    lay = reports.psb_layout(cons)
+    lines = [c for c in lay.charts if c.kind == "line"]
+    assert len(lay.charts) == 1 + cap and len(lines) == cap
+    values = lay.values()
+    data_refs = [row[0] for row in values if len(row) > 1 and row[1] == "Profile"]
+    assert data_refs == refs  # every Red target's figures, charted or not
+    placed = sorted(lines, key=lambda c: (c.row, c.x_offset))  # as a reader sees them: by row, left to right
+    assert len({(c.row, c.x_offset) for c in lay.charts}) == len(lay.charts)  # none on top of another
+    assert [values[c.series[0].values.first_row][0] for c in placed] == [r for _, _, r in expected]  # worst first
+    titles = [row[0] for row in values if isinstance(row[0], str) and row[0].startswith("Charts:")]
+    assert len(titles) == 1 and f"the {cap} Red targets" in titles[0] and f"all {len(refs)} Red" in titles[0]
+
+
+def test_psb_trend_charts_below_the_cap_are_one_per_red_in_table_order(register):
+    from laa_xl.core import reports
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=5))
+    m = psb_summary(cons)
+    assert 0 < len(m.red_trends) <= reports.MAX_TREND_CHARTS
+    assert m.charted == list(range(len(m.red_trends)))
+    lay = reports.psb_layout(cons)
+    assert len(lay.charts) == 1 + len(m.red_trends)
+    assert any(row and row[0] == "Charts: RAG by partnership; profile against actual for each Red target"
+               for row in lay.values())  # fmt: skip

@@ -24,7 +24,7 @@ from laa_xl.core.consolidate import FileInfo, consolidate
 from laa_xl.core.filling import officer_fill, to_return_data
 from laa_xl.core.periods import QUARTERS, FinancialYear, Period
 from laa_xl.core.register import load_register
-from laa_xl.core.reports import DATA_COLUMNS, GO_RETURN_FIRST, ISSUE_COLUMNS, LOG_COLUMNS, MEASURES
+from laa_xl.core.reports import DATA_COLUMNS, GO_RETURN_FIRST, ISSUE_COLUMNS, LOG_COLUMNS, MAX_TREND_CHARTS, MEASURES
 from laa_xl.core.table import find_table
 from laa_xl.io import consolidated as cio
 from laa_xl.io.consolidate_job import consolidate_folder
@@ -187,7 +187,7 @@ def test_psb_summary_has_native_charts(written):
     reds = sum(1 for o in cons.latest() if o.reported_rag == "Red")
     with zipfile.ZipFile(out) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 1 + reds
+    assert len(charts) == 1 + min(reds, MAX_TREND_CHARTS) and reds <= MAX_TREND_CHARTS  # the demo: all drawn
 
 
 def test_reading_back_gives_the_same_consolidation(written):

@@ -146,3 +146,80 @@ def test_trend_charts_copied_from_a_prototype_write_the_same_xml(tmp_path, regis
     assert sum(b"<c:lineChart>" in v for v in shared.values()) >= 2
     assert shared.keys() == alone.keys()
     assert [n for n in shared if shared[n] != alone[n]] == []
+
+
+@pytest.mark.parametrize("batch", [None, 7])
+def test_merges_of_a_streamed_sheet_are_the_xml_xlsxwriter_writes(tmp_path, register, batch, monkeypatch):
+    """StreamWorksheet writes <mergeCells> itself (in bulk, the layout's merges let go every _BATCH): the
+    same bytes as XlsxWriter's own."""
+    import re
+    import zipfile
+
+    from laa_xl.core import reports
+    from laa_xl.io import stream_paint
+
+    if batch:
+        monkeypatch.setattr(stream_paint, "_BATCH", batch)
+
+    cons = consolidation(register, Period.parse("2008/09 Q4"))
+    streamed = cio.write_workbook(tmp_path / "s.xlsx", [reports.go_return_stream(cons), edge_layout()])
+    plain = cio.write_workbook(tmp_path / "p.xlsx", [reports.go_return_layout(cons), edge_layout().materialise()])
+
+    def merges(path):
+        with zipfile.ZipFile(path) as z:
+            return [re.search(rb"<mergeCells .*?</mergeCells>", z.read(f"xl/worksheets/sheet{i}.xml")).group(0)
+                    for i in (1, 2)]  # fmt: skip
+
+    got, want = merges(streamed), merges(plain)
+    assert got == want and got[0].count(b"<mergeCell ") > 100
+
+
+TRICKY = ["plain", "a & b < c > d \"q\" 'a'", " leading", "trailing ", "two\nlines", "tab\there", "_x0041_ literal",
+          "ctl\x01char", "\x1f", "<r>looks rich</r>", "<r>half", "nbsp\u00a0inside", "\u00a0", "emoji \U0001F600",
+          "£100", "=HYPERLINK(\"x\")", "soft\u00adhyphen", "x" * 5000, "_x", "end_x", "ideographic\u3000"]  # fmt: skip
+
+
+def test_shared_strings_written_in_bulk_are_the_bytes_xlsxwriter_writes(tmp_path):
+    from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
+
+    from laa_xl.io.xlsx_fast import FastSharedStrings
+
+    table = SharedStringTable()
+    for s in TRICKY * 3:
+        table._get_shared_string_index(s)
+    table._sort_string_data()
+
+    def written(cls, name):
+        sst = cls()
+        sst.string_table = table
+        sst._set_xml_writer(str(tmp_path / name))
+        sst._assemble_xml_file()
+        return (tmp_path / name).read_bytes()
+
+    ours, theirs = written(FastSharedStrings, "fast.xml"), written(SharedStrings, "plain.xml")
+    assert ours == theirs and b"_x005F_x0041_" in theirs and b"&amp;" in theirs  # the guard sees escapes
+
+
+def test_workbook_parts_are_deflated_at_zip_level(tmp_path):
+    """The zip level is set on XlsxWriter's own ZipFile: every part's deflated size is zlib's at ZIP_LEVEL."""
+    import zipfile
+    import zlib
+
+    import xlsxwriter.workbook
+
+    from laa_xl.io.xlsx_fast import ZIP_LEVEL
+
+    lay = SheetLayout("Plain")
+    for i in range(3000):
+        lay.add(Cell(f"row {i} " * 3), Cell(i * 1.5, "number", 1))
+    path = cio.write_workbook(tmp_path / "z.xlsx", [lay])
+    assert xlsxwriter.workbook.ZipFile is zipfile.ZipFile  # put back after the close
+    with zipfile.ZipFile(path) as z:
+        infos = [i for i in z.infolist() if i.file_size > 2000]
+        assert infos
+        for info in infos:
+            raw = z.read(info)
+            c = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+            assert info.compress_size == len(c.compress(raw) + c.flush()), info.filename
+            c6 = zlib.compressobj(6, zlib.DEFLATED, -15)
+            assert info.compress_size != len(c6.compress(raw) + c6.flush()) or len(raw) < 4000, info.filename

@@ -39,6 +39,10 @@ DIRECTIONS = (rules.IMPROVING, rules.NO_CHANGE, rules.WORSENING, "Not known")
 CHART_COLORS = {rules.GREEN: "#00B050", rules.AMBER: "#FFC000", rules.RED: "#C00000", rules.NO_DATA: "#A6A6A6",
                 rules.NOT_DUE: "#D9D9D9"}  # fmt: skip
 TOP_RISKS = 10
+# The PSB Summary draws a trend chart for at most this many Red targets, those furthest from profile
+# (a national consolidation has thousands of Reds; no board reads thousands of charts). The chart data
+# table below the charts keeps every Red target's figures.
+MAX_TREND_CHARTS = 24
 
 
 def _n(value: float | None, t: Target | None, style: str = "number") -> Cell:
@@ -65,11 +69,16 @@ def data_stream(cons: Consolidation) -> StreamLayout:
     reg = cons.register
 
     def rows() -> Iterator[Row]:
+        decimals: dict[str, int | None] = {}  # by ref: looked up once per target, not once per quarter
         for o in cons.observations:
-            t = reg.target(o.ref)
+            if o.ref in decimals:
+                dec = decimals[o.ref]
+            else:
+                t = reg.target(o.ref)
+                dec = decimals[o.ref] = t.decimals if t else None
             yield ((o.ref, o.partnership, str(o.year), o.quarter, o.profile, o.actual, o.variance, o.rag,
                     o.reported_rag, o.direction or None, o.commentary or None, o.remedial_action or None,
-                    str(o.source) or None), DATA_STYLES, t.decimals if t else None, None)  # fmt: skip
+                    str(o.source) or None), DATA_STYLES, dec, None)  # fmt: skip
 
     return stream_table("Data", DATA_COLUMNS, rows(), [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
 
@@ -165,7 +174,9 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
     reg = cons.register
     period = period or cons.period
     year, reported = period.year, period.quarters
-    by_key = cons.by_key()
+    by_ref: dict[str, list[Observation]] = {}  # a target's observations (lighter than cons.by_key(): one key a target)
+    for o in cons.observations:
+        by_ref.setdefault(o.ref, []).append(o)
     s = reg.settings
     lay = StreamLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=False, print_scale=GO_PRINT_SCALE)
     lay.add(Cell(f"Annex A: reporting monitoring outcomes — {_title(s.area, 'LAA performance return', period)}", "title"))
@@ -202,7 +213,8 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
             heights.append(None)
             r += 1
             for t in by_outcome[outcome]:
-                obs = [by_key[(t.ref, q)] for q in reported if (t.ref, q) in by_key]
+                of_t = {o.quarter: o for o in by_ref.get(t.ref, ())}  # the last of a quarter, as by_key() keeps
+                obs = [of_t[q] for q in reported if q in of_t]
                 title = f"{t.ref} {t.title}"
                 ev = (evidence or {}).get(t.ref) if evidence is not None else _latest_text(obs, "evidence")
                 com = comments(obs)
@@ -211,7 +223,7 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
                     lay.merges.append((r, c, last, c))
                 need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
                 h = round(max(13.0, need * 11.5 / len(MEASURES)), 1)
-                qobs = [by_key.get((t.ref, q)) if q in reported else None for q in QUARTERS]
+                qobs = [of_t.get(q) if q in reported else None for q in QUARTERS]
                 yield ((title, "Profile", t.related_psa or None, *(reg.profile(t.ref, year, q) for q in QUARTERS),
                         ev or None, com or None), measure_styles[0], t.decimals, h)  # fmt: skip
                 yield ((None, "Actual", None, *((o.actual if o else None) if q in reported else None
@@ -287,6 +299,7 @@ class PsbSummary:
     missing: list[str]
     late: list[str]
     red_trends: list[tuple[Target, list[float | None], list[float | None]]]  # target, profile Q1-Q4, actual Q1-Q4
+    charted: list[int] = field(default_factory=list)  # indices into red_trends drawn as charts, in drawing order
 
 
 @dataclass
@@ -390,6 +403,7 @@ def psb_summary(cons: Consolidation) -> PsbSummary:
     reds = {t.ref for o in exceptions if o.reported_rag == rules.RED and (t := cons.register.target(o.ref))}
     by_key = _by_key(cons, reds)
     trends = []
+    latest_red: list[tuple[Target, Observation]] = []
     for o in exceptions:
         if o.reported_rag != rules.RED:
             continue
@@ -399,11 +413,41 @@ def psb_summary(cons: Consolidation) -> PsbSummary:
         prof = [cons.register.profile(t.ref, cons.year, q) for q in QUARTERS]
         act = [by_key[(t.ref, q)].actual if (t.ref, q) in by_key else None for q in QUARTERS]
         trends.append((t, prof, act))
+        latest_red.append((t, o))
     return PsbSummary(
         cons.period, counts_by_partnership(cons), counts_by_block(cons), directions, exceptions,
         sorted_risks(cons.risks)[:TOP_RISKS], spend_by_block(cons.spend, cons.quarters), list(cons.missing),
-        [e.file for e in cons.log if e.late and e.status == "Used"], trends,
+        [e.file for e in cons.log if e.late and e.status == "Used"], trends, furthest_from_profile(latest_red),
     )  # fmt: skip
+
+
+def shortfall(t: Target, o: Observation) -> float | None:
+    """How far an observation's actual is off its profile, the bad way: +0.25 is 25 % worse than profile.
+
+    The % variance with the target's polarity (a 'lower is better' target over its profile is short);
+    None when there is no variance (no actual, or a profile of 0).
+    """
+    v = rules.variance(o.actual, o.profile)
+    return None if v is None else -rules.sign(t.polarity) * v
+
+
+def furthest_from_profile(reds: Sequence[tuple[Target, Observation]], limit: int | None = None) -> list[int]:
+    """Which Red targets get a trend chart, as indices into ``reds``, in the order drawn.
+
+    All of them, in their given order, when there are no more than ``limit``; else the ``limit`` furthest
+    from profile, worst first by ``shortfall`` (those without one last), ties by partnership and ref.
+    ``limit`` defaults to ``MAX_TREND_CHARTS``.
+    """
+    limit = MAX_TREND_CHARTS if limit is None else limit
+    if len(reds) <= limit:
+        return list(range(len(reds)))
+
+    def worst_first(i: int) -> tuple[bool, float, str, str]:
+        t, o = reds[i]
+        s = shortfall(t, o)
+        return (s is None, -(s or 0.0), o.partnership, t.ref)
+
+    return sorted(range(len(reds)), key=worst_first)[:limit]
 
 
 def _count_row(label: str, name: str | None, counts: dict[str, int]) -> list[Cell | None]:
@@ -449,10 +493,15 @@ def psb_layout(cons: Consolidation) -> SheetLayout:
         lay.add(Cell(code, "total" if code == "All" else "plain"), Cell(""),
                 *(Cell(d[k], "total" if code == "All" else "number", 0) for k in DIRECTIONS))  # fmt: skip
 
-    # Charts sit in a block of blank rows: RAG by partnership first, then one trend per Red target.
-    _section(lay, "Charts: RAG by partnership; profile against actual for each Red target")
+    # Charts sit in a block of blank rows: RAG by partnership first, then one trend per Red target charted.
+    reds, drawn = len(m.red_trends), len(m.charted)
+    if drawn < reds:
+        _section(lay, f"Charts: RAG by partnership; profile against actual for the {drawn} Red targets furthest from "
+                      f"profile (all {reds:,} Red targets' figures are in the chart data below)")  # fmt: skip
+    else:
+        _section(lay, "Charts: RAG by partnership; profile against actual for each Red target")
     chart_top = len(lay.rows)
-    n_charts = 1 + len(m.red_trends)
+    n_charts = 1 + drawn
     per_row, rows_per_chart = 3, 16
     chart_rows = math.ceil(n_charts / per_row) * rows_per_chart
     for _ in range(chart_rows):
@@ -505,10 +554,13 @@ def psb_layout(cons: Consolidation) -> SheetLayout:
     if m.red_trends:
         _section(lay, "Chart data: profile and actual by quarter for each Red target")
         cat_row = lay.add(Cell("Ref", "header"), Cell("Series", "header"), *(Cell(qq, "header") for qq in QUARTERS))
-        for i, (t, prof, act) in enumerate(m.red_trends, start=1):
+        slots = {i: n for n, i in enumerate(m.charted, start=1)}  # slot 0 is the RAG chart
+        for i, (t, prof, act) in enumerate(m.red_trends):
             pr = lay.add(Cell(t.ref), Cell("Profile"), *(_n(v, t) for v in prof))
             ar = lay.add(Cell(t.ref), Cell("Actual"), *(_n(v, t) for v in act))
-            slot = i
+            if i not in slots:
+                continue
+            slot = slots[i]
             charts.append(
                 Chart("line", f"{t.ref}: profile and actual {cons.year}"[:80],
                       Range(lay.name, cat_row, 2, cat_row, 5),

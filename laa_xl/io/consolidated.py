@@ -24,8 +24,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
-
 from ..core import reports
 from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
 from ..core.issues import Issue, Location
@@ -39,6 +37,7 @@ from ..errors import UnreadableFile
 from .files import atomic_path
 from .grids import read_grids
 from .paint import Painter
+from .xlsx_fast import Workbook
 
 CONSOLIDATED_SHEETS = ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend")
 _LOC_RE = re.compile(r"^(?:\[(?P<file>[^\]]*)\])?(?P<sheet>[^!]*)(?:!(?P<cell>.*))?$")
@@ -129,7 +128,7 @@ def register_layouts(register_grids: Mapping[str, Sequence[Sequence[Any]]], peri
 def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int = 10) -> Path:
     """Paint layouts into one .xlsx, written to a temporary file and renamed into place."""
     with atomic_path(path) as tmp:
-        wb = xlsxwriter.Workbook(
+        wb = Workbook(  # XlsxWriter's, packed faster (xlsx_fast)
             str(tmp), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
         )
         wb.set_properties({"created": dt.datetime(2008, 4, 1), "author": "laa-xl", "company": ""})

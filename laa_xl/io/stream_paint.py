@@ -31,6 +31,7 @@ from ..core.layout import StreamLayout
 SKIP_BLANK = frozenset({"plain", "plain-left", "label-bold", "title", "subtitle", "section"})
 _BATCH = 2000  # rows joined before each write to the temporary file
 _STRMAX = 32767
+_HALF = _STRMAX // 2  # a string no longer than this has no more than _STRMAX UTF-16 units
 _NONE = type(None)
 _NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
@@ -43,6 +44,8 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
         super().__init__()
         self.stream_path: str | None = None
         self.recorded: dict[int, dict[int, Any]] | None = None  # chart rows' cached values, by row and column
+        self.merge_chunks: list[str] = []  # the <mergeCell> elements, written at close
+        self.merge_count = 0
 
     def _write_sheet_data(self) -> None:
         if self.stream_path is None:
@@ -58,6 +61,17 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
             self._xml_end_tag("sheetData")
         os.unlink(self.stream_path)
         self.stream_path = None
+
+    def _write_merge_cells(self) -> None:
+        """XlsxWriter's ``<mergeCells>``, from the XML ``stream_rows`` made of the layout's merges as they came."""
+        if not self.merge_count:  # none streamed: XlsxWriter's own list (merge_range)
+            super()._write_merge_cells()
+            return
+        self.fh.write(f'<mergeCells count="{self.merge_count}">')
+        for chunk in self.merge_chunks:
+            self.fh.write(chunk)
+        self.fh.write("</mergeCells>")
+        self.merge_chunks = []
 
 
 def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
@@ -101,8 +115,48 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     fd, path = tempfile.mkstemp(prefix="laa-rows-", suffix=".xml", dir=ws.tmpdir)
     os.close(fd)
     ws.stream_path = path
-    rmin = rmax = cmin = cmax = -1
+    bounds = [-1, -1, -1, -1]  # first and last row written, first and last column
+    heights: dict[float, str] = {}  # a row height in points -> its attributes
     merges_seen = 0
+    merge_xml: list[str] = []
+    plans: dict[tuple[Any, ...], tuple[set[int], list[list[Any]]]] = {}
+    fills: dict[tuple[str, str], str] = {}  # (a value-filled style, its text) -> ' s="N"'
+
+    def make_plan(styles: tuple[str | None, ...], decimals: int | None) -> tuple[set[int], list[list[Any]]]:
+        """Per column with a style: its reference prefix and its format attribute for a text, a blank and a number."""
+        while len(cols) < len(styles):
+            cols.append(xl_col_to_name(len(cols)))
+        # the attributes are looked up when first needed, so formats are made in the order cells first need them
+        plan = [[c, f'<c r="{cols[c]}', st, st in SKIP_BLANK, None, None, None, st in _FILLED]
+                for c, st in enumerate(styles) if st is not None]  # fmt: skip
+        return {x[0] for x in plan}, plan
+
+    def emit(r: int, r1: int, cells: list[str], first_c: int, last_c: int, height: float | None) -> None:
+        """A row's XML, with its height; the sheet's bounds; written out every _BATCH rows."""
+        if height is None:
+            ht = ""
+        else:
+            ht = heights.get(height)  # type: ignore[assignment]
+            if ht is None:
+                px = int(height * 4.0 / 3.0 + 0.5)
+                ht = heights[height] = "" if px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
+        if cells:
+            parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
+            if bounds[2] < 0 or first_c < bounds[2]:
+                bounds[2] = first_c
+            if last_c > bounds[3]:
+                bounds[3] = last_c
+        elif ht:
+            parts.append(f'<row r="{r1}"{ht}/>')
+        else:
+            return
+        if bounds[0] < 0:
+            bounds[0] = r
+        bounds[1] = r
+        if len(parts) >= _BATCH:
+            out.write("".join(parts))
+            parts.clear()
+
     active: list[tuple[int, int, int, int]] = []
     merge_attr: dict[tuple[int, int], str] = {}  # a merge's top-left -> its format attribute
     parts: list[str] = []
@@ -111,15 +165,26 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         for values, styles, height, decimals in rows():
             r += 1
             r1 = r + 1
-            while merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
-                m = layout.merges[merges_seen]
-                merges_seen += 1
-                if m[0] < r:
-                    raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
-                active.append(m)
+            if merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
+                for m in layout.merges[merges_seen:]:
+                    if m[0] < r:
+                        raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
+                    active.append(m)
+                    merge_xml.append(_merge_xml(m, cols))
+                merges_seen = len(layout.merges)
+                if merges_seen >= _BATCH:  # the layout's merges are let go once written (a national GO Return has 240,000)
+                    ws.merge_chunks.append("".join(merge_xml))
+                    merge_xml.clear()
+                    ws.merge_count += merges_seen
+                    del layout.merges[:]
+                    merges_seen = 0
             cover: dict[int, tuple[int, int, int, int]] = {}
             if active:
-                active = [m for m in active if m[2] >= r]
+                if any(m[2] < r for m in active):
+                    for m in active:
+                        if m[2] < r:  # passed: its top-left's format is needed no more
+                            merge_attr.pop((m[0], m[1]), None)
+                    active = [m for m in active if m[2] >= r]
                 for m in active:
                     if m[0] <= r:
                         for cc in range(m[1], m[3] + 1):
@@ -129,6 +194,71 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             cells: list[str] = []
             rec: dict[int, Any] | None = {} if r in wanted else None
             first_c = last_c = -1
+            if rec is None and not per_cell and len(styles) == n:
+                # the common row: each column's formats looked up once per (styles, decimals), not per cell
+                pkey = (styles if styles.__class__ is tuple else tuple(styles), decimals)
+                plan = plans.get(pkey)
+                if plan is None:
+                    plan = plans[pkey] = make_plan(pkey[0], decimals)
+                if not cover or cover.keys() <= plan[0]:
+                    rs = str(r1)
+                    for e in plan[1]:
+                        c, pre, style, skip, a_s, a_b, a_n, filled = e
+                        if cover and c in cover:  # a merged cell: as the general path below
+                            m = cover[c]
+                            if m[0] == r and m[1] == c:
+                                v = values[c]
+                                a = merge_attr[(r, c)] = s_attr(style, v, decimals)
+                                xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
+                            else:
+                                xml = f'{pre}{rs}"{merge_attr[(m[0], m[1])]}/>'
+                        else:
+                            v = values[c]
+                            cls = v.__class__
+                            if cls is str:
+                                if not v:
+                                    if skip:
+                                        continue
+                                    if a_b is None:
+                                        a_b = e[5] = s_attr(style, None, decimals)
+                                    xml = f'{pre}{rs}"{a_b}/>'
+                                else:
+                                    if filled:
+                                        a = fills.get((style, v))  # type: ignore[assignment]
+                                        if a is None:
+                                            a = fills[(style, v)] = s_attr(style, v, decimals)
+                                    elif a_s is None:
+                                        a = e[4] = s_attr(style, v, decimals)
+                                    else:
+                                        a = a_s
+                                    if len(v) <= _HALF:
+                                        i = strings.get(v)
+                                        if i is None:
+                                            i = sst._get_shared_string_index(v)
+                                        else:
+                                            n_strings += 1
+                                        xml = f'{pre}{rs}"{a} t="s"><v>{i}</v></c>'
+                                    else:
+                                        xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
+                            elif v is None:
+                                if skip:
+                                    continue
+                                if a_b is None:
+                                    a_b = e[5] = s_attr(style, None, decimals)
+                                xml = f'{pre}{rs}"{a_b}/>'
+                            else:
+                                if a_n is None:
+                                    a_n = e[6] = s_attr(style, v, decimals)
+                                if cls is float and v == v and v - v == 0:  # finite
+                                    xml = f'{pre}{rs}"{a_n}><v>{v:.16G}</v></c>'
+                                else:
+                                    xml = _cell_xml(pre[6:] + rs, v, a_n, sst, date_1904, tz)
+                        cells.append(xml)
+                        if first_c < 0:
+                            first_c = c
+                        last_c = c
+                    emit(r, r1, cells, first_c, last_c, height)
+                    continue
             width = max(n, max(cover) + 1) if cover else n
             while len(cols) < width:
                 cols.append(xl_col_to_name(len(cols)))
@@ -176,25 +306,12 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 if first_c < 0:
                     first_c = c
                 last_c = c
-            px = None if height is None else int(height * 4.0 / 3.0 + 0.5)
-            ht = "" if px is None or px == default_px else f' ht="{px * 0.75:.16g}" customHeight="1"'
             if rec:
                 ws.recorded[r] = {c: _cached(v, date_1904, tz) for c, v in rec.items()}
-            if cells:
-                parts.append(f'<row r="{r1}"{ht}>{"".join(cells)}</row>')
-                cmin = first_c if cmin < 0 else min(cmin, first_c)
-                cmax = max(cmax, last_c)
-            elif ht:
-                parts.append(f'<row r="{r1}"{ht}/>')
-            else:
-                continue
-            rmin = r if rmin < 0 else rmin
-            rmax = r
-            if len(parts) >= _BATCH:
-                out.write("".join(parts))
-                parts.clear()
+            emit(r, r1, cells, first_c, last_c, height)
         out.write("".join(parts))
     sst.count += n_strings
+    rmin, rmax, cmin, cmax = bounds
     if rmin >= 0:
         if cmin < 0:  # rows with heights only
             ws._check_dimensions(rmin, 0, ignore_col=True)
@@ -202,7 +319,17 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         else:
             ws._check_dimensions(rmin, cmin)
             ws._check_dimensions(rmax, cmax)
-    ws.merge = layout.merges  # the layout's own list (XlsxWriter only reads it, at close)
+    merge_xml.extend(_merge_xml(m, cols) for m in layout.merges[merges_seen:])  # any declared after the last row
+    ws.merge_chunks.append("".join(merge_xml))
+    ws.merge_count += len(layout.merges)
+    del layout.merges[:]
+
+
+def _merge_xml(m: tuple[int, int, int, int], cols: list[str]) -> str:
+    """A ``<mergeCell>`` as XlsxWriter writes it."""
+    while len(cols) <= max(m[1], m[3]):
+        cols.append(xl_col_to_name(len(cols)))
+    return f'<mergeCell ref="{cols[m[1]]}{m[0] + 1}:{cols[m[3]]}{m[2] + 1}"/>'
 
 
 def range_data(ws: StreamWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> list[Any]:
