@@ -70,3 +70,15 @@ def recording() -> Iterator[Recorder]:
         yield _active
     finally:
         _active = before
+
+
+def apportion(moved_from: str, seconds: float, weights: dict[str, float]) -> None:
+    """Move ``seconds`` of the active recording's ``moved_from`` phase to the phases in ``weights``, in proportion
+    to them (e.g. the wall time spent waiting for worker processes, split as the workers spent their own time).
+    Nothing happens when no recording is active or the weights are all zero."""
+    rec, total = _active, sum(weights.values())
+    if rec is None or total <= 0:
+        return
+    rec.seconds[moved_from] = rec.seconds.get(moved_from, 0.0) - seconds
+    for name, w in weights.items():
+        rec.seconds[name] = rec.seconds.get(name, 0.0) + seconds * w / total
