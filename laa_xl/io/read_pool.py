@@ -7,8 +7,8 @@ workbook. The results come back in the folder's order and are the same as readin
 one in this process (``tests/test_read_pool.py`` compares the two on good and bad files).
 
 - ``LAA_XL_WORKERS``: the number of worker processes; ``1`` reads every file in this process. Unset:
-  one per CPU this process may use, for ``MIN_FILES`` files or more (fewer are read here: starting the
-  workers costs more than it saves).
+  one per CPU this process may use, for ``MIN_FILES`` files or more (``MIN_FILES_SPAWN`` where workers
+  are spawned; fewer are read here: starting the workers would cost more than it saves).
 - Linux starts the workers by ``fork`` (they share the register already read, and start at once);
   Windows and macOS by ``spawn``: the reader and check are then pickled to each worker (module-level
   functions and ``functools.partial``, not closures), and a reader or check that cannot be pickled is
@@ -33,13 +33,15 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
 
 from ..core.consolidate import FileInfo
 from ..core.timing import apportion, phase, recording
 from .return_files import Check, Item, Reader, load_one
 
-MIN_FILES = 16  # below this, starting workers costs more than it saves (measured: README "Performance")
+# Below these numbers of files, starting the workers costs more than it saves (measured on 2 CPUs: forking two
+# workers costs ~40 ms, about one file's reading; spawning them ~0.4 s, as each imports laa_xl again).
+MIN_FILES = 8
+MIN_FILES_SPAWN = 48
 _job: tuple[Reader, Check | None, tuple[str, ...]] | None = None  # what each worker runs, set as it starts
 
 
@@ -52,13 +54,14 @@ def available_cpus() -> int:
 
 def workers_for(n_files: int) -> int:
     """How many worker processes read ``n_files`` returns: ``LAA_XL_WORKERS`` when set, else one per CPU for
-    ``MIN_FILES`` files or more; 1 means no workers."""
+    enough files; 1 means no workers."""
     env = os.environ.get("LAA_XL_WORKERS", "").strip()
     if env.isdigit() and int(env) >= 1:
         return max(1, min(int(env), n_files))
-    if n_files < MIN_FILES:
+    least = MIN_FILES if _context().get_start_method() == "fork" else MIN_FILES_SPAWN
+    if n_files < least:
         return 1
-    return max(1, min(available_cpus(), n_files // (MIN_FILES // 2)))
+    return max(1, min(available_cpus(), n_files // (least // 2)))
 
 
 def _context(method: str | None = None) -> BaseContext:
@@ -126,7 +129,7 @@ def load_in_pool(
             except (BrokenProcessPool, OSError, pickle.PicklingError):
                 pass  # the rest is read here, below
         apportion("read", time.perf_counter() - t0, spent)
-    rest: Any = files[len(results):]
-    for path in progress(rest, "Reading returns", total=len(rest)) if rest else ():
+    rest = list(files[len(results) :])
+    for path in progress(rest, "Reading returns", total=len(rest)):
         results.append(load_one(path, read, check, suffixes))
     return results
