@@ -96,7 +96,7 @@ def test_a_far_dimension_and_a_dde_formula_are_refused_the_same(monkeypatch):
     assert _both(far_dim, monkeypatch)[0] == "far-cell"
     near_dim = _sheet(b'<row r="1"><c r="A1"><v>1</v></c></row>', b'<dimension ref="A1:AB52"/>')
     assert _both(near_dim, monkeypatch) is None
-    dde = _sheet(b"<row r=\"3\"><c r=\"L3\"><f>cmd|'/c calc'!A0</f></c></row>")
+    dde = _sheet(b'<row r="3"><c r="L3"><f>cmd|\'/c calc\'!A0</f></c></row>')
     assert _both(dde, monkeypatch)[:3] == ("dde-formula", PART, "L3")
 
 
@@ -120,7 +120,9 @@ _bulk = st.integers(0, 9_000)
 
 
 @settings(max_examples=200, deadline=None)
-@given(_dim, st.lists(st.one_of(_row, _noise), max_size=10), _bulk, st.sampled_from([LIMITS, Limits(max_cells=200_000)]))
+@given(
+    _dim, st.lists(st.one_of(_row, _noise), max_size=10), _bulk, st.sampled_from([LIMITS, Limits(max_cells=200_000)])
+)
 def test_cheap_and_exact_passes_refuse_alike(dim: str, parts: list[str], bulk: int, limits: Limits) -> None:
     xml = f"<worksheet>{dim}<sheetData>{''.join(parts)}<row>{'<c/>' * bulk}</row></sheetData></worksheet>".encode()
     with pytest.MonkeyPatch.context() as mp:
