@@ -302,13 +302,15 @@ def _within_limits(
                 _refuse_dde(buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
             if _MAYBE_FAR.search(buf):
                 return False
-            if b"dimension" in buf:
-                for m in _DIM_RE.finditer(buf):
-                    for ref in m.group(1).decode("ascii", "replace").split(":"):
-                        rm = _REF_RE.match(ref.strip())
-                        if rm:
-                            max_row = max(max_row, int(rm.group(2)))
-                            max_col = max(max_col, _col_number(rm.group(1)))
+            at = buf.find(b"dimension")
+            while at >= 0:  # each <dimension> (the pattern tried at its own '<' only, not at every tag of the sheet)
+                m = _DIM_RE.match(buf, buf.rfind(b"<", 0, at))
+                for ref in m.group(1).decode("ascii", "replace").split(":") if m else ():
+                    rm = _REF_RE.match(ref.strip())
+                    if rm:
+                        max_row = max(max_row, int(rm.group(2)))
+                        max_col = max(max_col, _col_number(rm.group(1)))
+                at = buf.find(b"dimension", at + 1)
             tail = buf[-4096:]
     # What ``_check_extent`` refuses on, with every quantity at or above what ``_extent`` would find.
     if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
