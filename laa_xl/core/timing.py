@@ -72,13 +72,25 @@ def recording() -> Iterator[Recorder]:
         _active = before
 
 
-def apportion(moved_from: str, seconds: float, weights: dict[str, float]) -> None:
-    """Move ``seconds`` of the active recording's ``moved_from`` phase to the phases in ``weights``, in proportion
-    to them (e.g. the wall time spent waiting for worker processes, split as the workers spent their own time).
-    Nothing happens when no recording is active or the weights are all zero."""
-    rec, total = _active, sum(weights.values())
-    if rec is None or total <= 0:
+
+@contextmanager
+def shared(weights: dict[str, float], fallback: str = "read") -> Iterator[None]:
+    """Time the block (exclusively, like ``phase``) as the phases in ``weights``, split in proportion to them;
+    the block fills ``weights`` in (e.g. the time worker processes spent in each phase, while this one waited
+    for them). With no weights by the end, the block counts as ``fallback``."""
+    rec = _active
+    if rec is None:
+        yield
         return
-    rec.seconds[moved_from] = rec.seconds.get(moved_from, 0.0) - seconds
-    for name, w in weights.items():
-        rec.seconds[name] = rec.seconds.get(name, 0.0) + seconds * w / total
+    rec._enter(_SHARED)
+    try:
+        yield
+    finally:
+        rec._exit()
+        seconds = rec.seconds.pop(_SHARED, 0.0)
+        total = sum(weights.values())
+        for name, w in weights.items() if total > 0 else [(fallback, 1.0)]:
+            rec.seconds[name] = rec.seconds.get(name, 0.0) + seconds * w / (total if total > 0 else 1.0)
+
+
+_SHARED = "\0shared"

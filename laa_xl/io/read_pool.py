@@ -27,7 +27,6 @@ import os
 import pickle
 import signal
 import sys
-import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -35,7 +34,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from ..core.consolidate import FileInfo
-from ..core.timing import apportion, phase, recording
+from ..core.timing import recording, shared
 from .return_files import Check, Item, Reader, load_one
 
 # Below these numbers of files, starting the workers costs more than it saves (measured on 2 CPUs: forking two
@@ -110,9 +109,8 @@ def load_in_pool(
         except Exception:  # a closure, say: it cannot reach a spawned worker
             job = None  # type: ignore[assignment]
     if job is not None:
-        spent: dict[str, float] = {}
-        t0 = time.perf_counter()
-        with phase("read"):
+        spent: dict[str, float] = {}  # phase -> seconds the workers spent in it
+        with shared(spent):
             try:
                 pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(job, gc.isenabled()))
                 try:
@@ -128,7 +126,6 @@ def load_in_pool(
                 pool.shutdown()
             except (BrokenProcessPool, OSError, pickle.PicklingError):
                 pass  # the rest is read here, below
-        apportion("read", time.perf_counter() - t0, spent)
     rest = list(files[len(results) :])
     for path in progress(rest, "Reading returns", total=len(rest)):
         results.append(load_one(path, read, check, suffixes))
