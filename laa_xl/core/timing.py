@@ -70,3 +70,27 @@ def recording() -> Iterator[Recorder]:
         yield _active
     finally:
         _active = before
+
+
+
+@contextmanager
+def shared(weights: dict[str, float], fallback: str = "read") -> Iterator[None]:
+    """Time the block (exclusively, like ``phase``) as the phases in ``weights``, split in proportion to them;
+    the block fills ``weights`` in (e.g. the time worker processes spent in each phase, while this one waited
+    for them). With no weights by the end, the block counts as ``fallback``."""
+    rec = _active
+    if rec is None:
+        yield
+        return
+    rec._enter(_SHARED)
+    try:
+        yield
+    finally:
+        rec._exit()
+        seconds = rec.seconds.pop(_SHARED, 0.0)
+        total = sum(weights.values())
+        for name, w in weights.items() if total > 0 else [(fallback, 1.0)]:
+            rec.seconds[name] = rec.seconds.get(name, 0.0) + seconds * w / (total if total > 0 else 1.0)
+
+
+_SHARED = "\0shared"

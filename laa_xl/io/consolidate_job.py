@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import zipfile
 from collections.abc import Iterator
@@ -16,7 +17,6 @@ from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
 from ..core.periods import Period
 from ..core.register import Register
-from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError
 from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
@@ -125,9 +125,10 @@ def consolidate_loaded(
             prev_path = None
     deadline = register.deadline(period)
 
-    def check(data: ReturnData) -> CheckedReturn:  # as each return is read: only its checked figures are kept
-        return check_return(data, register, year=period.year, quarters=period.quarters, deadline=deadline)
-
+    # as each return is read, only its checked figures are kept; a partial (not a closure) so that worker processes
+    # started by spawn (Windows, macOS) can be sent it
+    check = functools.partial(check_return, register=register, year=period.year, quarters=period.quarters,
+                              deadline=deadline)  # fmt: skip
     loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check, allow_macros=allow_macros)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)

@@ -246,6 +246,8 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str,
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):
             continue
         sheet = sheets.get(part.lower(), part)
+        if _within_limits(z, info, name, sheet, limits, keep):
+            continue  # the cheap pass proved the sheet within every limit: the exact pass could refuse nothing
         max_row, max_col, rows, cells, with_ref = _extent(z, info, name, sheet, limits, keep)
         # Rows and cells without an r="..." reference sit one after another: a bound on where they can reach.
         no_ref = max(0, cells - with_ref)
@@ -262,6 +264,62 @@ def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
     return UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
                       f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened. Check it is the right "
                       "file, save it again from Excel and send it again.")  # fmt: skip
+
+
+# A reference that could reach past row 999 or column ZZ (702): three letters or more, or four digits or more.
+# Every reference the exact pass (``_extent``) counts is an r="..." value (cells and rows) or the dimension's.
+_MAYBE_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
+_NEAR_ROWS, _NEAR_COLS = 999, 702
+
+
+def _within_limits(
+    z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits,
+    keep: dict[str, bytes] | None = None,
+) -> bool:
+    """True when a cheap pass over the sheet proves that the exact pass (``_extent``) and the checks on what it
+    finds would refuse nothing: bounds instead of the extent (rows and columns at most 999 and ZZ unless a
+    reference has four digits or three letters; at most as many cells as ``<c`` tags), a few scans in C instead
+    of a regular expression's matches turned into numbers. False: ask the exact pass (it inflates the sheet
+    again; nothing is kept from this one). It refuses what the exact pass would refuse at the same point (a
+    sheet expanding past the limit, a DDE formula) and nothing else.
+    ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the sheet is proved safe."""
+    max_row, max_col = _NEAR_ROWS, _NEAR_COLS
+    tail = b""
+    read = rows = cells = 0
+    chunks: list[bytes] = []
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            chunks.append(chunk)
+            read += len(chunk)
+            if read > limits.max_uncompressed_bytes:
+                raise _bomb(name, sheet, limits)
+            rows += chunk.count(b"<row")  # exactly as ``_extent`` counts them
+            cells += chunk.count(b"<c")  # at least as many as ``_extent`` counts ("<c ", "<c>", "<c/>")
+            if rows > limits.max_rows or cells > limits.max_cells:
+                return False  # ``_extent`` decides (and may refuse) at this same chunk
+            buf = tail + chunk if tail else chunk
+            if b"|" in buf:
+                _refuse_dde(buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
+            if _MAYBE_FAR.search(buf):
+                return False
+            at = buf.find(b"dimension")
+            while at >= 0:  # each <dimension> (the pattern tried at its own '<' only, not at every tag of the sheet)
+                m = _DIM_RE.match(buf, buf.rfind(b"<", 0, at))
+                for ref in m.group(1).decode("ascii", "replace").split(":") if m else ():
+                    rm = _REF_RE.match(ref.strip())
+                    if rm:
+                        max_row = max(max_row, int(rm.group(2)))
+                        max_col = max(max_col, _col_number(rm.group(1)))
+                at = buf.find(b"dimension", at + 1)
+            tail = buf[-4096:]
+    # What ``_check_extent`` refuses on, with every quantity at or above what ``_extent`` would find.
+    if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
+        return False
+    if (max_row + rows) * max(max_col, cells) > limits.max_cells:
+        return False
+    if keep is not None:
+        keep[info.filename.lower()] = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return True
 
 
 def _extent(

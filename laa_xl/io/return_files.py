@@ -58,18 +58,26 @@ def _not_a_return(path: Path) -> str:
             "as an Excel Workbook (.xlsx) and send it again; otherwise move it out of the returns folder.")  # fmt: skip
 
 
+Check = Callable[[ReturnData], CheckedReturn]
+Item = ReturnData | CheckedReturn | Refusal
+
+
 def load_returns(
     folder: str | Path,
     reader: Reader | None = None,
     *,
     exclude: tuple[Path, ...] = (),
-    check: Callable[[ReturnData], CheckedReturn] | None = None,
+    check: Check | None = None,
     allow_macros: bool = False,
 ) -> LoadedReturns:
     """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it.
 
     ``check``: check each return as soon as it is read and keep only the result (what a
     consolidation needs), so that what was read of one file can go before the next is read.
+
+    With many files and more than one CPU the files are read and checked in worker processes
+    (``laa_xl.io.read_pool``; ``LAA_XL_WORKERS=1`` reads them here, one by one): the result is the same,
+    in the same order.
     """
     folder = Path(folder)
     skip = {p.resolve() for p in exclude}
@@ -79,49 +87,59 @@ def load_returns(
         return out
     read = reader or default_reader(allow_macros)
     suffixes = (*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES
-    from .preflight import LIMITS, UnsafeFile
-    from .terminal import progress
+    from .read_pool import load_in_pool, workers_for
 
-    for path in progress(files, "Reading returns", total=len(files)):
-        try:
-            size = path.stat().st_size
-            if size > LIMITS.max_file_bytes:  # never read a huge file into memory: hash it as a stream
-                digest = hashlib.sha256()
-                with open(path, "rb") as f:
-                    while chunk := f.read(1 << 20):
-                        digest.update(chunk)
-                too_big = UnsafeFile("file-too-large", path.name, f"{path.name} is {size / 1e6:,.1f} MB; a return "
-                                     f"should be well under {LIMITS.max_file_bytes / 1e6:.0f} MB. It was not opened "
-                                     "(nor archived). Check it is the right file.")  # fmt: skip
-                out.items.append((FileInfo(path.name, size, digest.hexdigest()), Refusal((too_big.issue,))))
-                continue
-            with phase("hash"):
-                content = path.read_bytes()
-        except OSError as e:
-            out.items.append((FileInfo(path.name), Refusal((error("unreadable-file", f"Cannot open the file: {e}.",
-                                                                    Location(path.name)),))))  # fmt: skip
-            continue
-        with phase("hash"):
-            info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
-        out.contents[path.name] = path
-        del content
-        if path.suffix.lower() not in suffixes:
-            out.items.append((info, Refusal((error("unsupported-file-type", _not_a_return(path),
-                                                   Location(path.name)),))))  # fmt: skip
-            continue
-        try:
-            data = read(path)
-        except Exception as e:  # a return is untrusted input: any failure refuses that file only
-            issue = getattr(e, "issue", None)  # the preflight's UnsafeFile carries its own code and place
-            if not isinstance(issue, Issue):
-                issue = error("unreadable-file", f"This file could not be read safely, so it is not consolidated: {e}",
-                              Location(path.name))  # fmt: skip
-            out.items.append((info, Refusal((issue,))))
-            continue
-        data.file = data.file or path.name
-        if check is None:
-            out.items.append((info, data))
-        else:
-            with phase("check"):
-                out.items.append((info, check(data)))
+    workers = workers_for(len(files))
+    if workers > 1:
+        results = load_in_pool(files, read, check, suffixes, workers)
+    else:
+        from .terminal import progress
+
+        results = [load_one(path, read, check, suffixes) for path in progress(files, "Reading returns",
+                                                                               total=len(files))]  # fmt: skip
+    for path, (info, item, hashed) in zip(files, results, strict=True):
+        if hashed:
+            out.contents[path.name] = path
+        out.items.append((info, item))
     return out
+
+
+def load_one(path: Path, read: Reader, check: Check | None, suffixes: tuple[str, ...]) -> tuple[FileInfo, Item, bool]:
+    """One file hashed, read and checked (or refused): its info, what was read of it, and whether it was hashed
+    (the archive copies only those)."""
+    from .preflight import LIMITS, UnsafeFile
+
+    try:
+        size = path.stat().st_size
+        if size > LIMITS.max_file_bytes:  # never read a huge file into memory: hash it as a stream
+            digest = hashlib.sha256()
+            with open(path, "rb") as f:
+                while chunk := f.read(1 << 20):
+                    digest.update(chunk)
+            too_big = UnsafeFile("file-too-large", path.name, f"{path.name} is {size / 1e6:,.1f} MB; a return "
+                                 f"should be well under {LIMITS.max_file_bytes / 1e6:.0f} MB. It was not opened "
+                                 "(nor archived). Check it is the right file.")  # fmt: skip
+            return FileInfo(path.name, size, digest.hexdigest()), Refusal((too_big.issue,)), False
+        with phase("hash"):
+            content = path.read_bytes()
+    except OSError as e:
+        return FileInfo(path.name), Refusal((error("unreadable-file", f"Cannot open the file: {e}.",
+                                                   Location(path.name)),)), False  # fmt: skip
+    with phase("hash"):
+        info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
+    del content
+    if path.suffix.lower() not in suffixes:
+        return info, Refusal((error("unsupported-file-type", _not_a_return(path), Location(path.name)),)), True
+    try:
+        data = read(path)
+    except Exception as e:  # a return is untrusted input: any failure refuses that file only
+        issue = getattr(e, "issue", None)  # the preflight's UnsafeFile carries its own code and place
+        if not isinstance(issue, Issue):
+            issue = error("unreadable-file", f"This file could not be read safely, so it is not consolidated: {e}",
+                          Location(path.name))  # fmt: skip
+        return info, Refusal((issue,)), True
+    data.file = data.file or path.name
+    if check is None:
+        return info, data, True
+    with phase("check"):
+        return info, check(data), True

@@ -1,0 +1,132 @@
+"""Read and check returns in worker processes, when there are enough of them to pay for it (issue 8).
+
+Each return is read and checked on its own (``return_files.load_one``), so a folder of them is split
+among a few worker processes, one per CPU: each worker hashes, preflights, reads and checks its files and
+sends back only the small result (``FileInfo`` and the ``CheckedReturn`` or ``Refusal``), never a
+workbook. The results come back in the folder's order and are the same as reading the files one by
+one in this process (``tests/test_read_pool.py`` compares the two on good and bad files).
+
+- ``LAA_XL_WORKERS``: the number of worker processes; ``1`` reads every file in this process. Unset:
+  one per CPU this process may use, for ``MIN_FILES`` files or more (``MIN_FILES_SPAWN`` where workers
+  are spawned; fewer are read here: starting the workers would cost more than it saves).
+- Linux starts the workers by ``fork`` (they share the register already read, and start at once);
+  Windows and macOS by ``spawn``: the reader and check are then pickled to each worker (module-level
+  functions and ``functools.partial``, not closures), and a reader or check that cannot be pickled is
+  run here instead.
+- Should the workers fail to start or one die, the files not yet read are read here, one by one.
+- Phase timings (``laa_xl.core.timing``): the wall time spent waiting for the workers is split among the
+  ``hash``, ``preflight``, ``read`` and ``check`` phases in proportion to the time the workers spent in
+  each, so the phases still add up to the run.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
+from pathlib import Path
+
+from ..core.consolidate import FileInfo
+from ..core.timing import recording, shared
+from .return_files import Check, Item, Reader, load_one
+
+# Below these numbers of files, starting the workers costs more than it saves (measured on 2 CPUs: forking two
+# workers costs ~40 ms, about one file's reading; spawning them ~0.4 s, as each imports laa_xl again).
+MIN_FILES = 8
+MIN_FILES_SPAWN = 48
+_job: tuple[Reader, Check | None, tuple[str, ...]] | None = None  # what each worker runs, set as it starts
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def workers_for(n_files: int) -> int:
+    """How many worker processes read ``n_files`` returns: ``LAA_XL_WORKERS`` when set, else one per CPU for
+    enough files; 1 means no workers."""
+    env = os.environ.get("LAA_XL_WORKERS", "").strip()
+    if env.isdigit() and int(env) >= 1:
+        return max(1, min(int(env), n_files))
+    least = MIN_FILES if _context().get_start_method() == "fork" else MIN_FILES_SPAWN
+    if n_files < least:
+        return 1
+    return max(1, min(available_cpus(), n_files // (least // 2)))
+
+
+def _context(method: str | None = None) -> BaseContext:
+    if method is None and sys.platform.startswith("linux"):
+        method = "fork"
+    return multiprocessing.get_context(method)
+
+
+def _start(job: tuple[Reader, Check | None, tuple[str, ...]], collect: bool) -> None:
+    global _job
+    _job = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    if collect:
+        gc.enable()
+    else:
+        gc.disable()  # as in the parent (a consolidation runs with the cyclic collector off)
+
+
+def _work(path: Path) -> tuple[FileInfo, Item, bool, dict[str, float]]:
+    assert _job is not None
+    read, check, suffixes = _job
+    with recording() as rec:
+        info, item, hashed = load_one(path, read, check, suffixes)
+    return info, item, hashed, rec.seconds
+
+
+def load_in_pool(
+    files: Sequence[Path],
+    read: Reader,
+    check: Check | None,
+    suffixes: tuple[str, ...],
+    workers: int,
+    *,
+    method: str | None = None,
+) -> list[tuple[FileInfo, Item, bool]]:
+    """``load_one`` of each file, in order, by ``workers`` processes; those not done (the workers could not start,
+    or one died) are read here, one by one."""
+    from .terminal import progress
+
+    ctx = _context(method)
+    job = (read, check, tuple(suffixes))
+    results: list[tuple[FileInfo, Item, bool]] = []
+    if ctx.get_start_method() != "fork":
+        try:
+            pickle.dumps(job)
+        except Exception:  # a closure, say: it cannot reach a spawned worker
+            job = None  # type: ignore[assignment]
+    if job is not None:
+        spent: dict[str, float] = {}  # phase -> seconds the workers spent in it
+        with shared(spent):
+            try:
+                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(job, gc.isenabled()))
+                try:
+                    # map() submits every file at once: the workers are forked here, before any progress bar thread
+                    done = pool.map(_work, files, chunksize=max(1, min(8, len(files) // (workers * 4))))
+                    for info, item, hashed, seconds in progress(done, "Reading returns", total=len(files)):
+                        results.append((info, item, hashed))
+                        for k, v in seconds.items():
+                            spent[k] = spent.get(k, 0.0) + v
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C, say: stop at once
+                    raise
+                pool.shutdown()
+            except (BrokenProcessPool, OSError, pickle.PicklingError):
+                pass  # the rest is read here, below
+    rest = list(files[len(results) :])
+    for path in progress(rest, "Reading returns", total=len(rest)):
+        results.append(load_one(path, read, check, suffixes))
+    return results
