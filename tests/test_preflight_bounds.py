@@ -127,3 +127,37 @@ def test_cheap_and_exact_passes_refuse_alike(dim: str, parts: list[str], bulk: i
     xml = f"<worksheet>{dim}<sheetData>{''.join(parts)}<row>{'<c/>' * bulk}</row></sheetData></worksheet>".encode()
     with pytest.MonkeyPatch.context() as mp:
         _both(xml, mp, limits)
+
+
+def test_a_register_sized_sheet_is_proved_by_the_cheap_pass(monkeypatch):
+    """Thousands of rows (four or five digits) and columns up to Z or ZZ: bounds, not the exact pass."""
+    seen = []
+    real = pf._extent
+    monkeypatch.setattr(pf, "_extent", lambda *a, **k: seen.append(1) or real(*a, **k))
+    for last_row, cols in ((6_001, "ABCDEFGHIJKLMNOPQRSTU"), (60_001, "ABCDEFG"), (700, ["A", "AB", "ZZ"])):
+        body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c.encode(), r) for c in cols)
+                        + b"</row>" for r in range(last_row - 50, last_row + 1))  # fmt: skip
+        n = len(seen)
+        assert _both(_sheet(body, b'<dimension ref="A1:%s%d"/>' % (cols[-1].encode(), last_row)), monkeypatch) is None
+        assert len(seen) == n + 1, last_row  # only the run with the cheap pass switched off asked the exact pass
+    for deferred in (
+        b'<row r="7"><c r="A7"><v>1</v></c><c r="a7"><v>2</v></c></row>',  # a reference the exact pass ignores
+        b'<row r="5000"><c r="A5000"><v>1</v></c><c r="AB5000"><v>2</v></c></row>',  # 9,999 x 702 could be too many
+    ):
+        n = len(seen)
+        assert _both(_sheet(deferred), monkeypatch) is None
+        assert len(seen) == n + 2  # the cheap pass could not prove it: the exact pass decided
+
+
+def test_a_big_sheet_cut_into_chunks_inside_references_is_still_proved(monkeypatch):
+    """A sheet of many 1 MB chunks, each cut inside a cell's reference: counted as the exact pass counts them."""
+    seen = []
+    real = pf._extent
+    monkeypatch.setattr(pf, "_extent", lambda *a, **k: seen.append(1) or real(*a, **k))
+    body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>%d</v></c>' % (c, r, r) for c in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J"))
+                    + b"</row>" for r in range(1, 60_001))  # fmt: skip
+    xml = _sheet(body)
+    ends = range(1 << 20, len(xml), 1 << 20)  # where the chunks end
+    assert any(xml.startswith(b'<c r="', xml.rfind(b"<", 0, k)) and k - xml.rfind(b"<", 0, k) < 12 for k in ends)
+    assert _both(xml, monkeypatch) is None
+    assert len(seen) == 1  # proved by the cheap pass; the exact pass ran only when switched to

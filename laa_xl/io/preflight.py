@@ -266,10 +266,14 @@ def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
                       "file, save it again from Excel and send it again.")  # fmt: skip
 
 
-# A reference that could reach past row 999 or column ZZ (702): three letters or more, or four digits or more.
-# Every reference the exact pass (``_extent``) counts is an r="..." value (cells and rows) or the dimension's.
-_MAYBE_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
-_NEAR_ROWS, _NEAR_COLS = 999, 702
+# Bounds proved by searches that find nothing (each one scan in C): no reference (an r="..." value, of a cell or a
+# row) with DIGITS or more digits means every row is below 10**DIGITS; none with two letters, every column is at
+# most Z (26); none with three, at most ZZ (702). A reference with three letters or six digits goes to the exact pass.
+_ROW_DIGITS = [(digits, re.compile(rb'r="[A-Z]{0,3}[0-9]{%d}' % digits)) for digits in (4, 5, 6)]
+_COL_LETTERS = [(letters, re.compile(rb'r="[A-Z]{%d}' % letters)) for letters in (2, 3)]
+_COL_BOUND = {1: 26, 2: 702}
+# A cell tag r="..." that the exact pass would not count as a reference (or cut off by the chunk's end).
+_ODD_CELL_REF = re.compile(rb'<c r="(?![A-Z]{1,4}[0-9]{1,8}")')
 
 
 def _within_limits(
@@ -277,15 +281,16 @@ def _within_limits(
     keep: dict[str, bytes] | None = None,
 ) -> bool:
     """True when a cheap pass over the sheet proves that the exact pass (``_extent``) and the checks on what it
-    finds would refuse nothing: bounds instead of the extent (rows and columns at most 999 and ZZ unless a
-    reference has four digits or three letters; at most as many cells as ``<c`` tags), a few scans in C instead
-    of a regular expression's matches turned into numbers. False: ask the exact pass (it inflates the sheet
-    again; nothing is kept from this one). It refuses what the exact pass would refuse at the same point (a
-    sheet expanding past the limit, a DDE formula) and nothing else.
+    finds would refuse nothing: bounds instead of the extent (rows below 10**digits of the longest row number,
+    columns within Z or ZZ; at most as many cells without a reference as ``<c`` tags less ``<c r="`` tags), a few
+    scans in C instead of a regular expression's matches turned into numbers. False: ask the exact pass (it
+    inflates the sheet again; nothing is kept from this one). It refuses what the exact pass would refuse at the
+    same point (a sheet expanding past the limit, a DDE formula) and nothing else.
     ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the sheet is proved safe."""
-    max_row, max_col = _NEAR_ROWS, _NEAR_COLS
+    row_digits, col_letters = 3, 1  # the longest row number and column letters that may occur so far
+    dim_row = dim_col = 0
     tail = b""
-    read = rows = cells = 0
+    read = rows = cells = with_ref = 0
     chunks: list[bytes] = []
     with z.open(info) as f:
         while chunk := f.read(1 << 20):
@@ -294,13 +299,26 @@ def _within_limits(
             if read > limits.max_uncompressed_bytes:
                 raise _bomb(name, sheet, limits)
             rows += chunk.count(b"<row")  # exactly as ``_extent`` counts them
-            cells += chunk.count(b"<c")  # at least as many as ``_extent`` counts ("<c ", "<c>", "<c/>")
+            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")  # as ``_extent`` does
             if rows > limits.max_rows or cells > limits.max_cells:
                 return False  # ``_extent`` decides (and may refuse) at this same chunk
             buf = tail + chunk if tail else chunk
             if b"|" in buf:
                 _refuse_dde(buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
-            if _MAYBE_FAR.search(buf):
+            n_ref = chunk.count(b'<c r="')  # what ``_extent`` counts in this chunk (as ``_CELL_RE``), or fewer:
+            odd = _ODD_CELL_REF.search(chunk)
+            if odd:  # ... unless one is odd, or cut off by the chunk's end (then ``_extent`` counts it in neither)
+                if odd.start() != chunk.rfind(b'<c r="') or len(chunk) - odd.start() >= 20:
+                    return False
+                n_ref -= 1
+            with_ref += n_ref
+            for digits, pattern in _ROW_DIGITS:
+                if digits > row_digits and pattern.search(buf):
+                    row_digits = digits
+            for letters, pattern in _COL_LETTERS:
+                if letters > col_letters and pattern.search(buf):
+                    col_letters = letters
+            if row_digits >= 6 or col_letters >= 3:
                 return False
             at = buf.find(b"dimension")
             while at >= 0:  # each <dimension> (the pattern tried at its own '<' only, not at every tag of the sheet)
@@ -308,14 +326,17 @@ def _within_limits(
                 for ref in m.group(1).decode("ascii", "replace").split(":") if m else ():
                     rm = _REF_RE.match(ref.strip())
                     if rm:
-                        max_row = max(max_row, int(rm.group(2)))
-                        max_col = max(max_col, _col_number(rm.group(1)))
+                        dim_row = max(dim_row, int(rm.group(2)))
+                        dim_col = max(dim_col, _col_number(rm.group(1)))
                 at = buf.find(b"dimension", at + 1)
             tail = buf[-4096:]
     # What ``_check_extent`` refuses on, with every quantity at or above what ``_extent`` would find.
+    max_row = max(10**row_digits - 1, dim_row)
+    max_col = max(_COL_BOUND[col_letters], dim_col)
     if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
         return False
-    if (max_row + rows) * max(max_col, cells) > limits.max_cells:
+    no_ref = cells - with_ref  # at least ``_extent``'s cells without a reference
+    if no_ref > 0 and (max_row + rows) * max(max_col, no_ref) > limits.max_cells:
         return False
     if keep is not None:
         keep[info.filename.lower()] = chunks[0] if len(chunks) == 1 else b"".join(chunks)
