@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core.issues import Issue
+
+if TYPE_CHECKING:  # rich is imported when something is printed: a job run with --json, or piped, never needs it
+    from rich.console import Console
 
 T = TypeVar("T")
 
 
 def console(err: bool = False) -> Console:
+    from rich.console import Console
+
     return Console(stderr=err, highlight=False, soft_wrap=False)
 
 
 def print_issues(issues: Sequence[Issue], summary: dict[str, Any] | None = None) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
     out = console()
     if issues:
         table = Table(show_lines=False, header_style="bold")
