@@ -276,13 +276,18 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def clean_text(data: ReturnData) -> None:
-    """Remove control characters and cut over-long text in every cell read, each change listed, in place."""
+    """Remove control characters and cut over-long text in every cell read, each change listed, in place (a cell
+    whose text needs no change is kept as it is)."""
     issues: list[Issue] = []
     for label, c in list(data.cover.items()):
-        data.cover[label] = Cell(_clean(c.value, c.location, issues), c.location)
+        v = _clean(c.value, c.location, issues)
+        if v is not c.value:
+            data.cover[label] = Cell(v, c.location)
     for rec in [*data.rows, *data.risks, *data.spend]:
         for name in _field_names(type(rec)):
             c = getattr(rec, name)
             if isinstance(c, Cell) and isinstance(c.value, str):
-                setattr(rec, name, Cell(_clean(c.value, c.location, issues), c.location))
+                v = _clean(c.value, c.location, issues)
+                if v is not c.value:
+                    setattr(rec, name, Cell(v, c.location))
     data.issues.extend(issues)
