@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 ERROR, WARNING = "error", "warning"
 
@@ -30,6 +31,24 @@ class Location:
     def at(self, cell: str) -> Location:
         return Location(self.file, self.sheet, cell)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # pickled as its three strings: quick to send back from a worker
+        return Location, (self.file, self.sheet, self.cell)
+
+
+# The dataclass's own __init__ sets each field through object.__setattr__ (it is frozen); setting the slots
+# directly gives the same object about twice as fast, and assigning a field afterwards still raises. Readers
+# make a Location for every cell they read (issue 8).
+_set_file, _set_sheet, _set_cell = (Location.__dict__[n].__set__ for n in ("file", "sheet", "cell"))
+
+
+def _location_init(self: Location, file: str = "", sheet: str = "", cell: str = "") -> None:
+    _set_file(self, file)
+    _set_sheet(self, sheet)
+    _set_cell(self, cell)
+
+
+Location.__init__ = _location_init  # type: ignore[method-assign]
+
 
 @dataclass(frozen=True, slots=True)
 class Issue:
@@ -48,6 +67,9 @@ class Issue:
     def __str__(self) -> str:
         where = str(self.location)
         return f"{self.severity.upper()} {where + ': ' if where else ''}{self.message} ({self.code})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return Issue, (self.code, self.severity, self.message, self.location)
 
 
 def error(code: str, message: str, location: Location = Location()) -> Issue:

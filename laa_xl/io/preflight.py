@@ -17,6 +17,7 @@ Each refusal is an :class:`UnsafeFile` naming the file, with a stable code.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -96,7 +97,8 @@ def preflight(
     """Refuse (raise UnsafeFile) anything unsafe to parse; return the non-fatal issues (none today).
 
     ``sheet_xml``: when given, filled with each worksheet part's XML as the scan inflated it (keyed by the part's
-    name in lower case), so a later reader (``return_scan``) need not inflate the same part again.
+    name in lower case), and with ``xl/workbook.xml`` and its relationships, so a later reader (``return_scan``)
+    need not open the file again.
     """
     path = Path(path)
     name = path.name
@@ -221,26 +223,41 @@ def _check_prologs(z: zipfile.ZipFile, name: str) -> None:
                              "return again from Excel and send it again.")  # fmt: skip
 
 
-def _sheet_names(z: zipfile.ZipFile) -> dict[str, str]:
-    """Part name (xl/worksheets/sheet1.xml) -> sheet name, for messages."""
+def _sheet_names(z: zipfile.ZipFile, keep: dict[str, bytes] | None = None) -> dict[str, str]:
+    """Part name (xl/worksheets/sheet1.xml) -> sheet name, for messages. ``keep``: given, the workbook part and its
+    relationships are put in it too (by lower-case part name), for ``return_scan``."""
     try:
-        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, ValueError):
+        wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
         return {}
+    if keep is not None:
+        keep["xl/workbook.xml"], keep["xl/_rels/workbook.xml.rels"] = wb, rels
+    return {part.lower(): sheet for sheet, part, _ in workbook_sheets(wb, rels)}
+
+
+@functools.lru_cache(maxsize=64)
+def workbook_sheets(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, str, str], ...]:
+    """(sheet name, zip part, state) of each sheet, in the workbook's order, from ``xl/workbook.xml`` and its
+    relationships; () when they cannot be parsed. Remembered by content: returns issued from one template share
+    them, so each is parsed once."""
+    try:
+        wb = ElementTree.fromstring(workbook_xml)
+        rels = ElementTree.fromstring(rels_xml)
+    except (ElementTree.ParseError, ValueError):
+        return ()
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out: dict[str, str] = {}
+    out: list[tuple[str, str, str]] = []
     for s in wb.iter():
         if s.tag.endswith("}sheet"):
             rid = next((v for k, v in s.attrib.items() if k.endswith("}id")), None)
             target = targets.get(rid, "")
             part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            out[part.lower()] = s.get("name", "")
-    return out
+            out.append((s.get("name", ""), part, s.get("state", "visible") or "visible"))
+    return tuple(out)
 
 
 def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str, bytes] | None = None) -> None:
-    sheets = _sheet_names(z)
+    sheets = _sheet_names(z, keep)
     for info in z.infolist():
         part = info.filename
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):

@@ -21,6 +21,7 @@ Excel cell holds (32,767 characters), so every output can hold what was read.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 import zipfile
@@ -29,11 +30,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
-
 from ..core.issues import Issue, Location, error, warning
 from ..core.returns import Cell, ReturnData, ReturnRow
 from ..core.table import norm
+from .preflight import workbook_sheets
 
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 # Control characters Excel cannot show and XML 1.0 cannot carry (tab, line feed and carriage return stay).
@@ -50,7 +50,7 @@ def _cells_in(data: bytes, refs: set[str] | None) -> list[tuple[bytes, bytes]]:
     pass, in C)."""
     if refs is None:
         return _CELL.findall(data)
-    cols = sorted({c for r in refs if (c := r.rstrip("0123456789")).isalpha() and c.isupper()})
+    cols = sorted(c for c in {r.rstrip("0123456789") for r in refs} if c.isalpha() and c.isupper())
     if not cols:
         return []
     pat = re.compile(rb'<(?:\w+:)?c\b(\s[^>]*?\br="(?:' + "|".join(cols).encode() + rb')[0-9]+"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
@@ -92,19 +92,10 @@ def _col(letters: str) -> int:
 def _parts(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     """Sheet name -> (zip part, state)."""
     try:
-        wb = ElementTree.fromstring(z.read("xl/workbook.xml"))
-        rels = ElementTree.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    except (KeyError, ElementTree.ParseError, ValueError):
+        wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
         return {}
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out: dict[str, tuple[str, str]] = {}
-    for s in wb.iter():
-        if s.tag.endswith("}sheet"):
-            rid = next((v for k, v in s.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            out[s.get("name", "")] = (part, s.get("state", "visible") or "visible")
-    return out
+    return {sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
 
 
 def scan_sheets(
@@ -117,24 +108,40 @@ def scan_sheets(
 
     ``cells``: per sheet, the only cell references worth looking at (the input cells); a sheet not in it is
     not read at all (only its visibility is given). Default: every cell of every sheet.
-    ``sheet_xml``: worksheet XML already inflated (by the preflight), by lower-case part name; a part not in it is
-    read from the file.
+    ``sheet_xml``: worksheet XML already inflated (by the preflight), by lower-case part name, with
+    ``xl/workbook.xml`` and its relationships; the file is opened only for what is not in it.
     """
     want = set(sheets)
     out: dict[str, SheetXml] = {}
-    with zipfile.ZipFile(path) as z:
-        names = {n.lower(): n for n in z.namelist()}
-        for sheet, (part, state) in _parts(z).items():
+    given = sheet_xml if sheet_xml is not None else {}
+    with contextlib.ExitStack() as stack:
+        z: zipfile.ZipFile | None = None
+        names: dict[str, str] = {}
+
+        def opened() -> zipfile.ZipFile:
+            nonlocal z, names
+            if z is None:
+                z = stack.enter_context(zipfile.ZipFile(path))
+                names = {n.lower(): n for n in z.namelist()}
+            return z
+
+        wb, rels = given.get("xl/workbook.xml"), given.get("xl/_rels/workbook.xml.rels")
+        parts = ({sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
+                 if wb is not None and rels is not None else _parts(opened()))  # fmt: skip
+        for sheet, (part, state) in parts.items():
             if sheet not in want:
                 continue
             sx = SheetXml(state)
             out[sheet] = sx
-            real = names.get(part.lower())
-            if real is None or (cells is not None and sheet not in cells):
+            if cells is not None and sheet not in cells:
                 continue  # only its visibility was wanted
-            data = sheet_xml.get(real.lower()) if sheet_xml is not None else None
+            data = given.get(part.lower())
             if data is None:
-                data = z.read(real)
+                zf = opened()
+                real = names.get(part.lower())
+                if real is None:
+                    continue  # no such part
+                data = zf.read(real)
             wanted = None if cells is None else cells.get(sheet, set())
             # Only a cell with t="e" or an <f> (or <x:f>) can count: a sheet holding neither needs no cell scan.
             if b"<f" in data or b":f" in data or b't="e"' in data:  # the first is found at once in most sheets
@@ -269,13 +276,18 @@ def _field_names(cls: type) -> tuple[str, ...]:
 
 
 def clean_text(data: ReturnData) -> None:
-    """Remove control characters and cut over-long text in every cell read, each change listed, in place."""
+    """Remove control characters and cut over-long text in every cell read, each change listed, in place (a cell
+    whose text needs no change is kept as it is)."""
     issues: list[Issue] = []
     for label, c in list(data.cover.items()):
-        data.cover[label] = Cell(_clean(c.value, c.location, issues), c.location)
+        v = _clean(c.value, c.location, issues)
+        if v is not c.value:
+            data.cover[label] = Cell(v, c.location)
     for rec in [*data.rows, *data.risks, *data.spend]:
         for name in _field_names(type(rec)):
             c = getattr(rec, name)
             if isinstance(c, Cell) and isinstance(c.value, str):
-                setattr(rec, name, Cell(_clean(c.value, c.location, issues), c.location))
+                v = _clean(c.value, c.location, issues)
+                if v is not c.value:
+                    setattr(rec, name, Cell(v, c.location))
     data.issues.extend(issues)

@@ -11,7 +11,8 @@ and it passes the safety preflight before any parser sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,8 @@ _ROW_FIELDS = {
     "remedial_action": "Remedial action", "evidence": "Inspection/survey evidence",
     "data_quality_note": "Data quality note",
 }  # fmt: skip
+# _read_quarter passes them positionally, after the quarter, ref and actual
+assert tuple(_ROW_FIELDS) == tuple(f.name for f in fields(ReturnRow))[3:]
 
 
 def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
@@ -154,29 +157,21 @@ def _cell(table: SheetTable, row: int, values: Sequence[Any], name: str) -> Cell
     return Cell(table.value(values, name), table.loc(row, name))
 
 
-def _getter(table: SheetTable, name: str) -> Callable[[int, Sequence[Any]], Cell]:
-    """``_cell`` for one column, with the header lookup done once per sheet (not once per cell)."""
-    col = table.columns.get(norm(name))
-    if col is None:
-        return lambda row, values: BLANK
-    letters = cell_name(1, col)[:-1]
-    file, sheet, i = table.file, table.sheet, col - 1
-
-    def get(row: int, values: Sequence[Any]) -> Cell:
-        return Cell(values[i] if i < len(values) else None, Location(file, sheet, f"{letters}{row}"))
-
-    return get
-
-
 def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: ReturnData) -> bool:
     table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data)
     if table is None:
         return False
-    get_ref, get_actual = _getter(table, "Target ref"), _getter(table, "Actual")
-    getters = [(k, _getter(table, h)) for k, h in _ROW_FIELDS.items()]
+    file = table.file
+    # (index in the row's values, column letters) of each field, None for a column the sheet lacks: the cells
+    # are made inline, one Location and one Cell each (the hot loop of reading a return)
+    ref_at, actual_at, *field_at = (_column(table, h) for h in ("Target ref", "Actual", *_ROW_FIELDS.values()))
+    rows = data.rows
     for r, values in table.rows:
-        ref = get_ref(r, values)
-        actual = get_actual(r, values)
+        n, rs = len(values), str(r)
+        ref = BLANK if ref_at is None else Cell(values[ref_at[0]] if ref_at[0] < n else None,
+                                                Location(file, sheet, ref_at[1] + rs))  # fmt: skip
+        actual = BLANK if actual_at is None else Cell(values[actual_at[0]] if actual_at[0] < n else None,
+                                                      Location(file, sheet, actual_at[1] + rs))  # fmt: skip
         if is_blank(ref.value):
             if not is_blank(actual.value):
                 data.issues.append(
@@ -184,9 +179,16 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
                             "it is not used. Type it on its target's row.", actual.location)
                 )  # fmt: skip
             continue
-        fields = {k: get(r, values) for k, get in getters}
-        data.rows.append(ReturnRow(q, ref, actual, **fields))
+        fields = [BLANK if at is None else Cell(values[at[0]] if at[0] < n else None, Location(file, sheet, at[1] + rs))
+                  for at in field_at]  # fmt: skip
+        rows.append(ReturnRow(q, ref, actual, *fields))
     return True
+
+
+def _column(table: SheetTable, name: str) -> tuple[int, str] | None:
+    """(0-based index, column letters) of a column found by its heading; None when the sheet has no such column."""
+    col = table.columns.get(norm(name))
+    return None if col is None else (col - 1, cell_name(1, col)[:-1])
 
 
 def _any(cells: Sequence[Cell]) -> bool:
