@@ -285,3 +285,34 @@ def test_psb_trend_charts_below_the_cap_are_one_per_red_in_table_order(register)
     assert len(lay.charts) == 1 + len(m.red_trends)
     assert any(row and row[0] == "Charts: RAG by partnership; profile against actual for each Red target"
                for row in lay.values())  # fmt: skip
+
+
+@pytest.mark.parametrize("empty", [(), ("risks", "spend"), ("risks",), ("spend",)])
+def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register, empty):
+    """The PSB Summary streams its exceptions, risks, spend and chart data; its charts are placed before any of
+    those rows exists, from the sections' lengths. Each must still point at its own rows (with sections empty too)."""
+    import dataclasses
+
+    from laa_xl.core import reports
+    from laa_xl.core.layout import StreamLayout
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=5))
+    cons = dataclasses.replace(cons, **{k: [] for k in empty})
+    m = psb_summary(cons)
+    assert m.red_trends and m.exceptions
+    stream = reports.psb_stream(cons)
+    assert isinstance(stream, StreamLayout) and len(stream.charts) == 1 + len(m.charted)
+    values = reports.psb_layout(cons).values()
+    rag, *lines = stream.charts
+    parts = [row[0] for row in values[rag.categories.first_row:rag.categories.last_row + 1]]
+    assert parts == [code for code, _, _ in m.by_partnership if code != "All"]
+    for chart in lines:
+        ref = chart.title.split(":")[0]
+        assert values[chart.categories.first_row][:6] == ["Ref", "Series", *QUARTERS]
+        profile, actual = (chart.series[0].values, chart.series[1].values)
+        assert values[profile.first_row][:2] == [ref, "Profile"] and values[actual.first_row][:2] == [ref, "Actual"]
+        assert (profile.first_col, profile.last_col) == (2, 5)
+    if "risks" in empty:
+        assert ["No risks reported."] in [row[:1] for row in values]
+    if "spend" in empty:
+        assert ["No spend reported."] in [row[:1] for row in values]

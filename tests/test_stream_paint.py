@@ -179,13 +179,22 @@ TRICKY = ["plain", "a & b < c > d \"q\" 'a'", " leading", "trailing ", "two\nlin
           "£100", "=HYPERLINK(\"x\")", "soft\u00adhyphen", "x" * 5000, "_x", "end_x", "ideographic\u3000"]  # fmt: skip
 
 
-def test_shared_strings_written_in_bulk_are_the_bytes_xlsxwriter_writes(tmp_path):
+def many_strings():
+    """Clean strings in their hundreds (so whole chunks are written in bulk), a tricky one now and then."""
+    out = [f"target {i} & <{i}> £" if i % 3 else f"NI {i}" for i in range(700)]
+    for k, t in enumerate(TRICKY):
+        out.insert(k * 29 + 5, t)
+    return ["", *out, "a_", "xb", " ", "last"]  # '_' and 'x' meet across strings; '' and a lone space
+
+
+@pytest.mark.parametrize("strings", [TRICKY * 3, many_strings()], ids=["tricky", "many"])
+def test_shared_strings_written_in_bulk_are_the_bytes_xlsxwriter_writes(tmp_path, strings):
     from xlsxwriter.sharedstrings import SharedStrings, SharedStringTable
 
     from laa_xl.io.xlsx_fast import FastSharedStrings
 
     table = SharedStringTable()
-    for s in TRICKY * 3:
+    for s in strings:
         table._get_shared_string_index(s)
     table._sort_string_data()
 

@@ -467,9 +467,20 @@ PSB_WIDTHS = [12, 40, 11, 11, 11, 11, 14, 11, 11, 48, 44]
 
 
 def psb_layout(cons: Consolidation) -> SheetLayout:
+    """The PSB Summary as cells (``psb_stream`` materialised)."""
+    return psb_stream(cons).materialise()
+
+
+def psb_stream(cons: Consolidation) -> StreamLayout:
+    """The PSB Summary: its counts as cells, then the exceptions, risks, spend and chart data streamed row by row.
+
+    A national summary has tens of thousands of exceptions and chart-data rows; they are yielded as they
+    are painted, not held as cells. The charts are placed before any row is: the rows they draw from
+    are counted from the sections' lengths.
+    """
     m = psb_summary(cons)
     reg = cons.register
-    lay = SheetLayout("PSB Summary", widths=list(PSB_WIDTHS), landscape=True, fit_width=True)
+    lay = StreamLayout("PSB Summary", widths=list(PSB_WIDTHS), landscape=True, fit_width=True)
     q = cons.period.last_quarter
     lay.add(Cell(_title(reg.settings.area, "Public Service Board performance summary", cons.period), "title"))
     lay.add(Cell(f"RAG counts are the reported RAG of {q} {cons.year}. Missing returns: "
@@ -507,41 +518,11 @@ def psb_layout(cons: Consolidation) -> SheetLayout:
     for _ in range(chart_rows):
         lay.blank()
 
-    _section(lay, f"Exceptions: every Red and Amber target in {q}")
-    exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
-                "Commentary", "Remedial action")  # fmt: skip
-    lay.add(*(Cell(h, "header") for h in exc_cols))
-    for o in m.exceptions:
-        t = reg.target(o.ref)
-        lay.add(Cell(o.ref), Cell(t.title if t else "", "text"), Cell(o.partnership), _n(o.profile, t),
-                _n(o.actual, t), Cell(o.variance, "pct"), Cell(o.reported_rag, "rag"), Cell(o.direction or None),
-                Cell(None), Cell(o.commentary or "(no commentary)", "text"),
-                Cell(o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None), "text"))  # fmt: skip
-        lay.heights[len(lay.rows) - 1] = 13.0 * max(_lines(o.commentary, 48), _lines(o.remedial_action, 44),
-                                                   _lines(t.title if t else "", 40))  # fmt: skip
-    if not m.exceptions:
-        lay.add(Cell("No Red or Amber targets."))
-
-    _section(lay, f"Top risks (highest score first, {TOP_RISKS} at most)")
-    lay.add(*(Cell(h, "header") for h in ("Partnership", "Risk", "Risk ID", "Target ref", "Likelihood", "Impact",
-                                          "Score", "Rating", "", "Mitigation", "Owner")))  # fmt: skip
-    for r in m.top_risks:
-        lay.add(Cell(r.partnership), Cell(r.risk, "text"), Cell(r.risk_id or None), Cell(r.ref or None),
-                Cell(r.likelihood, "number", 0), Cell(r.impact, "number", 0), Cell(r.score, "number", 0),
-                Cell(r.rating, "risk"), Cell(None), Cell(r.mitigation or None, "text"), Cell(r.owner or None))  # fmt: skip
-        lay.heights[len(lay.rows) - 1] = 13.0 * max(_lines(r.risk, 40), _lines(r.mitigation, 48))
-    if not m.top_risks:
-        lay.add(Cell("No risks reported."))
-
-    _section(lay, f"Spend against budget (budget and spend to the end of {q}; forecast outturn as last reported)")
-    lay.add(*(Cell(h, "header") for h in ("Block", "", "Budget", "Spend", "Variance", "% of budget",
-                                          "Forecast outturn")))  # fmt: skip
-    for s in m.spend:
-        st = "total-money" if s.block == "All" else "money"
-        lay.add(Cell(s.block, "total" if s.block == "All" else "plain"), Cell(None), Cell(s.budget, st),
-                Cell(s.spend, st), Cell(s.variance, st), Cell(s.share, "pct"), Cell(s.forecast_outturn, st))  # fmt: skip
-    if not m.spend:
-        lay.add(Cell("No spend reported."))
+    # Where the streamed sections fall: a blank row, a title and a header each, then their rows (or one saying none).
+    first_exception = len(lay.rows) + 3
+    first_risk = first_exception + max(1, len(m.exceptions)) + 3
+    first_spend = first_risk + max(1, len(m.top_risks)) + 3
+    cat_row = first_spend + max(1, len(m.spend)) + 2  # the chart data's header (when there are Red targets)
 
     # Chart data: the numbers behind the trend charts, in cells the charts refer to.
     charts: list[Chart] = [
@@ -551,26 +532,73 @@ def psb_layout(cons: Consolidation) -> SheetLayout:
                     for i, k in enumerate(COUNT_COLUMNS)),
               chart_top, 0, width=470, height=300, y_title="Targets")
     ]  # fmt: skip
-    if m.red_trends:
-        _section(lay, "Chart data: profile and actual by quarter for each Red target")
-        cat_row = lay.add(Cell("Ref", "header"), Cell("Series", "header"), *(Cell(qq, "header") for qq in QUARTERS))
-        slots = {i: n for n, i in enumerate(m.charted, start=1)}  # slot 0 is the RAG chart
-        for i, (t, prof, act) in enumerate(m.red_trends):
-            pr = lay.add(Cell(t.ref), Cell("Profile"), *(_n(v, t) for v in prof))
-            ar = lay.add(Cell(t.ref), Cell("Actual"), *(_n(v, t) for v in act))
-            if i not in slots:
-                continue
-            slot = slots[i]
-            charts.append(
-                Chart("line", f"{t.ref}: profile and actual {cons.year}"[:80],
-                      Range(lay.name, cat_row, 2, cat_row, 5),
-                      (Series("Profile", Range(lay.name, pr, 2, pr, 5), "#1F3864"),
-                       Series("Actual", Range(lay.name, ar, 2, ar, 5), "#C00000")),
-                      chart_top + (slot // per_row) * rows_per_chart, 0, x_offset=(slot % per_row) * 490,
-                      width=470, height=300, y_title=t.units)
-            )  # fmt: skip
+    slots = {i: n for n, i in enumerate(m.charted, start=1)}  # slot 0 is the RAG chart
+    for i, (t, _, _) in enumerate(m.red_trends):
+        if i not in slots:
+            continue
+        slot, pr = slots[i], cat_row + 1 + 2 * i
+        charts.append(
+            Chart("line", f"{t.ref}: profile and actual {cons.year}"[:80],
+                  Range(lay.name, cat_row, 2, cat_row, 5),
+                  (Series("Profile", Range(lay.name, pr, 2, pr, 5), "#1F3864"),
+                   Series("Actual", Range(lay.name, pr + 1, 2, pr + 1, 5), "#C00000")),
+                  chart_top + (slot // per_row) * rows_per_chart, 0, x_offset=(slot % per_row) * 490,
+                  width=470, height=300, y_title=t.units)
+        )  # fmt: skip
     lay.charts = charts
     lay.repeat_rows = None
+
+    def section(title: str, header: Sequence[str]) -> Iterator[Row]:
+        yield (), (), None, None
+        yield (title,), ("section",), None, None
+        yield header, ("header",) * len(header), None, None
+
+    def rows() -> Iterator[Row]:
+        exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
+                    "Commentary", "Remedial action")  # fmt: skip
+        exc_styles = ("plain", "text", "plain", "number", "number", "pct", "rag", "plain", "plain", "text", "text")
+        yield from section(f"Exceptions: every Red and Amber target in {q}", exc_cols)
+        for o in m.exceptions:
+            t = reg.target(o.ref)
+            h = 13.0 * max(_lines(o.commentary, 48), _lines(o.remedial_action, 44), _lines(t.title if t else "", 40))
+            yield ((o.ref, t.title if t else "", o.partnership, o.profile, o.actual, o.variance, o.reported_rag,
+                    o.direction or None, None, o.commentary or "(no commentary)",
+                    o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None)),
+                   exc_styles, t.decimals if t else None, h)  # fmt: skip
+        if not m.exceptions:
+            yield ("No Red or Amber targets.",), ("plain",), None, None
+
+        risk_cols = ("Partnership", "Risk", "Risk ID", "Target ref", "Likelihood", "Impact", "Score", "Rating", "",
+                     "Mitigation", "Owner")  # fmt: skip
+        risk_styles = ("plain", "text", "plain", "plain", "number", "number", "number", "risk", "plain", "text", "plain")
+        yield from section(f"Top risks (highest score first, {TOP_RISKS} at most)", risk_cols)
+        for k in m.top_risks:
+            yield ((k.partnership, k.risk, k.risk_id or None, k.ref or None, k.likelihood, k.impact, k.score, k.rating,
+                    None, k.mitigation or None, k.owner or None), risk_styles, 0,
+                   13.0 * max(_lines(k.risk, 40), _lines(k.mitigation, 48)))  # fmt: skip
+        if not m.top_risks:
+            yield ("No risks reported.",), ("plain",), None, None
+
+        yield from section(f"Spend against budget (budget and spend to the end of {q}; forecast outturn as last "
+                           "reported)", ("Block", "", "Budget", "Spend", "Variance", "% of budget",
+                                         "Forecast outturn"))  # fmt: skip
+        for sp in m.spend:
+            st = "total-money" if sp.block == "All" else "money"
+            yield ((sp.block, None, sp.budget, sp.spend, sp.variance, sp.share, sp.forecast_outturn),
+                   ("total" if sp.block == "All" else "plain", "plain", st, st, st, "pct", st), None, None)  # fmt: skip
+        if not m.spend:
+            yield ("No spend reported.",), ("plain",), None, None
+
+        if m.red_trends:
+            yield (), (), None, None
+            yield ("Chart data: profile and actual by quarter for each Red target",), ("section",), None, None
+            yield ("Ref", "Series", *QUARTERS), ("header",) * (2 + len(QUARTERS)), None, None
+            styles = ("plain", "plain", *("number",) * len(QUARTERS))
+            for t, prof, act in m.red_trends:
+                yield (t.ref, "Profile", *prof), styles, t.decimals, None
+                yield (t.ref, "Actual", *act), styles, t.decimals, None
+
+    lay.body = rows()
     return lay
 
 

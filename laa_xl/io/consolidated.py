@@ -62,7 +62,7 @@ def consolidated_sheets(cons: Consolidation) -> Iterator[SheetLayout]:
     yield reports.issues_stream(cons.issues)
     yield reports.log_stream(cons.log)
     yield reports.go_return_stream(cons)
-    yield StreamLayout.of(reports.psb_layout(cons))
+    yield reports.psb_stream(cons)
     yield reports.reward_layout(cons)
     yield reports.risks_stream(cons.risks)
     yield reports.spend_stream(cons.spend)

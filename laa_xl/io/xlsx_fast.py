@@ -10,9 +10,10 @@ byte; the zip's members deflated at ``ZIP_LEVEL``), so a new XlsxWriter that mov
   with no level; ours has it made with ``compresslevel=ZIP_LEVEL`` (the module's ``ZipFile`` name
   is swapped for the call, under a lock).
 - **Shared strings.** XlsxWriter writes each of them through two regular expressions, a
-  whitespace test and a call per tag; most strings need none of it. A string that could need
-  any (not printable, a space at either end, ``_x`` in it, or starting ``<r>``) still goes
-  through XlsxWriter's own ``_write_si``.
+  whitespace test and a call per tag; most strings need none of it. They are tested, escaped
+  and joined ``_SST_CHUNK`` at a time, each test once on the chunk's strings joined; a chunk
+  with a string that could need more (not printable, a space at either end, ``_x`` in it, or
+  ``<r>``) goes one string at a time, and such a string through XlsxWriter's own ``_write_si``.
 """
 
 from __future__ import annotations
@@ -29,14 +30,28 @@ from xlsxwriter.sharedstrings import SharedStrings
 
 ZIP_LEVEL = 1  # zlib level for the parts of a workbook we write (XlsxWriter's default: 6)
 _ZIP_LOCK = threading.Lock()
-_SST_BATCH = 4096  # <si> elements joined per write
+_SST_CHUNK = 64  # strings tested, escaped and written together (a chunk with one string needing more goes one by one)
 
 
 class FastSharedStrings(SharedStrings):  # type: ignore[misc]
     def _write_sst_strings(self) -> None:
+        strings = self.string_table.string_array
+        for start in range(0, len(strings), _SST_CHUNK):
+            chunk = strings[start:start + _SST_CHUNK]
+            flat = "".join(chunk)  # tested whole: most chunks need nothing but the escapes
+            if flat.isprintable() and "_x" not in flat and "<r>" not in flat:
+                joined = "\0".join(chunk)  # no string has a NUL (it would not be printable)
+                if joined[:1] != " " and joined[-1:] != " " and " \0" not in joined and "\0 " not in joined:
+                    if "&" in joined or "<" in joined or ">" in joined:
+                        joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    self.fh.write(f"<si><t>{joined.replace(chr(0), '</t></si><si><t>')}</t></si>")
+                    continue
+            self._write_one_by_one(chunk)
+
+    def _write_one_by_one(self, strings: list[str]) -> None:
         write_si = self._write_si
         out: list[str] = []
-        for s in self.string_table.string_array:
+        for s in strings:
             if not s.isprintable() or s[:1] == " " or s[-1:] == " " or "_x" in s or s.startswith("<r>"):
                 if out:
                     self.fh.write("".join(out))
@@ -46,9 +61,6 @@ class FastSharedStrings(SharedStrings):  # type: ignore[misc]
             if "&" in s or "<" in s or ">" in s:
                 s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             out.append(f"<si><t>{s}</t></si>")
-            if len(out) >= _SST_BATCH:
-                self.fh.write("".join(out))
-                out.clear()
         if out:
             self.fh.write("".join(out))
 
