@@ -283,13 +283,16 @@ def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
                       "file, save it again from Excel and send it again.")  # fmt: skip
 
 
-# Bounds proved by searches that find nothing (each one scan in C): no reference (an r="..." value, of a cell or a
-# row) with DIGITS or more digits means every row is below 10**DIGITS; none with two letters, every column is at
-# most Z (26); none with three, at most ZZ (702). A reference with three letters or six digits goes to the exact pass.
+# Bounds proved by searches that find nothing (each one scan in C). First one search: no reference (an r="..."
+# value, of a cell or a row) with three letters or four digits means rows <= 999 and columns <= ZZ (702), what
+# almost every return's sheet is. Only a sheet with such a reference is searched further: none with N digits means
+# every row is below 10**N; none with two letters, every column is at most Z. Three letters or six digits: the
+# exact pass decides.
+_MAYBE_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
 _ROW_DIGITS = [(digits, re.compile(rb'r="[A-Z]{0,3}[0-9]{%d}' % digits)) for digits in (4, 5, 6)]
 _COL_LETTERS = [(letters, re.compile(rb'r="[A-Z]{%d}' % letters)) for letters in (2, 3)]
 _COL_BOUND = {1: 26, 2: 702}
-# A cell tag r="..." that the exact pass would not count as a reference (or cut off by the chunk's end).
+# A cell tag's r="..." that the exact pass would not count as a reference (or one cut off by the chunk's end).
 _ODD_CELL_REF = re.compile(rb'<c r="(?![A-Z]{1,4}[0-9]{1,8}")')
 
 
@@ -299,15 +302,17 @@ def _within_limits(
 ) -> bool:
     """True when a cheap pass over the sheet proves that the exact pass (``_extent``) and the checks on what it
     finds would refuse nothing: bounds instead of the extent (rows below 10**digits of the longest row number,
-    columns within Z or ZZ; at most as many cells without a reference as ``<c`` tags less ``<c r="`` tags), a few
-    scans in C instead of a regular expression's matches turned into numbers. False: ask the exact pass (it
-    inflates the sheet again; nothing is kept from this one). It refuses what the exact pass would refuse at the
-    same point (a sheet expanding past the limit, a DDE formula) and nothing else.
+    columns within Z or ZZ; at most as many cells without a reference as ``<c`` tags, or, should that bound be
+    too loose, as cell tags less those with a reference), a few scans in C instead of a regular expression's
+    matches turned into numbers. False: ask the exact pass (it inflates the sheet again; nothing is kept from
+    this one). It refuses what the exact pass would refuse at the same point (a sheet expanding past the limit,
+    a DDE formula) and nothing else.
     ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the sheet is proved safe."""
-    row_digits, col_letters = 3, 1  # the longest row number and column letters that may occur so far
+    row_digits, col_letters = 3, 2  # the longest row number and column letters that may occur, until searched
+    far = False  # a reference with three letters or four digits was seen: bounds from the searches by tiers
     dim_row = dim_col = 0
     tail = b""
-    read = rows = cells = with_ref = 0
+    read = rows = tags = 0
     chunks: list[bytes] = []
     with z.open(info) as f:
         while chunk := f.read(1 << 20):
@@ -316,27 +321,28 @@ def _within_limits(
             if read > limits.max_uncompressed_bytes:
                 raise _bomb(name, sheet, limits)
             rows += chunk.count(b"<row")  # exactly as ``_extent`` counts them
-            cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")  # as ``_extent`` does
-            if rows > limits.max_rows or cells > limits.max_cells:
+            tags += chunk.count(b"<c")  # at least as many as ``_extent``'s cells ("<c ", "<c>", "<c/>")
+            if rows > limits.max_rows or tags > limits.max_cells:
                 return False  # ``_extent`` decides (and may refuse) at this same chunk
             buf = tail + chunk if tail else chunk
             if b"|" in buf:
                 _refuse_dde(buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
-            n_ref = chunk.count(b'<c r="')  # what ``_extent`` counts in this chunk (as ``_CELL_RE``), or fewer:
-            odd = _ODD_CELL_REF.search(chunk)
-            if odd:  # ... unless one is odd, or cut off by the chunk's end (then ``_extent`` counts it in neither)
-                if odd.start() != chunk.rfind(b'<c r="') or len(chunk) - odd.start() >= 20:
+            if not far and _MAYBE_FAR.search(buf):  # the chunks before had no such reference: rows <= 999, <= ZZ
+                far, row_digits = True, 3
+                col_letters = 2 if _COL_LETTERS[0][1].search(b"".join(chunks[:-1])) else 1
+            if far:
+                for digits, pattern in _ROW_DIGITS:  # a reference with 5 digits has 4 too: stop at the first miss
+                    if digits > row_digits:
+                        if not pattern.search(buf):
+                            break
+                        row_digits = digits
+                for letters, pattern in _COL_LETTERS:
+                    if letters > col_letters:
+                        if not pattern.search(buf):
+                            break
+                        col_letters = letters
+                if row_digits >= 6 or col_letters >= 3:
                     return False
-                n_ref -= 1
-            with_ref += n_ref
-            for digits, pattern in _ROW_DIGITS:
-                if digits > row_digits and pattern.search(buf):
-                    row_digits = digits
-            for letters, pattern in _COL_LETTERS:
-                if letters > col_letters and pattern.search(buf):
-                    col_letters = letters
-            if row_digits >= 6 or col_letters >= 3:
-                return False
             at = buf.find(b"dimension")
             while at >= 0:  # each <dimension> (the pattern tried at its own '<' only, not at every tag of the sheet)
                 m = _DIM_RE.match(buf, buf.rfind(b"<", 0, at))
@@ -352,12 +358,29 @@ def _within_limits(
     max_col = max(_COL_BOUND[col_letters], dim_col)
     if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
         return False
-    no_ref = cells - with_ref  # at least ``_extent``'s cells without a reference
-    if no_ref > 0 and (max_row + rows) * max(max_col, no_ref) > limits.max_cells:
-        return False
+    if (max_row + rows) * max(max_col, tags) > limits.max_cells:  # the loose bound on cells without a reference
+        no_ref = _cells_without_reference(chunks)
+        if no_ref is None or (no_ref > 0 and (max_row + rows) * max(max_col, no_ref) > limits.max_cells):
+            return False
     if keep is not None:
         keep[info.filename.lower()] = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     return True
+
+
+def _cells_without_reference(chunks: list[bytes]) -> int | None:
+    """At least as many cells without a reference as ``_extent`` counts in these chunks (its cells less its
+    ``_CELL_RE`` matches, chunk by chunk); None when a cell's reference is one ``_CELL_RE`` would not match."""
+    cells = with_ref = 0
+    for chunk in chunks:
+        cells += chunk.count(b"<c ") + chunk.count(b"<c>") + chunk.count(b"<c/>")  # as ``_extent`` counts them
+        n_ref = chunk.count(b'<c r="')  # each matched by ``_CELL_RE`` in this chunk, unless odd or cut off:
+        odd = _ODD_CELL_REF.search(chunk)
+        if odd:  # one cut off by the chunk's end is counted in neither chunk by ``_extent``: not counted here
+            if odd.start() != chunk.rfind(b'<c r="') or len(chunk) - odd.start() >= 20:
+                return None
+            n_ref -= 1
+        with_ref += n_ref
+    return cells - with_ref
 
 
 def _extent(
