@@ -7,6 +7,7 @@ import functools
 import gc
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,10 +135,13 @@ def consolidate_loaded(
         cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues
     had_output = out.exists()
-    with phase("write"):
+    # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing
+    # wait on the disk and run outside Python's lock, the writing is Python's work. Either failing fails the job.
+    with ThreadPoolExecutor(1, thread_name_prefix="archive") as beside, phase("write"):
+        archiving = beside.submit(archive_returns, out, loaded.contents, cons.log)
         write_consolidated(cons, out, grids)
-    with phase("archive"):
-        archived = archive_returns(out, loaded.contents, cons.log)
+        with phase("archive"):  # what is left of the archiving once the workbook is written
+            archived = archiving.result()
     return ConsolidateResult(cons, cons.issues, out, archived, backup_path(out) if had_output else None, prev_path)
 
 
