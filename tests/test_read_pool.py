@@ -153,3 +153,19 @@ def test_how_many_workers(monkeypatch):
         read_pool._context().get_start_method() != "fork"  # fmt: skip
     monkeypatch.setenv("LAA_XL_WORKERS", "many")  # not a number: as if unset
     assert read_pool.workers_for(2) == 1
+
+
+def test_the_excel_buttons_spawn_no_workers_unless_asked(monkeypatch):
+    """Where workers would be spawned (Windows, macOS), ``allow_spawn=False`` (the buttons) reads in one process."""
+    import multiprocessing
+
+    monkeypatch.delenv("LAA_XL_WORKERS", raising=False)
+    monkeypatch.setattr(read_pool, "_context", lambda method=None: multiprocessing.get_context(method or "spawn"))
+    many = read_pool.MIN_FILES_SPAWN * 4
+    assert read_pool.workers_for(many) > 1 or read_pool.available_cpus() == 1
+    assert read_pool.workers_for(many, allow_spawn=False) == 1
+    monkeypatch.setenv("LAA_XL_WORKERS", "2")
+    assert read_pool.workers_for(many, allow_spawn=False) == 2  # asked for: as asked
+    monkeypatch.setattr(read_pool, "_context", lambda method=None: multiprocessing.get_context(method or "fork"))
+    monkeypatch.delenv("LAA_XL_WORKERS")
+    assert read_pool.workers_for(many, allow_spawn=False) == read_pool.workers_for(many)  # forked: as ever

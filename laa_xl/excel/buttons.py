@@ -374,8 +374,10 @@ def consolidate(book: Any) -> str:
     folder = returns_folder(book, reg)
     out = output_folder(book, folder) / CONSOLIDATED_NAME
     status(book, f"laa_xl: consolidating {period} from {folder}...")
+    # allow_spawn=False: inside Excel, returns are read in worker processes only where they are forked (Linux);
+    # spawning them from xlwings' server (Windows, macOS) was not tried. LAA_XL_WORKERS=2 asks for it.
     result = consolidate_loaded(reg, reg_issues, register_grids(book), folder, str(period), out,
-                                register_name=book.name)  # fmt: skip
+                                register_name=book.name, allow_spawn=False)  # fmt: skip
     cons = result.consolidation
     paint_consolidation(book, cons)
     s = result.summary()

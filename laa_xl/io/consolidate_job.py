@@ -103,8 +103,10 @@ def consolidate_loaded(
     reader: Reader | None = None,
     register_name: str = "the register",
     allow_macros: bool = False,
+    allow_spawn: bool = True,
 ) -> ConsolidateResult:
-    """``consolidate_folder`` for a register already read (e.g. from the live central workbook)."""
+    """``consolidate_folder`` for a register already read (e.g. from the live central workbook);
+    ``allow_spawn``: see ``load_returns``."""
     period = Period.parse(period_text)
     _refuse_if_locked(out)
     if period.year not in register.years():
@@ -130,7 +132,8 @@ def consolidate_loaded(
     # started by spawn (Windows, macOS) can be sent it
     check = functools.partial(check_return, register=register, year=period.year, quarters=period.quarters,
                               deadline=deadline)  # fmt: skip
-    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check, allow_macros=allow_macros)
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
+                          allow_macros=allow_macros, allow_spawn=allow_spawn)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
     cons.issues = issues + cons.issues

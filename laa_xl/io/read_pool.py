@@ -51,13 +51,18 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def workers_for(n_files: int) -> int:
+def workers_for(n_files: int, *, allow_spawn: bool = True) -> int:
     """How many worker processes read ``n_files`` returns: ``LAA_XL_WORKERS`` when set, else one per CPU for
-    enough files; 1 means no workers."""
+    enough files; 1 means no workers. ``allow_spawn=False``: none where workers would be spawned (Windows,
+    macOS) rather than forked, unless ``LAA_XL_WORKERS`` asks (the Excel buttons: Python there runs inside
+    xlwings' server, where spawning was not tried)."""
     env = os.environ.get("LAA_XL_WORKERS", "").strip()
     if env.isdigit() and int(env) >= 1:
         return max(1, min(int(env), n_files))
-    least = MIN_FILES if _context().get_start_method() == "fork" else MIN_FILES_SPAWN
+    fork = _context().get_start_method() == "fork"
+    if not fork and not allow_spawn:
+        return 1
+    least = MIN_FILES if fork else MIN_FILES_SPAWN
     if n_files < least:
         return 1
     return max(1, min(available_cpus(), n_files // (least // 2)))

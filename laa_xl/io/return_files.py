@@ -69,6 +69,7 @@ def load_returns(
     exclude: tuple[Path, ...] = (),
     check: Check | None = None,
     allow_macros: bool = False,
+    allow_spawn: bool = True,
 ) -> LoadedReturns:
     """Every return in the folder, read (or refused); ``exclude``: our own outputs, should they sit in it.
 
@@ -77,7 +78,7 @@ def load_returns(
 
     With many files and more than one CPU the files are read and checked in worker processes
     (``laa_xl.io.read_pool``; ``LAA_XL_WORKERS=1`` reads them here, one by one): the result is the same,
-    in the same order.
+    in the same order. ``allow_spawn=False``: only forked workers (see ``read_pool.workers_for``).
     """
     folder = Path(folder)
     skip = {p.resolve() for p in exclude}
@@ -89,7 +90,7 @@ def load_returns(
     suffixes = (*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES
     from .read_pool import load_in_pool, workers_for
 
-    workers = workers_for(len(files))
+    workers = workers_for(len(files), allow_spawn=allow_spawn)
     if workers > 1:
         results = load_in_pool(files, read, check, suffixes, workers)
     else:
