@@ -7,7 +7,8 @@
 For each N it makes (once, cached in benchmarks/out/corpus-N) a register of N
 partnerships x 40 targets and N filled returns, then runs every measured thing
 in a fresh process, ``--repeat`` times, interleaved so that a noisy neighbour
-hurts all alike, and reports medians: wall time as the parent sees it
+hurts all alike, each just after the corpus has been read once (so that all find
+it in the page cache), and reports medians: wall time as the parent sees it
 (interpreter start included), the in-process time of the work (imports
 excluded), and the peak memory (the larger of the child's ``ru_maxrss`` from
 ``os.wait4`` and the peak PSS of the child and any worker processes it starts,
@@ -113,6 +114,15 @@ def run_child(args: list[str]) -> dict[str, Any]:
     return res
 
 
+def warm(folder: Path) -> None:
+    """Read every file of the corpus once, so that each measured thing finds them in the page cache (the
+    machine keeps little cache: a corpus read once minutes earlier can be back on disk, and the first
+    thing measured would pay for the disk alone)."""
+    for p in folder.rglob("*"):
+        if p.is_file():
+            p.read_bytes()
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -132,6 +142,7 @@ def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[st
                 args = [kind, str(returns), *([str(pandas_limit)] if n > pandas_limit else [])]
             else:
                 args = [kind, str(returns)]
+            warm(folder)
             r = run_child(args)
             if kind.startswith("pandas") and r["files"] < n:  # sampled: scale to N files
                 r["sampled"] = r["files"]
