@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import tempfile
 
 import numpy as np
 import pytest
@@ -98,7 +99,10 @@ def test_the_snapshot_sees_a_difference(tmp_path):
     assert differences(a, b)
 
 
-def test_a_merge_declared_late_is_refused(tmp_path):
+def test_a_merge_declared_late_is_refused(tmp_path, monkeypatch):
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))  # where the streamed rows are written meanwhile
     lay = StreamLayout("Late")
 
     def body():
@@ -110,6 +114,7 @@ def test_a_merge_declared_late_is_refused(tmp_path):
     with pytest.raises(RuntimeError, match="declared after"):
         cio.write_workbook(tmp_path / "late.xlsx", [lay])
     assert not (tmp_path / "late.xlsx").exists()
+    assert not [p.name for p in scratch.iterdir() if p.name.startswith("laa-rows-")]  # nothing left behind
 
 
 def test_materialise_gives_the_cells_of_the_stream():

@@ -15,6 +15,7 @@ ordinary painter (their cached values are read from XlsxWriter's cell table).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
 import os
@@ -61,6 +62,13 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
             self._xml_end_tag("sheetData")
         os.unlink(self.stream_path)
         self.stream_path = None
+
+    def discard(self) -> None:
+        """Delete the rows written beforehand (the workbook will not be closed: writing it failed)."""
+        if self.stream_path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.stream_path)
+            self.stream_path = None
 
     def _write_merge_cells(self) -> None:
         """XlsxWriter's ``<mergeCells>``, from the XML ``stream_rows`` made of the layout's merges as they came."""
