@@ -277,7 +277,10 @@ def test_a_process_killed_mid_write_leaves_the_previous_output_intact(tmp_path, 
         cons = consolidate(reg, Period.parse("2008/09 Q2"), [])
         cio.write_consolidated(cons, {str(out)!r}, demo.register_grids())
     """)
-    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    scratch = tmp_path / "scratch"  # its temporary files (a killed process cannot delete them) stay in the test's
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True, env=env)
     try:
         assert proc.stdout.readline().startswith("painted")
         assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")], "the write should be under way"

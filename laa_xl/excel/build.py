@@ -32,6 +32,7 @@ from ..core.register import REGISTER_SHEETS, TIMETABLE_COLUMNS, load_register
 from ..errors import LaaError
 from ..io.files import atomic_path
 from ..io.paint import Painter
+from ..io.stream_paint import discard_streams_on_error
 from ..io.styles import FONT, HEADER, NAVY, column_width, write_grid
 from . import layout
 
@@ -106,23 +107,24 @@ def _sheets(grids: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
     f = _Formats(wb)
     reg, _ = load_register(grids, layout.WORKBOOK_PATH)
     derived = {lay.name: lay for lay in layout.placeholders(reg)}
-    painter = Painter(wb)
-    sheets = {name: painter.paint(derived[name]) if name in derived else wb.add_worksheet(name)
-              for name in layout.SHEET_ORDER}  # fmt: skip
-    _home(sheets[layout.HOME], grids, settings, f)
-    _targets(sheets["Targets"], grids.get("Targets", []), f)
-    for name in REGISTER_SHEETS:
-        if name == "Targets":
-            continue
-        grid = grids.get(name, [])
-        ws = sheets[name]
-        write_grid(ws, grid, f.head, f.date)
-        if grid and name != "Settings":
-            ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
-        ws.freeze_panes(1, 0 if name == "Settings" else 1)
-    _conf(sheets[layout.CONF_SHEET], f)
-    sheets[layout.HOME].activate()
-    wb.close()
+    with discard_streams_on_error(wb):  # a failed build leaves no streamed rows in the temp folder
+        painter = Painter(wb)
+        sheets = {name: painter.paint(derived[name]) if name in derived else wb.add_worksheet(name)
+                  for name in layout.SHEET_ORDER}  # fmt: skip
+        _home(sheets[layout.HOME], grids, settings, f)
+        _targets(sheets["Targets"], grids.get("Targets", []), f)
+        for name in REGISTER_SHEETS:
+            if name == "Targets":
+                continue
+            grid = grids.get(name, [])
+            ws = sheets[name]
+            write_grid(ws, grid, f.head, f.date)
+            if grid and name != "Settings":
+                ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
+            ws.freeze_panes(1, 0 if name == "Settings" else 1)
+        _conf(sheets[layout.CONF_SHEET], f)
+        sheets[layout.HOME].activate()
+        wb.close()
     return buf.getvalue()
 
 

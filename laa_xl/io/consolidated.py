@@ -37,7 +37,7 @@ from ..errors import UnreadableFile
 from .files import atomic_path
 from .grids import read_grids
 from .paint import Painter
-from .stream_paint import StreamWorksheet
+from .stream_paint import discard_streams_on_error
 from .xlsx_fast import Workbook
 
 CONSOLIDATED_SHEETS = ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend")
@@ -134,16 +134,11 @@ def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int
         )
         wb.set_properties({"created": dt.datetime(2008, 4, 1), "author": "laa-xl", "company": ""})
         painter = Painter(wb, font_size)
-        try:
+        with discard_streams_on_error(wb):
             for lay in layouts:
                 painter.paint(lay)
                 del lay  # a generator's sheet goes before the next is laid out
             wb.close()
-        except BaseException:  # the streamed rows' temporary files go too (close would have deleted them)
-            for ws in wb.worksheets():
-                if isinstance(ws, StreamWorksheet):
-                    ws.discard()
-            raise
     return path
 
 

@@ -38,6 +38,18 @@ _NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
 
 
+@contextlib.contextmanager
+def discard_streams_on_error(wb: Any) -> Iterator[None]:
+    """Should writing the workbook fail before it is closed, delete its sheets' streamed rows (close would have)."""
+    try:
+        yield
+    except BaseException:
+        for ws in wb.worksheets():
+            if isinstance(ws, StreamWorksheet):
+                ws.discard()
+        raise
+
+
 class StreamWorksheet(Worksheet):  # type: ignore[misc]
     """A worksheet whose ``<sheetData>`` was written beforehand, row by row, to a temporary file."""
 
