@@ -72,7 +72,6 @@ def recording() -> Iterator[Recorder]:
         _active = before
 
 
-
 @contextmanager
 def shared(weights: dict[str, float], fallback: str = "read") -> Iterator[None]:
     """Time the block (exclusively, like ``phase``) as the phases in ``weights``, split in proportion to them;
