@@ -235,37 +235,30 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                         else:
                             v = values[c]
                             cls = v.__class__
-                            if cls is str:
-                                if not v:
-                                    if skip:
-                                        continue
-                                    if a_b is None:
-                                        a_b = e[5] = s_attr(style, None, decimals)
-                                    xml = f'{pre}{rs}"{a_b}/>'
-                                else:
-                                    if filled:
-                                        a = fills.get((style, v))  # type: ignore[assignment]
-                                        if a is None:
-                                            a = fills[(style, v)] = s_attr(style, v, decimals)
-                                    elif a_s is None:
-                                        a = e[4] = s_attr(style, v, decimals)
-                                    else:
-                                        a = a_s
-                                    if len(v) <= _HALF:
-                                        i = strings.get(v)
-                                        if i is None:
-                                            i = sst._get_shared_string_index(v)
-                                        else:
-                                            n_strings += 1
-                                        xml = f'{pre}{rs}"{a} t="s"><v>{i}</v></c>'
-                                    else:
-                                        xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
-                            elif v is None:
+                            if v is None or (cls is str and not v):  # a blank
                                 if skip:
                                     continue
                                 if a_b is None:
                                     a_b = e[5] = s_attr(style, None, decimals)
                                 xml = f'{pre}{rs}"{a_b}/>'
+                            elif cls is str:
+                                if filled:
+                                    a = fills.get((style, v))  # type: ignore[assignment]
+                                    if a is None:
+                                        a = fills[(style, v)] = s_attr(style, v, decimals)
+                                elif a_s is None:
+                                    a = e[4] = s_attr(style, v, decimals)
+                                else:
+                                    a = a_s
+                                if len(v) <= _HALF:
+                                    i = strings.get(v)
+                                    if i is None:
+                                        i = sst._get_shared_string_index(v)
+                                    else:
+                                        n_strings += 1
+                                    xml = f'{pre}{rs}"{a} t="s"><v>{i}</v></c>'
+                                else:
+                                    xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
                             else:
                                 if a_n is None:
                                     a_n = e[6] = s_attr(style, v, decimals)
