@@ -124,14 +124,8 @@ class _Formats:
     def cell(self, *, locked: bool = True, num: str | None = None, wrap: bool = False, center: bool = False) -> Any:
         key = (locked, num, wrap, center)
         if key not in self._cache:
-            props: dict[str, Any] = {**self._cell, "locked": locked,
-                                     "bg_color": self._st["locked_fill"] if locked else self._st["input_fill"]}  # fmt: skip
-            if num:
-                props["num_format"] = num
-            if wrap:
-                props["text_wrap"] = True
-            if center:
-                props["align"] = "center"
+            props = self._props(num, wrap, center, locked=locked,
+                                bg_color=self._st["locked_fill"] if locked else self._st["input_fill"])  # fmt: skip
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]
 
@@ -139,18 +133,23 @@ class _Formats:
         """A locked, unshaded cell (formula results)."""
         key = ("plain", num, wrap, center, bold)
         if key not in self._cache:
-            props: dict[str, Any] = {**self._cell, "locked": True}
-            if num:
-                props["num_format"] = num
-            if wrap:
-                props["text_wrap"] = True
-            if center:
-                props["align"] = "center"
+            props = self._props(num, wrap, center, locked=True)
             if bold:
                 props["bold"] = True
                 props["font_color"] = self._st["check_font"]
             self._cache[key] = self._wb.add_format(props)
         return self._cache[key]
+
+    def _props(self, num: str | None, wrap: bool, center: bool, **more: Any) -> dict[str, Any]:
+        """The cell format's properties with a number format, wrapping and centring as asked."""
+        props: dict[str, Any] = {**self._cell, **more}
+        if num:
+            props["num_format"] = num
+        if wrap:
+            props["text_wrap"] = True
+        if center:
+            props["align"] = "center"
+        return props
 
     def cf(self, bg: str, font: str) -> Any:
         return self._wb.add_format({"bg_color": bg, "font_color": font})
