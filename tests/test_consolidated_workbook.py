@@ -199,6 +199,22 @@ def test_reading_back_gives_the_same_consolidation(written):
     assert [strip(o) for o in back.observations] == [strip(o) for o in cons.observations]
     assert [(i.code, i.location) for i in back.issues] == [(i.code, i.location) for i in cons.issues]
     assert len(back.log) == len(cons.log) and len(back.risks) == len(cons.risks)
+    # the GO Return's evidence column, per target: what the latest quarter said (the demo has some)
+    by_ref = {}
+    for o in cons.observations:
+        if o.evidence:
+            by_ref[o.ref] = o.evidence
+    assert by_ref and evidence == by_ref
+
+
+def test_go_return_labels_give_the_longest_ref():
+    refs = {"NI 1", "NI 15", "NI 154", "LAA 3", "LAA 3 a"}
+    assert cio._ref_of("NI 154 Net additional homes provided", refs) == "NI 154"
+    assert cio._ref_of("NI 15 Serious violent crime", refs) == "NI 15"
+    assert cio._ref_of("LAA 3 a Local target with a spaced ref", refs) == "LAA 3 a"
+    assert cio._ref_of("LAA 3 Local target", refs) == "LAA 3"
+    assert cio._ref_of("NI 154", refs) is None  # a ref alone, with no title after it
+    assert cio._ref_of("Overall outcome 1: Safer communities", refs) is None
 
 
 def test_backup_archive_and_idempotence(tmp_path, register):

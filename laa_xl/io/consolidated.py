@@ -297,15 +297,25 @@ def consolidation_from_grids(
                            parse_location(t.value(v, "Source"))))  # fmt: skip
     evidence: dict[str, str] = {}
     t = find_table(grids.get("GO Return", []), name, "GO Return", reports.GO_RETURN_FIRST)
-    refs = sorted((x.ref for x in register.targets), key=len, reverse=True)
+    refs = {x.ref for x in register.targets}
     for _, v in t.rows if t else []:
-        label = text(t.value(v, reports.GO_RETURN_FIRST))
-        ref = next((r for r in refs if label.startswith(r + " ")), None)
+        ref = _ref_of(text(t.value(v, reports.GO_RETURN_FIRST)), refs)
         if ref and text(t.value(v, "Inspection/survey evidence")):
             evidence[ref] = text(t.value(v, "Inspection/survey evidence"))
     cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
                          [e.partnership for e in log if e.status == MISSING])  # fmt: skip
     return cons, evidence, reg_issues
+
+
+def _ref_of(label: str, refs: set[str]) -> str | None:
+    """The target ref a GO Return label ('NI 154 Net additional homes provided') starts with: the longest ref
+    followed by a space (a few set lookups, one per space, so a national GO Return is read in linear time)."""
+    cut = label.rfind(" ")
+    while cut > 0:
+        if label[:cut] in refs:
+            return label[:cut]
+        cut = label.rfind(" ", 0, cut)
+    return None
 
 
 def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:
