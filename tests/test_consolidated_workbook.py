@@ -26,6 +26,7 @@ from laa_xl.core.periods import QUARTERS, FinancialYear, Period
 from laa_xl.core.register import load_register
 from laa_xl.core.reports import DATA_COLUMNS, GO_RETURN_FIRST, ISSUE_COLUMNS, LOG_COLUMNS, MAX_TREND_CHARTS, MEASURES
 from laa_xl.core.table import find_table
+from laa_xl.errors import UnreadableFile
 from laa_xl.io import consolidated as cio
 from laa_xl.io.consolidate_job import consolidate_folder
 from laa_xl.io.go_workbook import write_go_workbook
@@ -205,6 +206,38 @@ def test_reading_back_gives_the_same_consolidation(written):
         if o.evidence:
             by_ref[o.ref] = o.evidence
     assert by_ref and evidence == by_ref
+
+
+def test_previous_actuals_read_lean_equal_those_of_the_whole_workbook(written, tmp_path):
+    """A re-run reads only four columns of the output it replaces: the same actuals as reading all of it."""
+    cons, out, go = written
+    lean = cio.read_previous_actuals(out)
+    assert lean == cio.previous_actuals(cio.read_consolidated(out)[0]) == cio.previous_actuals(cons)
+    assert len(lean) == len(cons.observations) and any(v is not None for v in lean.values())
+    with pytest.raises(UnreadableFile, match="GO.xlsx is not a consolidated workbook: its Data sheet"):
+        cio.read_previous_actuals(go)  # no Data sheet
+
+
+def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
+    """A national consolidation's Data sheet has more rows than any return may (240,000 at N = 1,500): read back
+    under the limits for our own outputs, where a return's limits would refuse it (no restatements were found)."""
+    import xlsxwriter
+
+    from laa_xl.io.preflight import UnsafeFile, preflight
+
+    path = tmp_path / "NATIONAL.xlsx"
+    wb = xlsxwriter.Workbook(path, {"constant_memory": True})
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, ("Ref", "Partnership", "Financial year", "Quarter", "Actual"))
+    expected = {}
+    for r in range(1, 100_101):
+        ws.write_row(r, 0, (f"NI {r % 199}", f"P{r // 199:04d}", "2008/09", f"Q{r % 4 + 1}", r / 4))
+        expected[(f"NI {r % 199}", FinancialYear(2008), f"Q{r % 4 + 1}")] = r / 4  # a later row replaces an earlier
+    wb.close()
+    with pytest.raises(UnsafeFile, match="far more than a return has"):
+        preflight(path)
+    got = cio.read_previous_actuals(path)
+    assert len(expected) == 796 and got == expected
 
 
 def test_go_return_labels_give_the_longest_ref():

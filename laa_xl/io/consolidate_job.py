@@ -20,7 +20,7 @@ from ..core.periods import Period
 from ..core.register import Register
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError
-from .consolidated import archive_returns, backup_path, previous_actuals, read_consolidated, write_consolidated
+from .consolidated import archive_returns, backup_path, read_consolidated, read_previous_actuals, write_consolidated
 from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .register_io import usable_register
@@ -118,8 +118,7 @@ def consolidate_loaded(
     if prev_path is not None:
         try:
             with phase("previous"):
-                prev_cons, _, _ = read_consolidated(prev_path)
-            prev_map = previous_actuals(prev_cons)
+                prev_map = read_previous_actuals(prev_path)
         except LaaError as e:
             if previous is not None:
                 raise

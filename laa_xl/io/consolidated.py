@@ -35,7 +35,7 @@ from ..core.returns import Observation, Risk, Spend
 from ..core.table import find_table, label_values, norm
 from ..errors import UnreadableFile
 from .files import atomic_path
-from .grids import read_grids
+from .grids import read_columns, read_grids
 from .paint import Painter
 from .stream_paint import discard_streams_on_error
 from .xlsx_fast import Workbook
@@ -222,9 +222,9 @@ def _date(v: object) -> dt.date | None:
 def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
     """A consolidated workbook back as a Consolidation, the evidence per target, and register issues."""
     path = Path(path)
-    from .preflight import preflight
+    from .preflight import OUTPUT_LIMITS, preflight
 
-    preflight(path)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
+    preflight(path, limits=OUTPUT_LIMITS)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
     try:
         grids = read_grids(path)
     except Exception as e:  # calamine raises its own error types for non-workbooks
@@ -316,6 +316,30 @@ def _ref_of(label: str, refs: set[str]) -> str | None:
             return label[:cut]
         cut = label.rfind(" ", 0, cut)
     return None
+
+
+def read_previous_actuals(path: str | Path) -> dict[ActualKey, float | None]:
+    """``previous_actuals(read_consolidated(path)[0])`` reading only four columns of the Data sheet: what a
+    consolidation needs of the output it replaces (a national one is read in a tenth of the time and memory)."""
+    path = Path(path)
+    from .preflight import OUTPUT_LIMITS, preflight
+
+    preflight(path, limits=OUTPUT_LIMITS)
+    try:
+        rows = read_columns(path, "Data", "Ref", ("Ref", "Financial year", "Quarter", "Actual"))
+    except Exception as e:  # calamine raises its own error types for non-workbooks
+        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    if rows is None:
+        raise UnreadableFile(f"{path.name} is not a consolidated workbook: its Data sheet has no header row "
+                             "(Ref, Financial year, Quarter ... Actual).")  # fmt: skip
+    out: dict[ActualKey, float | None] = {}
+    for ref, year, quarter, actual in rows:
+        try:
+            fy = FinancialYear.parse(year)
+        except PeriodError:
+            continue
+        out[(normalise_ref(ref), fy, text(quarter).upper())] = _num(actual)
+    return out
 
 
 def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:

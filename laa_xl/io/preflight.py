@@ -45,9 +45,16 @@ class Limits:
     max_rows: int = 100_000
     max_columns: int = 1_000  # column ALL
     max_cells: int = 5_000_000  # rows x columns of a sheet's extent
+    what: str = "a return"  # the kind of workbook these limits are for, as the messages name it
 
 
 LIMITS = Limits()
+# The workbooks laa-xl itself writes (consolidated, GO return), read back for restatements, the GO return and the
+# regional summary: the same checks, with room for a national consolidation (1,500 returns: a 44 MB file, a
+# 240,000-row Data sheet, 306 MB of XML). A user may point a command at any file, so it is still checked.
+MiB = 1024 * 1024
+OUTPUT_LIMITS = Limits(max_file_bytes=500 * MiB, max_uncompressed_bytes=4096 * MiB, max_rows=1_048_576,
+                       max_cells=100_000_000, what="a consolidated workbook")  # fmt: skip
 
 
 class UnsafeFile(UnreadableFile):
@@ -106,8 +113,8 @@ def preflight(
         raise UnsafeFile("file-not-found", name, f"{path} does not exist (or is not a file).")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise UnsafeFile("file-too-large", name, f"{name} is {size / 1e6:.1f} MB; a return should be well under "
-                         f"{limits.max_file_bytes / 1e6:.0f} MB. Check it is the right file.")  # fmt: skip
+        raise UnsafeFile("file-too-large", name, f"{name} is {size / MiB:,.1f} MB; {limits.what} should be well "
+                         f"under {limits.max_file_bytes / MiB:,.0f} MB. Check it is the right file.")  # fmt: skip
     if size == 0:
         raise UnsafeFile("empty-file", name, f"{name} is empty (0 bytes): the save or the email attachment went "
                          "wrong. Save the return again and send it again.")  # fmt: skip
@@ -156,7 +163,7 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
                          "was not opened. Check it is the right file; send the return as issued.")  # fmt: skip
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
-        raise UnsafeFile("zip-bomb", name, f"{name} would expand to {total / 1e6:,.0f} MB; it was not opened. "
+        raise UnsafeFile("zip-bomb", name, f"{name} would expand to {total / MiB:,.0f} MB; it was not opened. "
                          "Check it is the right file.")  # fmt: skip
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
@@ -271,25 +278,26 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str,
         reach_rows, reach_cols = max_row + rows, max(max_col, no_ref)  # rows without r= follow the last one
         if no_ref and reach_rows * reach_cols > limits.max_cells:
             raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' could reach {reach_rows:,} rows by "
-                             f"{reach_cols:,} columns (cells written without a position), far more than any return; "
-                             "it was not opened. Save it again from Excel and send it again.", sheet)  # fmt: skip
+                             f"{reach_cols:,} columns (cells written without a position), far more than "
+                             f"{limits.what} has; it was not opened. Save it again from Excel and send it again.",
+                             sheet)  # fmt: skip
         if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
             _refuse_far_cell(z, info, name, sheet, limits)
 
 
 def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
     return UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
-                      f"{limits.max_uncompressed_bytes / 1e6:,.0f} MB; it was not opened. Check it is the right "
+                      f"{limits.max_uncompressed_bytes / MiB:,.0f} MB; it was not opened. Check it is the right "
                       "file, save it again from Excel and send it again.")  # fmt: skip
 
 
 # Bounds proved by searches that find nothing (each one scan in C). First one search: no reference (an r="..."
 # value, of a cell or a row) with three letters or four digits means rows <= 999 and columns <= ZZ (702), what
 # almost every return's sheet is. Only a sheet with such a reference is searched further: none with N digits means
-# every row is below 10**N; none with two letters, every column is at most Z. Three letters or six digits: the
-# exact pass decides.
+# every row is below 10**N; none with two letters, every column is at most Z. Three letters, or a row bound past
+# the limit (six digits for a return, seven for our own outputs): the exact pass decides.
 _MAYBE_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
-_ROW_DIGITS = [(digits, re.compile(rb'r="[A-Z]{0,3}[0-9]{%d}' % digits)) for digits in (4, 5, 6)]
+_ROW_DIGITS = [(digits, re.compile(rb'r="[A-Z]{0,3}[0-9]{%d}' % digits)) for digits in (4, 5, 6, 7)]
 _COL_LETTERS = [(letters, re.compile(rb'r="[A-Z]{%d}' % letters)) for letters in (2, 3)]
 _COL_BOUND = {1: 26, 2: 702}
 # A cell tag's r="..." that the exact pass would not count as a reference (or one cut off by the chunk's end).
@@ -341,8 +349,8 @@ def _within_limits(
                         if not pattern.search(buf):
                             break
                         col_letters = letters
-                if row_digits >= 6 or col_letters >= 3:
-                    return False
+                if 10**row_digits - 1 > limits.max_rows or col_letters >= 3:
+                    return False  # the bound may be past a limit: ``_extent`` decides
             at = buf.find(b"dimension")
             while at >= 0:  # each <dimension> (the pattern tried at its own '<' only, not at every tag of the sheet)
                 m = _DIM_RE.match(buf, buf.rfind(b"<", 0, at))
@@ -407,7 +415,7 @@ def _extent(
                 what = f"more than {limits.max_rows:,} rows" if rows > limits.max_rows else \
                     f"more than {limits.max_cells:,} cells"  # fmt: skip
                 raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' has {what}, far more than "
-                                 "any return; it was not opened. Delete the extra rows (or use the return as "
+                                 f"{limits.what} has; it was not opened. Delete the extra rows (or use the return as "
                                  "issued), save, and send it again.", sheet)  # fmt: skip
             buf = tail + chunk
             if b"|" in buf:
