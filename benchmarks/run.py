@@ -19,6 +19,8 @@ Measured things (see worker.py):
   consolidate      ``laa-xl consolidate REGISTER RETURNS --period "2008/09 Q4" --out ... --json``
                    through the real CLI, with phase timings (register, hash, preflight, read,
                    check, compute, write, archive)
+  consolidate-again the same over the output of the consolidate just run (next quarter's run: the
+                   previous output is read back for restated figures and kept as .previous.xlsx)
   pandas           ``pandas.read_excel(f, sheet_name=None)`` over the files (openpyxl engine,
                    pandas' default for .xlsx); beyond --pandas-limit files it reads the first
                    LIMIT files and scales the time by N/LIMIT (marked "sampled")
@@ -138,6 +140,15 @@ def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[st
                 shutil.rmtree(work, ignore_errors=True)  # a fresh output each time: no previous, no archive
                 work.mkdir(parents=True)
                 args = [kind, str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
+            elif kind == "consolidate-again":  # next quarter's run: the output of the run before is read back
+                prev = OUT / "run" / f"n{n}" / "CONSOLIDATED.xlsx"
+                if not prev.exists():
+                    raise SystemExit("consolidate-again measures a second run: put consolidate before it in --kinds")
+                work = OUT / "run" / f"n{n}-again"
+                shutil.rmtree(work, ignore_errors=True)
+                work.mkdir(parents=True)
+                shutil.copy2(prev, work / "CONSOLIDATED.xlsx")
+                args = ["consolidate", str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
             elif kind.startswith("pandas"):
                 args = [kind, str(returns), *([str(pandas_limit)] if n > pandas_limit else [])]
             else:
@@ -255,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="6,150,1500", help="comma-separated numbers of returns")
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--kinds", default="consolidate,pandas,pandas-calamine,expat,calamine")
+    ap.add_argument("--kinds", default="consolidate,consolidate-again,pandas,pandas-calamine,expat,calamine")
     ap.add_argument("--pandas-limit", type=int, default=150, help="pandas reads at most this many files (then scales)")
     ap.add_argument("--large-repeat", type=int, default=1, help="repetitions for N >= 1000 (each takes minutes)")
     a = ap.parse_args(argv)
