@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from laa_xl.io.demo_fill import fill_return_workbook
 from laa_xl.io.grids import read_grids
 from laa_xl.io.register_io import read_register, write_register
 from laa_xl.io.return_files import load_returns
+from laa_xl.io.return_scan import scan_sheets
 from laa_xl.io.returns_reader import read_return
 from laa_xl.io.returns_writer import issue_returns
 
@@ -214,6 +216,40 @@ def test_error_cells_are_not_read_as_blank(area, tmp_path):
     assert "#REF!" in issue.message and issue.is_error
     row = next(r for r in data.rows if r.quarter == "Q2" and r.actual.location.cell == issue.location.cell)
     assert row.actual.value is None
+
+
+@pytest.mark.parametrize("tag", ['<c t="e" r="{ref}">', '<c\tr="{ref}" t="e">', '<c  r="{ref}" t="e">'])
+def test_error_cells_are_found_however_the_cell_tag_is_written(area, tmp_path, tag):
+    """The scan reads a sheet whose cell tags all start '<c r="' with a faster pattern; any other way of writing a
+    tag (attributes in another order, a tab, two spaces) sends the sheet to the general one."""
+    base = area[5]
+    ref = corpus.input_cell(base, "Q2", "Actual")
+    part = corpus.sheet_part(base, "Q2")
+    bad = corpus.error_cell(base)
+    odd = corpus._rezip(bad, lambda name, data: data.replace(f'<c r="{ref}" t="e">'.encode(), tag.format(ref=ref).encode())
+                        if name == part else data)  # fmt: skip
+    assert tag.format(ref=ref).encode() in zipfile.ZipFile(io.BytesIO(odd)).read(part)
+    p = tmp_path / "CYP_2008-09.xlsx"
+    p.write_bytes(odd)
+    data = read_return(p)
+    assert [(i.code, i.location.sheet, i.location.cell) for i in data.issues] == [("error-value", "Q2", ref)]
+
+
+def test_a_sheet_written_with_a_namespace_prefix_is_scanned_too():
+    """<x:c> cells (a prefix on the spreadsheet namespace, as some tools write): the general pattern finds them."""
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    wb = (b'<x:workbook xmlns:x="' + main + b'" xmlns:r="' + rel + b'"><x:sheets><x:sheet name="Q2" sheetId="1" '
+          b'r:id="rId1"/></x:sheets></x:workbook>')  # fmt: skip
+    rels = (b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship '
+            b'Id="rId1" Type="' + rel + b'/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')  # fmt: skip
+    sheet = (b'<x:worksheet xmlns:x="' + main + b'"><x:sheetData><x:row r="5"><x:c r="G5" t="e"><x:v>#N/A</x:v>'
+             b'</x:c><x:c r="J5"><x:f>HYPERLINK("a")</x:f><x:v>a</x:v></x:c><x:c r="K5"><x:v>1</x:v></x:c></x:row>'
+             b"</x:sheetData></x:worksheet>")  # fmt: skip
+    xml = {"xl/workbook.xml": wb, "xl/_rels/workbook.xml.rels": rels, "xl/worksheets/sheet1.xml": sheet}
+    got = scan_sheets("unused.xlsx", ["Q2"], {"Q2": {"G5", "J5", "K5"}}, xml)["Q2"].cells
+    assert {r: (c.formula, c.value, c.is_error) for r, c in got.items()} == {"G5": (False, "#N/A", True),
+                                                                              "J5": (True, "a", False)}  # fmt: skip
 
 
 def test_strict_open_xml_reads_exactly_like_the_transitional_file(area, tmp_path):
