@@ -225,17 +225,23 @@ def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], 
     from .preflight import OUTPUT_LIMITS, preflight
 
     preflight(path, limits=OUTPUT_LIMITS)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
-    try:
-        grids = read_grids(path)
+    try:  # only the sheets a Consolidation is made of; of the GO Return (as long as Data), two columns
+        grids = read_grids(path, (*_READ_BACK, *REGISTER_SHEETS))
+        go = read_columns(path, "GO Return", reports.GO_RETURN_FIRST, (reports.GO_RETURN_FIRST, _EVIDENCE))
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
-    return consolidation_from_grids(grids, path.name)
+    return consolidation_from_grids(grids, path.name, go_evidence=go or [])
+
+
+_READ_BACK = ("Data", "Issues", "Log", "Risks", "Spend")
+_EVIDENCE = "Inspection/survey evidence"
 
 
 def consolidation_from_grids(
-    grids: Mapping[str, Sequence[Sequence[Any]]], name: str
+    grids: Mapping[str, Sequence[Sequence[Any]]], name: str, *, go_evidence: Sequence[Sequence[Any]] | None = None
 ) -> tuple[Consolidation, dict[str, str], list[Issue]]:
-    """``read_consolidated`` for sheets already read (a file's, or the live central workbook's)."""
+    """``read_consolidated`` for sheets already read (a file's, or the live central workbook's).
+    ``go_evidence``: the GO Return's (label, evidence) rows, when its sheet is not in ``grids``."""
     missing = [s for s in ("Data", "Settings", "Targets") if s not in grids]
     if missing:
         raise UnreadableFile(f"{name} is not a consolidated workbook: it has no {', '.join(missing)} sheet.")
@@ -248,21 +254,30 @@ def consolidation_from_grids(
     if data is None or not data.has("Actual"):
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
     observations: list[Observation] = []
+    pick = data.picker(("Financial year", "RAG", "Reported RAG", "Ref", "Partnership", "Quarter", "Profile", "Actual",
+                        "% variance", "Commentary", "Remedial action", "Source", "Direction"))  # fmt: skip
+    years: dict[tuple[type, object], FinancialYear | None] = {}  # a national Data sheet has 240,000 rows and a few years
     for _, v in data.rows:
-        try:
-            year = FinancialYear.parse(data.value(v, "Financial year"))
-        except PeriodError:
+        fy, rag, reported, ref, partnership, quarter, profile, actual, variance, commentary, remedial, source, \
+            direction = pick(v)  # fmt: skip
+        key = (fy.__class__, fy)  # 1 == 1.0 == True: each type parsed on its own
+        if key not in years:
+            try:
+                years[key] = FinancialYear.parse(fy)
+            except PeriodError:
+                years[key] = None
+        year = years[key]
+        if year is None:
             continue
-        rag = text(data.value(v, "RAG"))
-        reported = text(data.value(v, "Reported RAG")) or rag
+        rag = text(rag)
+        reported = text(reported) or rag
         observations.append(
             Observation(
-                normalise_ref(data.value(v, "Ref")), text(data.value(v, "Partnership")), year,
-                text(data.value(v, "Quarter")).upper(), _num(data.value(v, "Profile")), _num(data.value(v, "Actual")),
-                _num(data.value(v, "% variance")), rag, reported,
+                normalise_ref(ref), text(partnership), year, text(quarter).upper(), _num(profile), _num(actual),
+                _num(variance), rag, reported,
                 rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
-                commentary=text(data.value(v, "Commentary")), remedial_action=text(data.value(v, "Remedial action")),
-                source=parse_location(data.value(v, "Source")), direction=text(data.value(v, "Direction")) or None,
+                commentary=text(commentary), remedial_action=text(remedial), source=parse_location(source),
+                direction=text(direction) or None,
             )
         )  # fmt: skip
 
@@ -295,13 +310,15 @@ def consolidation_from_grids(
         spend.append(Spend(text(t.value(v, "Partnership")), text(t.value(v, "Block")), text(t.value(v, "Quarter")),
                            _num(t.value(v, "Budget")), _num(t.value(v, "Spend")), _num(t.value(v, "Forecast outturn")),
                            parse_location(t.value(v, "Source"))))  # fmt: skip
+    if go_evidence is None:
+        t = find_table(grids.get("GO Return", []), name, "GO Return", reports.GO_RETURN_FIRST)
+        go_evidence = [(t.value(v, reports.GO_RETURN_FIRST), t.value(v, _EVIDENCE)) for _, v in t.rows] if t else []
     evidence: dict[str, str] = {}
-    t = find_table(grids.get("GO Return", []), name, "GO Return", reports.GO_RETURN_FIRST)
     refs = {x.ref for x in register.targets}
-    for _, v in t.rows if t else []:
-        ref = _ref_of(text(t.value(v, reports.GO_RETURN_FIRST)), refs)
-        if ref and text(t.value(v, "Inspection/survey evidence")):
-            evidence[ref] = text(t.value(v, "Inspection/survey evidence"))
+    for label, ev in go_evidence:
+        ref = _ref_of(text(label), refs)
+        if ref and text(ev):
+            evidence[ref] = text(ev)
     cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
                          [e.partnership for e in log if e.status == MISSING])  # fmt: skip
     return cons, evidence, reg_issues
