@@ -227,6 +227,12 @@ def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
 
     path = tmp_path / "NATIONAL.xlsx"
     wb = xlsxwriter.Workbook(path, {"constant_memory": True})
+    day = wb.add_format({"num_format": "yyyy-mm-dd"})
+    for sheet, rows in demo.register_grids().items():  # the consolidated file is itself a register
+        reg_ws = wb.add_worksheet(sheet)
+        for r, row in enumerate(rows):
+            for c, v in enumerate(row):
+                reg_ws.write(r, c, v, day if isinstance(v, dt.date) else None)
     ws = wb.add_worksheet("Data")
     ws.write_row(0, 0, ("Ref", "Partnership", "Financial year", "Quarter", "Actual"))
     expected = {}
@@ -238,6 +244,9 @@ def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
         preflight(path)
     got = cio.read_previous_actuals(path)
     assert len(expected) == 796 and got == expected
+    reg, issues = read_register(path)  # so is a central workbook holding such a Data sheet
+    assert [i for i in issues if i.is_error] == [] and len(reg.targets) == len(load_register(demo.register_grids(),
+                                                                                             "demo")[0].targets)
 
 
 def test_go_return_labels_give_the_longest_ref():

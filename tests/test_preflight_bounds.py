@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from laa_xl.io import preflight as pf
-from laa_xl.io.preflight import LIMITS, OUTPUT_LIMITS, Limits, UnsafeFile
+from laa_xl.io.preflight import CENTRAL_LIMITS, LIMITS, Limits, UnsafeFile
 
 PART = "xl/worksheets/sheet1.xml"
 
@@ -121,7 +121,7 @@ _bulk = st.integers(0, 9_000)
 
 @settings(max_examples=200, deadline=None)
 @given(
-    _dim, st.lists(st.one_of(_row, _noise), max_size=10), _bulk, st.sampled_from([LIMITS, Limits(max_cells=200_000), OUTPUT_LIMITS])
+    _dim, st.lists(st.one_of(_row, _noise), max_size=10), _bulk, st.sampled_from([LIMITS, Limits(max_cells=200_000), CENTRAL_LIMITS])
 )
 def test_cheap_and_exact_passes_refuse_alike(dim: str, parts: list[str], bulk: int, limits: Limits) -> None:
     xml = f"<worksheet>{dim}<sheetData>{''.join(parts)}<row>{'<c/>' * bulk}</row></sheetData></worksheet>".encode()
@@ -147,18 +147,18 @@ def test_a_register_sized_sheet_is_proved_by_the_cheap_pass(monkeypatch):
 
 def test_a_national_data_sheet_is_proved_by_the_cheap_pass_under_the_output_limits(monkeypatch):
     """Our own outputs may have six-digit rows (a national Data sheet: 240,001): proved by bounds (999,999 rows
-    by Z) under OUTPUT_LIMITS; a seven-digit row goes to the exact pass, which refuses it as before."""
+    by Z) under CENTRAL_LIMITS; a seven-digit row goes to the exact pass, which refuses it as before."""
     seen = []
     real = pf._extent
     monkeypatch.setattr(pf, "_extent", lambda *a, **k: seen.append(1) or real(*a, **k))
     body = b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (c, r) for c in (b"A", b"M"))
                     + b"</row>" for r in range(239_950, 240_002))  # fmt: skip
     xml = _sheet(body, b'<dimension ref="A1:M240001"/>')
-    assert _both(xml, monkeypatch, OUTPUT_LIMITS) is None
+    assert _both(xml, monkeypatch, CENTRAL_LIMITS) is None
     assert len(seen) == 1  # only the run with the cheap pass switched off asked the exact pass
     assert _both(xml, monkeypatch)[0] == "far-cell"  # a return's limits: 100,000 rows
     far = xml.replace(b"</sheetData>", b'<row r="1048577"><c r="A1048577"><v>1</v></c></row></sheetData>')
-    assert _both(far, monkeypatch, OUTPUT_LIMITS)[0] == "far-cell"
+    assert _both(far, monkeypatch, CENTRAL_LIMITS)[0] == "far-cell"
     assert len(seen) == 5  # both refusals came from the exact pass, in both runs
 
 

@@ -222,9 +222,9 @@ def _date(v: object) -> dt.date | None:
 def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
     """A consolidated workbook back as a Consolidation, the evidence per target, and register issues."""
     path = Path(path)
-    from .preflight import OUTPUT_LIMITS, preflight
+    from .preflight import CENTRAL_LIMITS, preflight
 
-    preflight(path, limits=OUTPUT_LIMITS)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
+    preflight(path, limits=CENTRAL_LIMITS)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
     try:  # only the sheets a Consolidation is made of; of the GO Return (as long as Data), two columns
         grids = read_grids(path, (*_READ_BACK, *REGISTER_SHEETS))
         go = read_columns(path, "GO Return", reports.GO_RETURN_FIRST, (reports.GO_RETURN_FIRST, _EVIDENCE))
@@ -339,9 +339,9 @@ def read_previous_actuals(path: str | Path) -> dict[ActualKey, float | None]:
     """``previous_actuals(read_consolidated(path)[0])`` reading only four columns of the Data sheet: what a
     consolidation needs of the output it replaces (a national one is read in a tenth of the time and memory)."""
     path = Path(path)
-    from .preflight import OUTPUT_LIMITS, preflight
+    from .preflight import CENTRAL_LIMITS, preflight
 
-    preflight(path, limits=OUTPUT_LIMITS)
+    preflight(path, limits=CENTRAL_LIMITS)
     try:
         rows = read_columns(path, "Data", "Ref", ("Ref", "Financial year", "Quarter", "Actual"))
     except Exception as e:  # calamine raises its own error types for non-workbooks

@@ -31,7 +31,7 @@ from ..core.register import parse_date
 from ..core.table import find_table, label_values, norm
 from ..errors import LaaError, UnreadableFile
 from .grids import read_grids
-from .preflight import OUTPUT_LIMITS, preflight
+from .preflight import CENTRAL_LIMITS, preflight
 from .register_io import read_register
 
 
@@ -50,7 +50,7 @@ def _read(path: Path, sheets: Sequence[str]) -> dict[str, list[list[Any]]]:
         raise UnreadableFile(f"{path}: no such file.")
     if path.suffix.lower() != ".xlsx":
         raise UnreadableFile(f"{path}: expected an .xlsx workbook.")
-    preflight(path, limits=OUTPUT_LIMITS)  # before calamine sees it (a far cell would abort the process)
+    preflight(path, limits=CENTRAL_LIMITS)  # before calamine sees it (a far cell would abort the process)
     try:
         return read_grids(path, sheets)
     except Exception as e:  # calamine raises its own types for a corrupt or non-zip file

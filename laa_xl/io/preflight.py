@@ -49,12 +49,13 @@ class Limits:
 
 
 LIMITS = Limits()
-# The workbooks laa-xl itself writes (consolidated, GO return), read back for restatements, the GO return and the
-# regional summary: the same checks, with room for a national consolidation (1,500 returns: a 44 MB file, a
-# 240,000-row Data sheet, 306 MB of XML). A user may point a command at any file, so it is still checked.
+# The central team's own workbooks: the register (register.xlsx, or LAA_Central.xlsm once Consolidate has filled
+# its Data) and what laa-xl writes (consolidated, GO return), read back for restatements, the GO return, chasing
+# and the regional summary. The same checks, with room for a national consolidation (1,500 returns: a 44 MB file,
+# a 240,000-row Data sheet, 306 MB of XML). A user may point a command at any file, so it is still checked.
 MiB = 1024 * 1024
-OUTPUT_LIMITS = Limits(max_file_bytes=500 * MiB, max_uncompressed_bytes=4096 * MiB, max_rows=1_048_576,
-                       max_cells=100_000_000, what="a consolidated workbook")  # fmt: skip
+CENTRAL_LIMITS = Limits(max_file_bytes=500 * MiB, max_uncompressed_bytes=4096 * MiB, max_rows=1_048_576,
+                       max_cells=100_000_000, what="a register or consolidated workbook")  # fmt: skip
 
 
 class UnsafeFile(UnreadableFile):

@@ -23,10 +23,12 @@ def read_register(path: str | Path) -> tuple[Register, list[Issue]]:
 
 def read_register_grids(path: str | Path) -> tuple[Register, list[Issue], dict[str, list[list[Any]]]]:
     """The register, its issues, and the sheets' grids as read (once)."""
-    from .preflight import preflight
+    from .preflight import CENTRAL_LIMITS, preflight
 
     path = Path(path)
-    preflight(path, allow_macros=True)  # the central workbook is an .xlsm; anything else unsafe is refused
+    # the central workbook is an .xlsm; anything else unsafe is refused (within the limits of a central workbook:
+    # after a national consolidation its Data sheet has more rows than a return may have)
+    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS)
     try:
         grids = read_grids(path, REGISTER_SHEETS, share_values=True)  # a national register repeats its values
     except Exception as e:  # not a workbook at all
