@@ -287,15 +287,20 @@ def test_psb_trend_charts_below_the_cap_are_one_per_red_in_table_order(register)
                for row in lay.values())  # fmt: skip
 
 
+@pytest.mark.parametrize("bars", [None, 3])
 @pytest.mark.parametrize("empty", [(), ("risks", "spend"), ("risks",), ("spend",)])
-def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register, empty):
+def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register, empty, bars, monkeypatch):
     """The PSB Summary streams its exceptions, risks, spend and chart data; its charts are placed before any of
-    those rows exists, from the sections' lengths. Each must still point at its own rows (with sections empty too)."""
+    those rows exists, from the sections' lengths. Each must still point at its own rows (with sections empty too).
+    ``bars``: fewer bars allowed than there are partnerships (a region, the nation): the RAG chart draws those
+    with the most Reds (then Amber), from a chart data block of their own."""
     import dataclasses
 
     from laa_xl.core import reports
     from laa_xl.core.layout import StreamLayout
 
+    if bars is not None:
+        monkeypatch.setattr(reports, "MAX_PARTNERSHIP_BARS", bars)
     cons = consolidate(register, Q2, returns_for(register, Q2, seed=5))
     cons = dataclasses.replace(cons, **{k: [] for k in empty})
     m = psb_summary(cons)
@@ -305,7 +310,18 @@ def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register
     values = reports.psb_layout(cons).values()
     rag, *lines = stream.charts
     parts = [row[0] for row in values[rag.categories.first_row:rag.categories.last_row + 1]]
-    assert parts == [code for code, _, _ in m.by_partnership if code != "All"]
+    counts = {code: c for code, _, c in m.by_partnership if code != "All"}
+    if bars is None:
+        assert parts == list(counts) and rag.title == "RAG by partnership, Q2 2008/09"
+    else:
+        assert len(counts) > bars  # the cap bites
+        reds = sorted(counts, key=lambda code: (counts[code]["Red"], counts[code]["Amber"]), reverse=True)
+        assert parts == reds[:bars] and len({counts[c]["Red"] for c in counts}) > 1
+        assert rag.title == f"RAG: the {bars} partnerships with most Reds, Q2 2008/09 (all {len(counts)} in the table)"
+    for series in rag.series:  # each bar's segment is that partnership's count
+        col = series.values.first_col
+        assert [values[r][col] for r in range(series.values.first_row, series.values.last_row + 1)] == [
+            counts[code][series.name] for code in parts]  # fmt: skip
     for chart in lines:
         ref = chart.title.split(":")[0]
         assert values[chart.categories.first_row][:6] == ["Ref", "Series", *QUARTERS]

@@ -43,6 +43,10 @@ TOP_RISKS = 10
 # (a national consolidation has thousands of Reds; no board reads thousands of charts). The chart data
 # table below the charts keeps every Red target's figures.
 MAX_TREND_CHARTS = 24
+# The "RAG by partnership" bar chart draws at most this many bars: with more partnerships (a region, the
+# nation) it draws those with the most Red targets (then Amber), from a chart data block of their counts;
+# the table above the charts keeps every partnership.
+MAX_PARTNERSHIP_BARS = 30
 
 
 def _n(value: float | None, t: Target | None, style: str = "number") -> Cell:
@@ -450,6 +454,14 @@ def furthest_from_profile(reds: Sequence[tuple[Target, Observation]], limit: int
     return sorted(range(len(reds)), key=worst_first)[:limit]
 
 
+def _most_red(
+    parts: Sequence[tuple[str, str, dict[str, int]]], limit: int | None = None
+) -> list[tuple[str, str, dict[str, int]]]:
+    """The partnerships with the most Red targets, then Amber, then by code: the bars of a capped chart."""
+    limit = MAX_PARTNERSHIP_BARS if limit is None else limit
+    return sorted(parts, key=lambda p: (-p[2].get(rules.RED, 0), -p[2].get(rules.AMBER, 0), p[0]))[:limit]
+
+
 def _count_row(label: str, name: str | None, counts: dict[str, int]) -> list[Cell | None]:
     lead = [Cell(label, "total" if label == "All" else "plain")]
     if name is not None:
@@ -522,11 +534,19 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
     first_exception = len(lay.rows) + 3
     first_risk = first_exception + max(1, len(m.exceptions)) + 3
     first_spend = first_risk + max(1, len(m.top_risks)) + 3
-    cat_row = first_spend + max(1, len(m.spend)) + 2  # the chart data's header (when there are Red targets)
+    after_spend = first_spend + max(1, len(m.spend))
+    parts = m.by_partnership[:-1]  # without the All row
+    bars = _most_red(parts) if len(parts) > MAX_PARTNERSHIP_BARS else []  # drawn from their own chart data block
+    if bars:
+        first_part, last_part = after_spend + 3, after_spend + 2 + len(bars)
+        after_spend = last_part + 1
+    cat_row = after_spend + 2  # the trend chart data's header (when there are Red targets)
 
     # Chart data: the numbers behind the trend charts, in cells the charts refer to.
+    bar_title = (f"RAG by partnership, {q} {cons.year}" if not bars else
+                 f"RAG: the {len(bars)} partnerships with most Reds, {q} {cons.year} (all {len(parts):,} in the table)")
     charts: list[Chart] = [
-        Chart("stacked-bar", f"RAG by partnership, {q} {cons.year}",
+        Chart("stacked-bar", bar_title,
               Range(lay.name, first_part, 0, last_part, 0),
               tuple(Series(k, Range(lay.name, first_part, 2 + i, last_part, 2 + i), CHART_COLORS[k])
                     for i, k in enumerate(COUNT_COLUMNS)),
@@ -588,6 +608,13 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
                    ("total" if sp.block == "All" else "plain", "plain", st, st, st, "pct", st), None, None)  # fmt: skip
         if not m.spend:
             yield ("No spend reported.",), ("plain",), None, None
+
+        if bars:
+            yield from section(f"Chart data: RAG counts of the {len(bars)} partnerships with the most Red targets "
+                               "(then Amber)", ("Partnership", "Name", *COUNT_HEADER))  # fmt: skip
+            for code, name, counts in bars:
+                yield (code, name, *(counts.get(k, 0) for k in COUNT_HEADER)), \
+                    ("plain", "plain", *("number",) * len(COUNT_HEADER)), 0, None  # fmt: skip
 
         if m.red_trends:
             yield (), (), None, None
