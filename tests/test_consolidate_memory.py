@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import shutil
+import sys
 
 import pytest
 from test_consolidate_flow import Q2, area  # noqa: F401  (the fixture: issued and filled demo returns)
@@ -69,3 +71,21 @@ def test_the_cyclic_collector_is_back_on_after_a_job_that_ends_or_fails(area, tm
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's")
+def test_freed_memory_is_given_back_after_a_big_read():
+    """What a national read-back frees (many small blocks, the heap's top still in use) goes back to the system."""
+    from laa_xl.io.grids import give_back_freed_memory
+
+    def rss_mb() -> float:
+        with open(f"/proc/{os.getpid()}/status") as f:
+            return int(f.read().split("VmRSS:")[1].split()[0]) / 1024
+
+    blocks = [bytes(1000) + i.to_bytes(4, "little") for i in range(150_000)]  # ~150 MB of 1 KB blocks
+    keep = blocks[-1]
+    del blocks
+    before = rss_mb()
+    give_back_freed_memory()
+    assert before - rss_mb() > 75, (before, rss_mb())
+    assert keep[-4:] == (149_999).to_bytes(4, "little")

@@ -23,6 +23,7 @@ from ..errors import BadRegister, LaaError
 from .consolidated import archive_returns, backup_path, read_consolidated, read_previous_actuals, write_consolidated
 from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
+from .grids import give_back_freed_memory
 from .register_io import usable_register
 from .return_files import Reader, load_returns
 
@@ -119,6 +120,7 @@ def consolidate_loaded(
         try:
             with phase("previous"):
                 prev_map = read_previous_actuals(prev_path)
+                give_back_freed_memory()
         except LaaError as e:
             if previous is not None:
                 raise

@@ -12,7 +12,7 @@ import os
 import sys
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,13 +106,15 @@ def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bo
 
 
 def read_columns(
-    path: str | Path, sheet: str, first_header: str, headers: Iterable[str], *, max_scan: int = 30
+    path: str | Path, sheet: str, first_header: str, headers: Iterable[str], *, max_scan: int = 30,
+    on_row: Callable[[tuple[Any, ...]], None] | None = None,
 ) -> list[tuple[Any, ...]] | None:
     """Under the header row of ``sheet`` (the first row, within ``max_scan``, with a cell reading
     ``first_header``), the values of the named columns, row by row, blank rows left out (empty cells are None).
 
     The sheet is read row by row and only those columns kept: a national Data sheet (240,000 rows) costs the
     memory of four columns, not of the whole grid. None when the sheet, its header row or a column is missing.
+    ``on_row``: each row is handed to it as it is read, and not kept (the list returned is then empty).
     """
     from ..core.table import norm
 
@@ -136,12 +138,13 @@ def read_columns(
             if any(h not in at for h in wanted):
                 return None
             idx = [at[h] for h in wanted]
-            out = []
+            out: list[tuple[Any, ...]] = []
+            keep = out.append if on_row is None else on_row
             for row in rows:
                 n = len(row)
                 vals = tuple(None if (i >= n or row[i] == "") else row[i] for i in idx)
                 if any(v is not None for v in vals):
-                    out.append(vals)
+                    keep(vals)
             return out
         except (KeyboardInterrupt, SystemExit):
             raise
@@ -150,3 +153,17 @@ def read_columns(
         except BaseException as e:  # as in read_grids: a Rust panic
             state["panicked"] = True
             raise CalamineFailed(f"a value in it is out of range for a date or time ({e})") from e
+
+
+def give_back_freed_memory() -> None:
+    """Hand memory freed after a big read back to the operating system (glibc keeps freed heap for reuse, and a
+    national Data sheet read back leaves ~90 MB of it, which the rest of the run then holds on top of its
+    own). Linux with glibc only; elsewhere, and should the call fail, nothing."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
