@@ -46,7 +46,7 @@ MAX_TREND_CHARTS = 24
 # The "RAG by partnership" bar chart draws at most this many bars: with more partnerships (a region, the
 # nation) it draws those with the most Red targets (then Amber), from a chart data block of their counts;
 # the table above the charts keeps every partnership.
-MAX_PARTNERSHIP_BARS = 30
+MAX_PARTNERSHIP_BARS = 20
 
 
 def _n(value: float | None, t: Target | None, style: str = "number") -> Cell:
