@@ -50,6 +50,11 @@ def _rust_panics_kept_quiet() -> Iterator[dict[str, bool]]:
                 _quiet_stack.clear()
     try:
         yield state
+    except (KeyboardInterrupt, SystemExit, Exception):
+        raise
+    except BaseException as e:  # pyo3's PanicException (e.g. a date far out of range) derives from BaseException
+        state["panicked"] = True
+        raise CalamineFailed(f"a value in it is out of range for a date or time ({e})") from e
     finally:
         with _quiet_lock:
             _quiet_depth -= 1
@@ -75,16 +80,8 @@ def read_grids(
     ``share_values``: equal values become one object (a national register repeats its outcomes,
     units, polarities and indicator titles tens of thousands of times; sharing halves its memory).
     """
-    with _rust_panics_kept_quiet() as state:
-        try:
-            return _read_grids(path, sheets, share_values)
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception:
-            raise
-        except BaseException as e:  # pyo3's PanicException (e.g. a date far out of range) derives from BaseException
-            state["panicked"] = True
-            raise CalamineFailed(f"a value in it is out of range for a date or time ({e})") from e
+    with _rust_panics_kept_quiet():
+        return _read_grids(path, sheets, share_values)
 
 
 def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bool) -> dict[str, list[list[Any]]]:
@@ -119,40 +116,32 @@ def read_columns(
     from ..core.table import norm
 
     wanted = [norm(h) for h in headers]
-    with _rust_panics_kept_quiet() as state:
-        try:
-            wb = CalamineWorkbook.from_path(str(path))
-            if sheet not in wb.sheet_names:
+    with _rust_panics_kept_quiet():
+        wb = CalamineWorkbook.from_path(str(path))
+        if sheet not in wb.sheet_names:
+            return None
+        rows = iter(wb.get_sheet_by_name(sheet).iter_rows())
+        first = norm(first_header)
+        for _ in range(max_scan):
+            row = next(rows, None)
+            if row is None:
                 return None
-            rows = iter(wb.get_sheet_by_name(sheet).iter_rows())
-            first = norm(first_header)
-            for _ in range(max_scan):
-                row = next(rows, None)
-                if row is None:
-                    return None
-                if any(norm(v) == first for v in row):
-                    at = {norm(v): i for i, v in reversed(list(enumerate(row))) if v != ""}  # the first of a name
-                    break
-            else:
-                return None
-            if any(h not in at for h in wanted):
-                return None
-            idx = [at[h] for h in wanted]
-            out: list[tuple[Any, ...]] = []
-            keep = out.append if on_row is None else on_row
-            for row in rows:
-                n = len(row)
-                vals = tuple(None if (i >= n or row[i] == "") else row[i] for i in idx)
-                if any(v is not None for v in vals):
-                    keep(vals)
-            return out
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except Exception:
-            raise
-        except BaseException as e:  # as in read_grids: a Rust panic
-            state["panicked"] = True
-            raise CalamineFailed(f"a value in it is out of range for a date or time ({e})") from e
+            if any(norm(v) == first for v in row):
+                at = {norm(v): i for i, v in reversed(list(enumerate(row))) if v != ""}  # the first of a name
+                break
+        else:
+            return None
+        if any(h not in at for h in wanted):
+            return None
+        idx = [at[h] for h in wanted]
+        out: list[tuple[Any, ...]] = []
+        keep = out.append if on_row is None else on_row
+        for row in rows:
+            n = len(row)
+            vals = tuple(None if (i >= n or row[i] == "") else row[i] for i in idx)
+            if any(v is not None for v in vals):
+                keep(vals)
+        return out
 
 
 def give_back_freed_memory() -> None:
