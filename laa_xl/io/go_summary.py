@@ -43,8 +43,6 @@ class NotAConsolidatedWorkbook(LaaError):
     """The file is not a consolidated workbook as ``laa-xl consolidate`` writes it."""
 
 
-
-
 def _read(path: Path, sheets: Sequence[str]) -> dict[str, list[list[Any]]]:
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file.")

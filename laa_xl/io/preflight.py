@@ -296,7 +296,7 @@ def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
 # value, of a cell or a row) with three letters or four digits means rows <= 999 and columns <= ZZ (702), what
 # almost every return's sheet is. Only a sheet with such a reference is searched further: none with N digits means
 # every row is below 10**N; none with two letters, every column is at most Z. Three letters, or a row bound past
-# the limit (six digits for a return, seven for our own outputs): the exact pass decides.
+# the limit (six digits for a return, seven for a central workbook): the exact pass decides.
 _MAYBE_FAR = re.compile(rb'r="(?:[A-Z]{3}|[A-Z]{0,2}[0-9]{4})')
 _ROW_DIGITS = [(digits, re.compile(rb'r="[A-Z]{0,3}[0-9]{%d}' % digits)) for digits in (4, 5, 6, 7)]
 _COL_LETTERS = [(letters, re.compile(rb'r="[A-Z]{%d}' % letters)) for letters in (2, 3)]
