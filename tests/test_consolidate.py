@@ -332,3 +332,46 @@ def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register
         assert ["No risks reported."] in [row[:1] for row in values]
     if "spend" in empty:
         assert ["No spend reported."] in [row[:1] for row in values]
+
+
+def test_last_years_carried_rows_go_below_this_years_on_data_and_in_its_live_formulas(register):
+    """Data lists this year's rows, then last year's carried ones; the live book's Reported RAG formulas cover
+    every row (an override where a carried row had one); the counts and the summary are of this year only."""
+    import dataclasses
+
+    from laa_xl.core import reports
+    from laa_xl.core.periods import FinancialYear
+    from laa_xl.excel.data_sheet import live_data
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=5))
+    before = (reports.psb_summary(cons).by_partnership, cons.summary())
+    last = [dataclasses.replace(o, year=FinancialYear(2007)) for o in cons.observations]
+    last[0].rag_override = last[0].reported_rag = "Amber" if last[0].rag != "Amber" else "Red"
+    cons.carried = last
+    values = reports.data_layout(cons).values()[1:]
+    assert [row[2] for row in values] == ["2008/09"] * len(cons.observations) + ["2007/08"] * len(last)
+    lay, formulas, _ = live_data(cons)
+    reported = formulas[(1, reports.DATA_COLUMNS.index("Reported RAG"))]
+    assert len(reported) == len(lay.rows) - 1 == len(cons.observations) + len(last)
+    assert reported[len(cons.observations)] == [last[0].rag_override]
+    assert reported[len(cons.observations) + 1] == [f"=H{len(cons.observations) + 3}"]
+    assert (reports.psb_summary(cons).by_partnership, cons.summary()) == before
+
+
+def test_recompute_takes_last_years_actuals_as_history(register):
+    """The live buttons recompute direction from the live Data: last year's carried rows are its history."""
+    import dataclasses
+
+    from laa_xl.core import rules
+    from laa_xl.core.consolidate import actuals_of, recompute
+    from laa_xl.core.periods import FinancialYear
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=5))
+    q2 = [o for o in cons.observations if o.quarter == "Q2" and o.actual is not None]
+    last = [dataclasses.replace(o, year=FinancialYear(2007), actual=o.actual + 1) for o in q2]  # a little higher
+    recompute(cons.register, cons.observations, actuals_of(last))
+    for o in q2:
+        want = rules.direction(o.actual, o.actual + 1, register.target(o.ref).polarity)
+        assert o.direction == want and want != rules.NO_CHANGE
+    recompute(cons.register, cons.observations)  # without it: against Q1, as before
+    assert any(o.direction != rules.direction(o.actual, o.actual + 1, register.target(o.ref).polarity) for o in q2)

@@ -129,3 +129,61 @@ def test_demo_runs_the_whole_flow(tmp_path):
     assert "GO.xlsx" in r.output and "Restated" in r.output
     assert len(r.output.splitlines()) < 40  # one screen
     assert Path(d / "GO.xlsx").stat().st_size > 5000
+
+
+def test_last_years_rows_are_carried_so_direction_compares_with_last_year_all_year(tmp_path):
+    """2008/09 Q4, then 2009/10 Q1 and Q2, each consolidated over the last output. Last year's rows are carried
+    below this year's on Data, so that at Q2 (not only at Q1) direction of travel compares with the same quarter
+    last year, as SPEC 3 says; nothing else counts them."""
+    from laa_xl.core import rules
+    from laa_xl.core.periods import QUARTERS, FinancialYear
+    from laa_xl.io.returns_writer import issue_returns
+
+    reg_path = write_register(tmp_path / "register.xlsx", demo.register_grids())
+    reg, _ = read_register(reg_path)
+    out = tmp_path / "CONSOLIDATED.xlsx"
+
+    def consolidate_year(year: str, quarter: str, submitted: dt.date) -> None:
+        folder = tmp_path / year.replace("/", "-")
+        paths = issue_returns(reg, year, folder) if not folder.exists() else sorted(folder.iterdir())
+        period = Period.parse(f"{year} {quarter}")
+        for p in paths:
+            code = p.name.split("_")[0]
+            fill_return_workbook(p, officer_fill(reg, code, period.year, period.quarters, seed=int(year[:4]),
+                                                 submitted=submitted))  # fmt: skip
+        r = run("consolidate", reg_path, folder, "--period", str(period), "--out", out, "--json")
+        assert r.exit_code in (0, 1), r.output
+
+    consolidate_year("2008/09", "Q4", dt.date(2009, 4, 20))
+    last, _, _ = read_consolidated(out)
+    last_actual = {(o.ref, o.quarter): o.actual for o in last.observations}
+    assert any(v is not None for (_, q), v in last_actual.items() if q == "Q2")
+
+    consolidate_year("2009/10", "Q1", dt.date(2009, 7, 20))
+    consolidate_year("2009/10", "Q2", dt.date(2009, 10, 20))
+    cons, _, _ = read_consolidated(out)
+    y0, y1 = FinancialYear(2008), FinancialYear(2009)
+    assert {o.year for o in cons.observations} == {y1} and {o.year for o in cons.carried} == {y0}
+    assert {(o.ref, o.quarter): o.actual for o in cons.carried} == last_actual  # all four quarters, as reported
+    data = read_grids(out, ["Data"])["Data"]
+    years = [row[2] for row in data[1:] if row and row[0]]
+    first_carried = years.index("2008/09")
+    assert set(years[:first_carried]) == {"2009/10"} and set(years[first_carried:]) == {"2008/09"}  # below this year
+    assert cons.summary()["rows"] == first_carried  # counts are of this year's rows only
+
+    now = {(o.ref, o.quarter): o.actual for o in cons.observations}
+    compared = 0
+    for o in cons.observations:
+        if o.quarter != "Q2" or o.actual is None:
+            continue
+        t = reg.target(o.ref)
+        then = last_actual.get((o.ref, "Q2"))
+        if then is None:  # else the latest earlier quarter with an actual
+            then = now.get((o.ref, "Q1"))
+            if then is None:
+                then = next((last_actual.get((o.ref, q)) for q in reversed(QUARTERS[1:])
+                             if last_actual.get((o.ref, q)) is not None), None)  # fmt: skip
+        else:
+            compared += 1
+        assert o.direction == rules.direction(o.actual, then, t.polarity), o.ref
+    assert compared >= 10  # against the same quarter last year, at Q2

@@ -211,11 +211,11 @@ def test_reading_back_gives_the_same_consolidation(written):
 def test_previous_actuals_read_lean_equal_those_of_the_whole_workbook(written, tmp_path):
     """A re-run reads only four columns of the output it replaces: the same actuals as reading all of it."""
     cons, out, go = written
-    lean = cio.read_previous_actuals(out)
+    lean = cio.read_previous(out)[0]
     assert lean == cio.previous_actuals(cio.read_consolidated(out)[0]) == cio.previous_actuals(cons)
     assert len(lean) == len(cons.observations) and any(v is not None for v in lean.values())
     with pytest.raises(UnreadableFile, match="GO.xlsx is not a consolidated workbook: its Data sheet"):
-        cio.read_previous_actuals(go)  # no Data sheet
+        cio.read_previous(go)  # no Data sheet
 
 
 def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
@@ -242,8 +242,8 @@ def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
     wb.close()
     with pytest.raises(UnsafeFile, match="far more than a return has"):
         preflight(path)
-    got = cio.read_previous_actuals(path)
-    assert len(expected) == 796 and got == expected
+    got, carried = cio.read_previous(path, carry=FinancialYear(2007))
+    assert len(expected) == 796 and got == expected and carried == []  # only the four key columns: actuals alone
     reg, issues = read_register(path)  # so is a central workbook holding such a Data sheet
     assert [i for i in issues if i.is_error] == [] and len(reg.targets) == len(load_register(demo.register_grids(),
                                                                                              "demo")[0].targets)

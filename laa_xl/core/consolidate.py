@@ -96,6 +96,10 @@ class Consolidation:
     spend: list[Spend] = field(default_factory=list)
     restatements: list[Restatement] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # partnership codes with no usable return
+    # Last year's rows, carried from output to output below this year's on Data, so that direction of travel
+    # (here, in the live Data formulas and in the live buttons) can compare with the same quarter last year all
+    # year round. Nothing else reads them: every count and report is of ``observations``.
+    carried: list[Observation] = field(default_factory=list)
 
     @property
     def year(self) -> FinancialYear:
@@ -276,10 +280,18 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.4g}"
 
 
-def recompute(register: Register, observations: list[Observation]) -> None:
+def recompute(
+    register: Register, observations: list[Observation], history: Mapping[ActualKey, float | None] | None = None
+) -> None:
     """% variance, RAG, reported RAG and direction again, from the observations' own actuals (e.g. after a
-    central officer corrected one in the live Data sheet); an override is kept."""
-    _apply_rules(register, observations, None, None)
+    central officer corrected one in the live Data sheet); an override is kept. ``history``: earlier years'
+    actuals, for direction of travel (``actuals_of(cons.carried)``)."""
+    _apply_rules(register, observations, None, history)
+
+
+def actuals_of(observations: Iterable[Observation]) -> dict[ActualKey, float | None]:
+    """The observations' actuals, keyed for restatements and direction of travel (a later one of a key wins)."""
+    return {(o.ref, o.year, o.quarter): o.actual for o in observations}
 
 
 def _apply_rules(

@@ -69,12 +69,12 @@ SPEND_STYLES = ("plain", "plain", "plain", "money", "money", "money", "money", "
 
 
 def data_stream(cons: Consolidation) -> StreamLayout:
-    """The Data sheet, row by row (one row per target per quarter)."""
+    """The Data sheet, row by row (one row per target per quarter; last year's carried rows after this year's)."""
     reg = cons.register
 
     def rows() -> Iterator[Row]:
         decimals: dict[str, int | None] = {}  # by ref: looked up once per target, not once per quarter
-        for o in cons.observations:
+        for o in data_rows(cons):
             if o.ref in decimals:
                 dec = decimals[o.ref]
             else:
@@ -85,6 +85,12 @@ def data_stream(cons: Consolidation) -> StreamLayout:
                     str(o.source) or None), DATA_STYLES, dec, None)  # fmt: skip
 
     return stream_table("Data", DATA_COLUMNS, rows(), [9, 11, 9, 8, 10, 10, 10, 9, 10, 11, 50, 40, 34])
+
+
+def data_rows(cons: Consolidation) -> Iterator[Observation]:
+    """The observations on Data, in order: this year's, then last year's carried below them."""
+    yield from cons.observations
+    yield from cons.carried
 
 
 def data_layout(cons: Consolidation) -> SheetLayout:

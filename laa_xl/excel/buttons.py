@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core import reports
-from ..core.consolidate import COUNT_COLUMNS, Consolidation, recompute
+from ..core.consolidate import COUNT_COLUMNS, Consolidation, actuals_of, recompute
 from ..core.issues import ERROR, Issue, Location, error
 from ..core.periods import Period
 from ..core.register import REGISTER_SHEETS, Register, load_register
@@ -253,7 +253,7 @@ def live_consolidation(book: Any) -> tuple[Consolidation, dict[str, str]]:
     if cons.period.last_quarter not in held:
         raise ButtonProblem(f"The Data sheet does not hold {cons.period}: click Consolidate first.")
     cons.observations = [o for o in cons.observations if o.year == cons.year and o.quarter in cons.quarters]
-    recompute(cons.register, cons.observations)
+    recompute(cons.register, cons.observations, actuals_of(cons.carried))  # last year's rows on Data: directions
     return cons, evidence
 
 

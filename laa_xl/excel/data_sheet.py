@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from ..core.consolidate import Consolidation
 from ..core.layout import Cell, SheetLayout
-from ..core.reports import DATA_COLUMNS, data_layout
+from ..core.reports import DATA_COLUMNS, data_layout, data_rows
 from ..io.styles import RAG_FILLS, RAG_FONTS
 from .layout import TARGETS_TABLE
 from .paint import Rect, column_letter
@@ -103,7 +103,7 @@ def live_data(cons: Consolidation) -> tuple[SheetLayout, dict[tuple[int, int], s
     }
     rag = COL["RAG"]
     formulas[(1, idx["Reported RAG"])] = [
-        [o.rag_override if o.rag_override else f"={rag}{r}"] for r, o in enumerate(cons.observations, start=first)
+        [o.rag_override if o.rag_override else f"={rag}{r}"] for r, o in enumerate(data_rows(cons), start=first)
     ]
     colours = {v: (RAG_FILLS[v], RAG_FONTS[v]) for v in RAG_FILLS}
     conditional: dict[Rect, dict[str, tuple[str, str]]] = {(1, idx["RAG"], n, idx["Reported RAG"]): colours}

@@ -18,9 +18,10 @@ from ..core.consolidate import Consolidation, consolidate
 from ..core.issues import Issue, Location, warning
 from ..core.periods import Period
 from ..core.register import Register
+from ..core.returns import Observation
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError
-from .consolidated import archive_returns, backup_path, read_consolidated, read_previous_actuals, write_consolidated
+from .consolidated import archive_returns, backup_path, read_consolidated, read_previous, write_consolidated
 from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
@@ -116,10 +117,11 @@ def consolidate_loaded(
     issues = list(reg_issues)
     prev_path = previous or (out if out.exists() else None)
     prev_map = None
+    carried: list[Observation] = []  # last year's Data rows, carried below this year's (direction of travel)
     if prev_path is not None:
         try:
             with phase("previous"):
-                prev_map = read_previous_actuals(prev_path)
+                prev_map, carried = read_previous(prev_path, carry=period.year.previous())
                 give_back_freed_memory()
         except LaaError as e:
             if previous is not None:
@@ -137,6 +139,7 @@ def consolidate_loaded(
                           allow_macros=allow_macros, allow_spawn=allow_spawn)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
+        cons.carried = carried
     cons.issues = issues + cons.issues
     had_output = out.exists()
     # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import reports
-from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
+from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry, actuals_of
 from ..core.issues import Issue, Location
 from ..core.layout import Row, SheetLayout, StreamLayout
 from ..core.numbers import NotANumber, text, to_number
@@ -219,6 +219,59 @@ def _date(v: object) -> dt.date | None:
         return None
 
 
+# The Data columns a Consolidation is read back from, in the order ``_DataRows.observation`` takes them.
+DATA_READ = ("Financial year", "RAG", "Reported RAG", "Ref", "Partnership", "Quarter", "Profile", "Actual",
+             "% variance", "Commentary", "Remedial action", "Source", "Direction")  # fmt: skip
+
+
+class _DataRows:
+    """Data rows back as Observations. A national Data sheet has 240,000 rows but a year or two, four quarters and
+    a few thousand refs: each is parsed once and shared by every row that has it."""
+
+    def __init__(self) -> None:
+        self.years: dict[tuple[type, object], FinancialYear | None] = {}  # 1 == 1.0 == True: keyed with the type
+        self.refs: dict[tuple[type, object], str] = {}
+        self.quarters: dict[tuple[type, object], str] = {}
+
+    def year(self, value: object) -> FinancialYear | None:
+        key = (value.__class__, value)
+        if key not in self.years:
+            try:
+                self.years[key] = FinancialYear.parse(value)
+            except PeriodError:
+                self.years[key] = None
+        return self.years[key]
+
+    def ref(self, value: object) -> str:
+        r = self.refs.get((value.__class__, value))
+        if r is None:
+            r = self.refs[value.__class__, value] = normalise_ref(value)
+        return r
+
+    def quarter(self, value: object) -> str:
+        q = self.quarters.get((value.__class__, value))
+        if q is None:
+            q = self.quarters[value.__class__, value] = text(value).upper()
+        return q
+
+    def observation(self, values: Sequence[Any]) -> Observation | None:
+        """The row (values in ``DATA_READ`` order) as an Observation; None for a row with no financial year."""
+        fy, rag, reported, ref, partnership, quarter, profile, actual, variance, commentary, remedial, source, \
+            direction = values  # fmt: skip
+        year = self.year(fy)
+        if year is None:
+            return None
+        rag = text(rag)
+        reported = text(reported) or rag
+        return Observation(
+            self.ref(ref), text(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
+            _num(variance), rag, reported,
+            rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
+            commentary=text(commentary), remedial_action=text(remedial), source=parse_location(source),
+            direction=text(direction) or None,
+        )  # fmt: skip
+
+
 def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
     """A consolidated workbook back as a Consolidation, the evidence per target, and register issues."""
     path = Path(path)
@@ -254,32 +307,14 @@ def consolidation_from_grids(
     if data is None or not data.has("Actual"):
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
     observations: list[Observation] = []
-    pick = data.picker(("Financial year", "RAG", "Reported RAG", "Ref", "Partnership", "Quarter", "Profile", "Actual",
-                        "% variance", "Commentary", "Remedial action", "Source", "Direction"))  # fmt: skip
-    years: dict[tuple[type, object], FinancialYear | None] = {}  # a national Data sheet has 240,000 rows and a few years
+    carried: list[Observation] = []  # last year's rows, below this year's
+    last_year = period.year.previous()
+    rows = _DataRows()
+    pick = data.picker(DATA_READ)
     for _, v in data.rows:
-        fy, rag, reported, ref, partnership, quarter, profile, actual, variance, commentary, remedial, source, \
-            direction = pick(v)  # fmt: skip
-        key = (fy.__class__, fy)  # 1 == 1.0 == True: each type parsed on its own
-        if key not in years:
-            try:
-                years[key] = FinancialYear.parse(fy)
-            except PeriodError:
-                years[key] = None
-        year = years[key]
-        if year is None:
-            continue
-        rag = text(rag)
-        reported = text(reported) or rag
-        observations.append(
-            Observation(
-                normalise_ref(ref), text(partnership), year, text(quarter).upper(), _num(profile), _num(actual),
-                _num(variance), rag, reported,
-                rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
-                commentary=text(commentary), remedial_action=text(remedial), source=parse_location(source),
-                direction=text(direction) or None,
-            )
-        )  # fmt: skip
+        o = rows.observation(pick(v))
+        if o is not None:
+            (carried if o.year == last_year else observations).append(o)
 
     issues: list[Issue] = []
     t = find_table(grids.get("Issues", []), name, "Issues", "Severity")
@@ -320,7 +355,7 @@ def consolidation_from_grids(
         if ref and text(ev):
             evidence[ref] = text(ev)
     cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
-                         [e.partnership for e in log if e.status == MISSING])  # fmt: skip
+                         [e.partnership for e in log if e.status == MISSING], carried)  # fmt: skip
     return cons, evidence, reg_issues
 
 
@@ -335,50 +370,47 @@ def _ref_of(label: str, refs: set[str]) -> str | None:
     return None
 
 
-def read_previous_actuals(path: str | Path) -> dict[ActualKey, float | None]:
-    """``previous_actuals(read_consolidated(path)[0])`` reading only four columns of the Data sheet: what a
-    consolidation needs of the output it replaces (a national one is read in a fraction of the time and memory)."""
+def read_previous(
+    path: str | Path, carry: FinancialYear | None = None
+) -> tuple[dict[ActualKey, float | None], list[Observation]]:
+    """What a consolidation needs of the output it replaces, read from its Data sheet row by row (not the whole
+    workbook: a national one is read in a fraction of the time and memory): every row's actual, keyed as
+    ``previous_actuals`` keys them, and the rows of ``carry`` (last year) as Observations, to carry forward.
+    An output with only the four key columns (Ref, Financial year, Quarter, Actual) gives the actuals alone."""
     path = Path(path)
     from .preflight import CENTRAL_LIMITS, preflight
 
     preflight(path, limits=CENTRAL_LIMITS)
-    out: dict[ActualKey, float | None] = {}
-    # A national Data sheet has 240,000 rows but a few thousand refs, a year or two and four quarters: each is
-    # parsed once and shared by every key that has it (the map is kept for the whole run), and each row is
-    # let go as soon as it is in the map.
-    years: dict[tuple[type, object], FinancialYear | None] = {}
-    refs: dict[tuple[type, object], str] = {}
-    quarters: dict[tuple[type, object], str] = {}
+    actuals: dict[ActualKey, float | None] = {}
+    carried: list[Observation] = []
+    rows = _DataRows()
 
-    def add(row: tuple[Any, ...]) -> None:
-        ref, year, quarter, actual = row
-        fy = years.get((year.__class__, year), False)
-        if fy is False:
-            try:
-                fy = FinancialYear.parse(year)
-            except PeriodError:
-                fy = None
-            years[year.__class__, year] = fy
-        if fy is None:
-            return
-        r = refs.get((ref.__class__, ref))
-        if r is None:
-            r = refs[ref.__class__, ref] = normalise_ref(ref)
-        q = quarters.get((quarter.__class__, quarter))
-        if q is None:
-            q = quarters[quarter.__class__, quarter] = text(quarter).upper()
-        out[(r, fy, q)] = _num(actual)  # a later row of the same key replaces an earlier one
+    def add(values: tuple[Any, ...]) -> None:
+        o = rows.observation(values)
+        if o is not None:
+            actuals[(o.ref, o.year, o.quarter)] = o.actual  # a later row of the same key replaces an earlier one
+            if o.year == carry:
+                carried.append(o)
+
+    def add_key(values: tuple[Any, ...]) -> None:
+        ref, year, quarter, actual = values
+        fy = rows.year(year)
+        if fy is not None:
+            actuals[(rows.ref(ref), fy, rows.quarter(quarter))] = _num(actual)
 
     try:
-        found = read_columns(path, "Data", "Ref", ("Ref", "Financial year", "Quarter", "Actual"), on_row=add)
+        found = read_columns(path, "Data", "Ref", DATA_READ, on_row=add)
+        if found is None:
+            found = read_columns(path, "Data", "Ref", ("Ref", "Financial year", "Quarter", "Actual"), on_row=add_key)
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     if found is None:
         raise UnreadableFile(f"{path.name} is not a consolidated workbook: its Data sheet has no header row "
                              "(Ref, Financial year, Quarter ... Actual).")  # fmt: skip
-    return out
+    return actuals, carried
 
 
 def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:
-    """The actuals of a (previous) consolidation, keyed for restatements and direction of travel."""
-    return {(o.ref, o.year, o.quarter): o.actual for o in cons.observations}
+    """The actuals of a (previous) consolidation, keyed for restatements and direction of travel: its Data
+    rows, last year's carried ones included."""
+    return actuals_of(reports.data_rows(cons))
