@@ -232,6 +232,7 @@ class _DataRows:
         self.years: dict[tuple[type, object], FinancialYear | None] = {}  # 1 == 1.0 == True: keyed with the type
         self.refs: dict[tuple[type, object], str] = {}
         self.quarters: dict[tuple[type, object], str] = {}
+        self.texts: dict[str, str] = {}  # partnerships, RAGs, directions, file and sheet names: one object each
 
     def year(self, value: object) -> FinancialYear | None:
         key = (value.__class__, value)
@@ -261,15 +262,25 @@ class _DataRows:
         year = self.year(fy)
         if year is None:
             return None
-        rag = text(rag)
-        reported = text(reported) or rag
+        rag = self.shared(rag)
+        reported = self.shared(reported) or rag
+        where = text(source)
+        m = _LOC_RE.match(where) if where else None  # as parse_location, with the file and sheet names shared
+        keep = self.texts.setdefault
+        loc = Location(keep(m.group("file") or "", m.group("file") or ""), keep(m.group("sheet") or "",
+                       m.group("sheet") or ""), m.group("cell") or "") if m else Location()  # fmt: skip
         return Observation(
-            self.ref(ref), text(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
+            self.ref(ref), self.shared(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
             _num(variance), rag, reported,
             rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
-            commentary=text(commentary), remedial_action=text(remedial), source=parse_location(source),
-            direction=text(direction) or None,
+            commentary=text(commentary), remedial_action=text(remedial), source=loc,
+            direction=self.shared(direction) or None,
         )  # fmt: skip
+
+    def shared(self, value: object) -> str:
+        """``text(value)``, one object for each distinct text."""
+        t = text(value)
+        return self.texts.setdefault(t, t)
 
 
 def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], list[Issue]]:
