@@ -11,7 +11,7 @@ and it passes the safety preflight before any parser sees it.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -151,10 +151,18 @@ def _table(
     return table if ok else None
 
 
-def _cell(table: SheetTable, row: int, values: Sequence[Any], name: str) -> Cell:
-    if not table.has(name):
-        return BLANK
-    return Cell(table.value(values, name), table.loc(row, name))
+def _row_cells(table: SheetTable, names: Sequence[str]) -> Callable[[int, Sequence[Any]], list[Cell]]:
+    """A function giving a row's cells in these columns, each at its place (BLANK for a column the sheet lacks):
+    the columns are looked up once per table, not once per cell."""
+    at = [_column(table, h) for h in names]
+    file, sheet = table.file, table.sheet
+
+    def cells(r: int, values: Sequence[Any]) -> list[Cell]:
+        n, rs = len(values), str(r)
+        return [BLANK if a is None else Cell(values[a[0]] if a[0] < n else None, Location(file, sheet, a[1] + rs))
+                for a in at]  # fmt: skip
+
+    return cells
 
 
 def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: ReturnData) -> bool:
@@ -203,13 +211,12 @@ def _read_risks(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str,
     table = _table(grids[sheet], data.file, sheet, "Risk ID", ("Risk",), data)
     if table is None:
         return
+    cells = _row_cells(table, ("Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Mitigation", "Owner",
+                               "Review date"))  # RiskRow's fields, in order  # fmt: skip
     for r, v in table.rows:
-        c = {h: _cell(table, r, v, h) for h in ("Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Mitigation",
-                                                "Owner", "Review date")}  # fmt: skip
-        if not _any(list(c.values())):
-            continue
-        data.risks.append(RiskRow(c["Risk ID"], c["Target ref"], c["Risk"], c["Likelihood"], c["Impact"],
-                                  c["Mitigation"], c["Owner"], c["Review date"]))  # fmt: skip
+        c = cells(r, v)
+        if _any(c):
+            data.risks.append(RiskRow(*c))
 
 
 def _read_spend(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str, str], data: ReturnData) -> None:
@@ -220,8 +227,8 @@ def _read_spend(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str,
     table = _table(grids[sheet], data.file, sheet, "Block", ("Block", "Quarter"), data)
     if table is None:
         return
+    cells = _row_cells(table, ("Block", "Quarter", "Budget", "Spend", "Forecast outturn"))  # SpendRow's, in order
     for r, v in table.rows:
-        c = {h: _cell(table, r, v, h) for h in ("Block", "Quarter", "Budget", "Spend", "Forecast outturn")}
-        if not _any([c["Budget"], c["Spend"], c["Forecast outturn"]]):
-            continue  # a pre-filled block/quarter with nothing typed
-        data.spend.append(SpendRow(c["Block"], c["Quarter"], c["Budget"], c["Spend"], c["Forecast outturn"]))
+        c = cells(r, v)
+        if _any(c[2:]):  # else a pre-filled block/quarter with nothing typed
+            data.spend.append(SpendRow(*c))
