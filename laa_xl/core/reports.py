@@ -623,9 +623,8 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
                     ("plain", "plain", *("number",) * len(COUNT_HEADER)), 0, None  # fmt: skip
 
         if m.red_trends:
-            yield (), (), None, None
-            yield ("Chart data: profile and actual by quarter for each Red target",), ("section",), None, None
-            yield ("Ref", "Series", *QUARTERS), ("header",) * (2 + len(QUARTERS)), None, None
+            yield from section("Chart data: profile and actual by quarter for each Red target",
+                               ("Ref", "Series", *QUARTERS))  # fmt: skip
             styles = ("plain", "plain", *("number",) * len(QUARTERS))
             for t, prof, act in m.red_trends:
                 yield (t.ref, "Profile", *prof), styles, t.decimals, None

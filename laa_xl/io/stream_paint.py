@@ -302,7 +302,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     a = fast.get(key)  # type: ignore[assignment]
                     if a is None:
                         a = fast[key] = s_attr(style, v, dec)
-                    if cls is str and len(v) <= _STRMAX // 2:
+                    if cls is str and len(v) <= _HALF:
                         i = strings.get(v)
                         if i is None:
                             i = sst._get_shared_string_index(v)
@@ -373,7 +373,7 @@ def _cached(v: Any, date_1904: bool, tz: bool) -> Any:
         d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
         return f"{_datetime_to_excel_datetime(d, date_1904, tz):.16g}"
     s = v if isinstance(v, str) else str(v)
-    if len(s) > _STRMAX // 2 and _utf16_len(s) > _STRMAX:
+    if len(s) > _HALF and _utf16_len(s) > _STRMAX:
         s = _utf16_truncate(s, _STRMAX)
     return s
 
@@ -382,7 +382,7 @@ def _cell_xml(ref: str, v: Any, a: str, sst: Any, date_1904: bool, tz: bool) -> 
     """One ``<c>`` element, typed as ``styles.write_value`` types it (None and NaN: a formatted blank)."""
     cls = v.__class__
     if cls is str:
-        if len(v) > _STRMAX // 2 and _utf16_len(v) > _STRMAX:
+        if len(v) > _HALF and _utf16_len(v) > _STRMAX:
             v = _utf16_truncate(v, _STRMAX)
         return f'<c r="{ref}"{a} t="s"><v>{sst._get_shared_string_index(v)}</v></c>'
     if v is None or (isinstance(v, float) and v != v):
