@@ -19,7 +19,7 @@ import json
 import os
 import re
 import shutil
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -198,11 +198,17 @@ def _sha256(path: Path) -> str:
 # --- reading a consolidated workbook back --------------------------------------------
 
 
-def parse_location(value: object) -> Location:
-    m = _LOC_RE.match(text(value))
-    if not m or not text(value):
+def parse_location(value: object, share: Callable[[str, str], str] | None = None) -> Location:
+    """'[file]sheet!cell' back as a Location. ``share``: e.g. a dict's ``setdefault``, so that the file and sheet
+    names, repeated on thousands of rows, are one object each."""
+    where = text(value)
+    m = _LOC_RE.match(where) if where else None
+    if not m:
         return Location()
-    return Location(m.group("file") or "", m.group("sheet") or "", m.group("cell") or "")
+    file, sheet = m.group("file") or "", m.group("sheet") or ""
+    if share is not None:
+        file, sheet = share(file, file), share(sheet, sheet)
+    return Location(file, sheet, m.group("cell") or "")
 
 
 def _num(v: object) -> float | None:
@@ -264,16 +270,12 @@ class _DataRows:
             return None
         rag = self.shared(rag)
         reported = self.shared(reported) or rag
-        where = text(source)
-        m = _LOC_RE.match(where) if where else None  # as parse_location, with the file and sheet names shared
-        keep = self.texts.setdefault
-        loc = Location(keep(m.group("file") or "", m.group("file") or ""), keep(m.group("sheet") or "",
-                       m.group("sheet") or ""), m.group("cell") or "") if m else Location()  # fmt: skip
         return Observation(
             self.ref(ref), self.shared(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
             _num(variance), rag, reported,
             rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
-            commentary=text(commentary), remedial_action=text(remedial), source=loc,
+            commentary=text(commentary), remedial_action=text(remedial),
+            source=parse_location(source, self.texts.setdefault),
             direction=self.shared(direction) or None,
         )  # fmt: skip
 
@@ -387,7 +389,8 @@ def read_previous(
     """What a consolidation needs of the output it replaces, read from its Data sheet row by row (not the whole
     workbook: a national one is read in a fraction of the time and memory): every row's actual, keyed as
     ``previous_actuals`` keys them, and the rows of ``carry`` (last year) as Observations, to carry forward.
-    An output with only the four key columns (Ref, Financial year, Quarter, Actual) gives the actuals alone."""
+    Only the four key columns (Ref, Financial year, Quarter, Actual) must be there; any other column the output
+    lacks reads as blank, as in ``consolidation_from_grids``."""
     path = Path(path)
     from .preflight import CENTRAL_LIMITS, preflight
 
@@ -403,16 +406,9 @@ def read_previous(
             if o.year == carry:
                 carried.append(o)
 
-    def add_key(values: tuple[Any, ...]) -> None:
-        ref, year, quarter, actual = values
-        fy = rows.year(year)
-        if fy is not None:
-            actuals[(rows.ref(ref), fy, rows.quarter(quarter))] = _num(actual)
-
     try:
-        found = read_columns(path, "Data", "Ref", DATA_READ, on_row=add)
-        if found is None:
-            found = read_columns(path, "Data", "Ref", ("Ref", "Financial year", "Quarter", "Actual"), on_row=add_key)
+        found = read_columns(path, "Data", "Ref", DATA_READ, required=("Ref", "Financial year", "Quarter", "Actual"),
+                             on_row=add)  # fmt: skip
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     if found is None:

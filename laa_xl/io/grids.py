@@ -104,18 +104,20 @@ def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bo
 
 def read_columns(
     path: str | Path, sheet: str, first_header: str, headers: Iterable[str], *, max_scan: int = 30,
-    on_row: Callable[[tuple[Any, ...]], None] | None = None,
+    required: Iterable[str] | None = None, on_row: Callable[[tuple[Any, ...]], None] | None = None,
 ) -> list[tuple[Any, ...]] | None:
     """Under the header row of ``sheet`` (the first row, within ``max_scan``, with a cell reading
     ``first_header``), the values of the named columns, row by row, blank rows left out (empty cells are None).
 
     The sheet is read row by row and only those columns kept: a national Data sheet (240,000 rows) costs the
-    memory of four columns, not of the whole grid. None when the sheet, its header row or a column is missing.
+    memory of four columns, not of the whole grid. None when the sheet, its header row or a ``required`` column
+    (default: every one) is missing; a column not required and missing reads as None, as ``SheetTable.picker``.
     ``on_row``: each row is handed to it as it is read, and not kept (the list returned is then empty).
     """
     from ..core.table import norm
 
     wanted = [norm(h) for h in headers]
+    needed = wanted if required is None else [norm(h) for h in required]
     with _rust_panics_kept_quiet():
         wb = CalamineWorkbook.from_path(str(path))
         if sheet not in wb.sheet_names:
@@ -131,14 +133,14 @@ def read_columns(
                 break
         else:
             return None
-        if any(h not in at for h in wanted):
+        if any(h not in at for h in needed):
             return None
-        idx = [at[h] for h in wanted]
+        idx = [at.get(h, -1) for h in wanted]  # -1: a column the sheet lacks
         out: list[tuple[Any, ...]] = []
         keep = out.append if on_row is None else on_row
         for row in rows:
             n = len(row)
-            vals = tuple(None if (i >= n or row[i] == "") else row[i] for i in idx)
+            vals = tuple(None if (i < 0 or i >= n or row[i] == "") else row[i] for i in idx)
             if any(v is not None for v in vals):
                 keep(vals)
         return out

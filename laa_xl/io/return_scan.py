@@ -105,15 +105,6 @@ def _col(letters: str) -> int:
     return n
 
 
-def _parts(z: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
-    """Sheet name -> (zip part, state)."""
-    try:
-        wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
-        return {}
-    return {sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
-
-
 def scan_sheets(
     path: str | Path,
     sheets: Iterable[str],
@@ -142,8 +133,12 @@ def scan_sheets(
             return z
 
         wb, rels = given.get("xl/workbook.xml"), given.get("xl/_rels/workbook.xml.rels")
-        parts = ({sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
-                 if wb is not None and rels is not None else _parts(opened()))  # fmt: skip
+        if wb is None or rels is None:
+            try:
+                wb, rels = opened().read("xl/workbook.xml"), opened().read("xl/_rels/workbook.xml.rels")
+            except KeyError:
+                wb = rels = b""  # no sheets to name: nothing is scanned
+        parts = {sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
         for sheet, (part, state) in parts.items():
             if sheet not in want:
                 continue
