@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -155,6 +156,16 @@ def huge_shared_string(good: bytes, size: int = 400_000_000) -> bytes:
         f.write(b"</t></si></sst>")
 
     return _stream_part(good, "xl/sharedStrings.xml", write)
+
+
+def duplicate_part(good: bytes, part: str | None = None) -> bytes:
+    """A second copy of ``part`` (default: Q2's), named in capitals, with its numbers changed, after the first: a
+    reader that keeps the first it sees and one that keeps the last would read different figures."""
+    part = part or sheet_part(good, "Q2")
+    second = re.sub(rb"<v>([0-9.]+)</v>", rb"<v>9\1</v>", zipfile.ZipFile(io.BytesIO(good)).read(part))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name: here it is the point
+        return _rezip(good, lambda name, data: data, {part.upper(): second})
 
 
 def lying_sizes(good: bytes) -> bytes:
@@ -539,6 +550,7 @@ MAKERS: dict[str, Callable[[bytes], bytes]] = {
     "xxe": xxe,
     "billion-laughs": billion_laughs,
     "lying-sizes": lying_sizes,
+    "duplicate-part": duplicate_part,
     "lying-sizes-forged": lying_sizes_forged,
     "lying-string-count": lying_string_count,
     "strict-ooxml": strict_ooxml,

@@ -8,11 +8,14 @@ abort the process).
 from __future__ import annotations
 
 import contextlib
+import io
 import os
+import re
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -73,19 +76,43 @@ _quiet_stack: list[tuple[int, Any]] = []
 
 
 def read_grids(
-    path: str | Path, sheets: Iterable[str] | None = None, *, share_values: bool = False
+    path: str | Path, sheets: Iterable[str] | None = None, *, share_values: bool = False,
+    inflated: Mapping[str, bytes] | None = None,
 ) -> dict[str, list[list[Any]]]:
     """{sheet name: rows of values from A1}; empty cells are None, whole numbers stay floats.
 
     ``share_values``: equal values become one object (a national register repeats its outcomes,
     units, polarities and indicator titles tens of thousands of times; sharing halves its memory).
+    ``inflated``: the worksheet XML the preflight has already inflated (by lower-case part name): python-calamine
+    then reads a copy of the workbook made from it (``lean_copy``) rather than the file.
     """
     with _rust_panics_kept_quiet():
-        return _read_grids(path, sheets, share_values)
+        return _read_grids(path if inflated is None else lean_copy(path, inflated), sheets, share_values)
 
 
-def _read_grids(path: str | Path, sheets: Iterable[str] | None, share_values: bool) -> dict[str, list[list[Any]]]:
-    wb = CalamineWorkbook.from_path(str(path))
+# A formula's text: python-calamine skips it (it gives the value saved with it, in <v>). Only the plain element;
+# any other form (attributes, a namespace prefix) stays, and calamine skips it as before.
+_FORMULA_TEXT = re.compile(rb"<f>[^<]*</f>")
+
+
+def lean_copy(path: str | Path, inflated: Mapping[str, bytes]) -> io.BytesIO:
+    """The workbook at ``path`` as a zip in memory with every part stored (not deflated), the worksheets taken
+    from ``inflated`` (by lower-case part name) with their formulas' text left out: what python-calamine reads
+    of it is the same, without inflating each sheet again or parsing formulas it skips (a return's quarter sheets
+    are four-fifths formula text). The parts not in ``inflated`` are copied from the file."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(path) as z, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as lean:
+        for info in z.infolist():
+            part = info.filename.lower()
+            xml = inflated.get(part) if part.startswith("xl/worksheets/") else None
+            lean.writestr(info.filename, z.read(info) if xml is None else _FORMULA_TEXT.sub(b"", xml))
+    buf.seek(0)
+    return buf
+
+
+def _read_grids(source: str | Path | io.BytesIO, sheets: Iterable[str] | None,
+                share_values: bool) -> dict[str, list[list[Any]]]:  # fmt: skip
+    wb = CalamineWorkbook.from_filelike(source) if isinstance(source, io.BytesIO) else CalamineWorkbook.from_path(str(source))
     want = set(sheets) if sheets is not None else None
     out: dict[str, list[list[Any]]] = {}
     for name in wb.sheet_names:

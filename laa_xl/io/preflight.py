@@ -184,6 +184,11 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
                              "again.")  # fmt: skip
     names = [i.filename for i in infos]
     lower = [n.lower() for n in names]
+    if len(set(lower)) < len(lower):  # two parts of one name (OPC compares them ignoring case): which is read?
+        twice = next(n for n in names if lower.count(n.lower()) > 1)
+        raise UnsafeFile("damaged-file", name, f"{name} is damaged: it holds two parts named {twice}, as no workbook "
+                         "saved by Excel does, so what it says is ambiguous. It was not opened. Save the return again "
+                         "from Excel and send it again.")  # fmt: skip
     if any(n.lower().startswith("mimetype") for n in names) and "[content_types].xml" not in lower:
         raise UnsafeFile("ods-file", name, f"{name} is an OpenDocument spreadsheet saved with an Excel name. Save "
                          "it as an Excel Workbook (.xlsx).")  # fmt: skip

@@ -58,7 +58,7 @@ def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
         issues = list(preflight(path, allow_macros=allow_macros, sheet_xml=sheet_xml))  # macros are never run, only allowed in
     with phase("read"):
         try:
-            grids = read_grids(path)
+            grids = read_grids(path, inflated=sheet_xml)  # not inflated again
         except Exception as e:  # calamine raises several types for damaged files
             raise UnreadableFile(f"{path.name} cannot be read as an Excel workbook ({e}). Save it again as .xlsx.") from e
         data = read_return_grids(grids, path.name)
