@@ -71,6 +71,17 @@ def test_a_far_cell_split_across_two_chunks_is_refused_the_same(monkeypatch):
         assert refusal is not None and refusal[0] in ("far-cell", "too-many-rows"), refusal
 
 
+def test_the_sheet_is_kept_without_formula_text_even_where_a_formula_spans_two_chunks(monkeypatch):
+    head = b'<worksheet><sheetData><row r="2">'
+    formula = b'<c r="H2"><f>IF(AND(ISNUMBER(S2),ISNUMBER(F2)),"",(S2-F2)/ABS(F2))</f><v>0.5</v></c>'
+    for cut in (12, 30, 62):  # the first chunk (1 MB) ends inside the formula at several places
+        pad = _padding((1 << 20) - len(head) - cut)
+        xml = head + pad + formula + b"</row></sheetData></worksheet>"
+        assert _both(xml, monkeypatch) is None  # the kept XML is compared too
+        kept = _outcome(xml)[1][PART]
+        assert kept == xml.replace(formula, b'<c r="H2"><f/><v>0.5</v></c>')
+
+
 def test_cells_without_a_position_are_bounded_the_same(monkeypatch):
     many = b'<row r="40">' + b"<c><v>1</v></c>" * 6_000 + b'</row><row r="990"><c r="A990"><v>1</v></c></row>'
     assert _both(_sheet(many), monkeypatch)[0] == "too-many-rows"  # 990+2 rows by 6,000 columns: refused

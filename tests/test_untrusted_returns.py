@@ -294,8 +294,10 @@ def test_calamine_reads_the_lean_copy_exactly_as_the_file(area, corpus_cases, tm
     preflight(base, sheet_xml=inflated)
     with zipfile.ZipFile(lean_copy(base, inflated)) as z:
         q2 = z.getinfo(corpus.sheet_part(area[5], "Q2"))
-        assert q2.compress_type == zipfile.ZIP_STORED and b"<f>" not in z.read(q2)  # no formula text, not deflated
-    assert b"<f>" in inflated[q2.filename.lower()]  # which the file has (the scan still reads it there)
+        assert q2.compress_type == zipfile.ZIP_STORED and z.read(q2) == inflated[q2.filename.lower()]  # not deflated
+    with zipfile.ZipFile(base) as z:
+        assert b"<f>HYPERLINK(" in z.read(q2.filename) and b"<f>" not in inflated[q2.filename.lower()]  # no formula text
+    assert [i.code for i in read_return(base).issues] == ["formula-in-input"]  # a formula, found without its text
 
 
 def test_text_is_cleaned_and_listed(area, tmp_path):

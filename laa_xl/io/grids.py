@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import re
 import sys
 import tempfile
 import threading
@@ -90,22 +89,17 @@ def read_grids(
         return _read_grids(path if inflated is None else lean_copy(path, inflated), sheets, share_values)
 
 
-# A formula's text: python-calamine skips it (it gives the value saved with it, in <v>). Only the plain element;
-# any other form (attributes, a namespace prefix) stays, and calamine skips it as before.
-_FORMULA_TEXT = re.compile(rb"<f>[^<]*</f>")
-
-
 def lean_copy(path: str | Path, inflated: Mapping[str, bytes]) -> io.BytesIO:
-    """The workbook at ``path`` as a zip in memory with every part stored (not deflated), the worksheets taken
-    from ``inflated`` (by lower-case part name) with their formulas' text left out: what python-calamine reads
-    of it is the same, without inflating each sheet again or parsing formulas it skips (a return's quarter sheets
-    are four-fifths formula text). The parts not in ``inflated`` are copied from the file."""
+    """The workbook at ``path`` as a zip in memory with every part stored (not deflated), and the worksheets as
+    the preflight kept them in ``inflated`` (by lower-case part name; formula text left out, which calamine skips
+    anyway): what python-calamine reads of it is the same, without inflating each sheet again or parsing four-fifths
+    of a return's bytes. The parts not in ``inflated`` are copied from the file."""
     buf = io.BytesIO()
     with zipfile.ZipFile(path) as z, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as lean:
         for info in z.infolist():
             part = info.filename.lower()
             xml = inflated.get(part) if part.startswith("xl/worksheets/") else None
-            lean.writestr(info.filename, z.read(info) if xml is None else _FORMULA_TEXT.sub(b"", xml))
+            lean.writestr(info.filename, z.read(info) if xml is None else xml)
     buf.seek(0)
     return buf
 

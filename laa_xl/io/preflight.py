@@ -85,6 +85,16 @@ _ANY_RE = re.compile(
 # A formula holding '|' (not an Excel operator): a DDE link such as cmd|'/c calc'!A0, which starts a program.
 _PIPE_FORMULA_RE = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<|]*\|[^<]*)</(?:\w+:)?f>")
 _STRING_LITERAL = re.compile(r'"[^"]*"')
+# A formula's text, in the plain element (any other form is left as it is). Nothing reads it after the preflight's
+# DDE check: the return scan asks only whether a cell holds a formula, and python-calamine gives the value saved
+# with it. A return's quarter sheets are four-fifths formula text.
+_FORMULA_TEXT = re.compile(rb"<f>[^<]*</f>")
+
+
+def without_formula_text(xml: bytes) -> bytes:
+    """The sheet XML with each formula's text left out (``<f>…</f>`` becomes ``<f/>``): a formula's text holds no
+    ``<``, so every tag, and every count and search of tags, is as before."""
+    return _FORMULA_TEXT.sub(b"<f/>", xml)
 
 
 def _is_dde(formula: bytes) -> bool:
@@ -104,9 +114,10 @@ def preflight(
 ) -> list[Issue]:
     """Refuse (raise UnsafeFile) anything unsafe to parse; return the non-fatal issues (none today).
 
-    ``sheet_xml``: when given, filled with each worksheet part's XML as the scan inflated it (keyed by the part's
-    name in lower case), and with ``xl/workbook.xml`` and its relationships, so a later reader (``return_scan``)
-    need not open the file again.
+    ``sheet_xml``: when given, filled with each worksheet part's XML as the scan inflated it, formula text left
+    out (``without_formula_text``; keyed by the part's name in lower case), and with ``xl/workbook.xml`` and its
+    relationships, so later readers (``return_scan``, python-calamine through ``grids.lean_copy``) need not open
+    the file again.
     """
     path = Path(path)
     name = path.name
@@ -321,26 +332,31 @@ def _within_limits(
     matches turned into numbers. False: ask the exact pass (it inflates the sheet again; nothing is kept from
     this one). It refuses what the exact pass would refuse at the same point (a sheet expanding past the limit,
     a DDE formula) and nothing else.
-    ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the sheet is proved safe."""
+    ``keep``: given, the part's whole XML, formula text left out, is put in it (by lower-case part name) once the
+    sheet is proved safe."""
     row_digits, col_letters = 3, 2  # the longest row number and column letters that may occur, until searched
     far = False  # a reference with three letters or four digits was seen: bounds from the searches by tiers
     dim_row = dim_col = 0
-    tail = b""
+    tail = raw_tail = b""
     read = rows = tags = 0
     chunks: list[bytes] = []
     with z.open(info) as f:
-        while chunk := f.read(1 << 20):
-            chunks.append(chunk)
-            read += len(chunk)
+        while raw := f.read(1 << 20):
+            read += len(raw)
             if read > limits.max_uncompressed_bytes:
                 raise _bomb(name, sheet, limits)
+            chunk = without_formula_text(raw)  # the same tags: counted and searched in a fifth of the bytes
+            chunks.append(chunk)
             rows += chunk.count(b"<row")  # exactly as ``_extent`` counts them
             tags += chunk.count(b"<c")  # at least as many as ``_extent``'s cells ("<c ", "<c>", "<c/>")
             if rows > limits.max_rows or tags > limits.max_cells:
                 return False  # ``_extent`` decides (and may refuse) at this same chunk
+            raw_buf = raw_tail + raw if raw_tail else raw
+            if b"|" in raw_buf:
+                _refuse_dde(raw_buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
+            raw_tail = raw_buf[-4096:]
+            del raw, raw_buf
             buf = tail + chunk if tail else chunk
-            if b"|" in buf:
-                _refuse_dde(buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
             if not far and _MAYBE_FAR.search(buf):  # the chunks before had no such reference: rows <= 999, <= ZZ
                 far, row_digits = True, 3
                 col_letters = 2 if _COL_LETTERS[0][1].search(b"".join(chunks[:-1])) else 1
@@ -377,7 +393,8 @@ def _within_limits(
         if no_ref is None or (no_ref > 0 and (max_row + rows) * max(max_col, no_ref) > limits.max_cells):
             return False
     if keep is not None:
-        keep[info.filename.lower()] = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        # a formula cut by a chunk's end is left out once the chunks are joined, as ``_extent`` leaves it out
+        keep[info.filename.lower()] = chunks[0] if len(chunks) == 1 else without_formula_text(b"".join(chunks))
     return True
 
 
@@ -403,7 +420,8 @@ def _extent(
 ) -> tuple[int, int, int, int, int]:
     """One streaming pass over a sheet: its extent (rows, columns) from the dimension and every row and cell
     reference, the numbers of rows, cells and cells with a reference; refuses too many rows and DDE formulas.
-    ``keep``: given, the part's whole XML is put in it (by lower-case part name) once the pass has passed."""
+    ``keep``: given, the part's whole XML, formula text left out, is put in it (by lower-case part name) once the
+    pass has passed."""
     max_row, max_col = 0, 0
     tail = b""
     read = rows = cells = with_ref = 0
@@ -440,7 +458,7 @@ def _extent(
                 max_col = max([max_col, *(_col_number(c.decode()) for c in cols if c)])
             tail = buf[-4096:]
     if keep is not None:
-        keep[info.filename.lower()] = b"".join(chunks)
+        keep[info.filename.lower()] = without_formula_text(b"".join(chunks))
     return max_row, max_col, rows, cells, with_ref
 
 
