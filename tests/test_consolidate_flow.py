@@ -112,6 +112,27 @@ def test_second_run_on_a_corrected_return_lists_the_restatement(area, tmp_path):
         assert json.loads(r.output)["summary"]["returns refused"] == 0
 
 
+def test_a_damaged_previous_output_is_named_with_advice_for_the_central_team(area, tmp_path):
+    """Our own workbook, cut short (a copy that failed): the message names it and says what the central team can do,
+    not what a partnership would ("send it again")."""
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "CONSOLIDATED.xlsx"
+    assert run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", out).exit_code == 1
+    cut = tmp_path / "LAST_QUARTER.xlsx"
+    cut.write_bytes(out.read_bytes()[:20_000])
+    r = run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", tmp_path / "NEW.xlsx",
+            "--previous", cut)  # fmt: skip
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "LAST_QUARTER.xlsx" in r.output and "good copy" in r.output and ".previous.xlsx" in r.output
+    assert "send it again" not in r.output and "the return" not in r.output
+    out.write_bytes(out.read_bytes()[:20_000])  # the output itself, replaced by this run: a warning, and a new one
+    r = run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", out, "--json")
+    (warned,) = [i for i in json.loads(r.output)["issues"] if i["code"] == "previous-unreadable"]
+    assert warned["file"] == "CONSOLIDATED.xlsx" and "good copy" in warned["message"]
+    assert "send it again" not in warned["message"]
+    assert read_consolidated(out)[0].observations
+
+
 def test_demo_runs_the_whole_flow(tmp_path):
     r = run("demo", tmp_path / "demo")
     assert r.exit_code == 0, r.output

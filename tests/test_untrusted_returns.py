@@ -194,6 +194,23 @@ def test_a_refused_file_says_so_in_a_target_leads_words(area, tmp_path):
     assert "Remove the password" in issue.message and "Traceback" not in issue.message
 
 
+def test_a_file_too_large_is_hashed_as_a_stream_logged_and_left_where_it_is(area, tmp_path):
+    """Over 25 MiB: never read into memory (hashed as a stream), refused, logged with its size and SHA-256, and not
+    copied to the archive."""
+    from laa_xl.io.preflight import LIMITS
+
+    big = tmp_path / "CYP_2008-09.xlsx"
+    big.write_bytes(area[5] + b"\0" * (LIMITS.max_file_bytes + 1 - len(area[5])))
+    loaded = load_returns(tmp_path)
+    ((info, refusal),) = loaded.items
+    (issue,) = refusal.issues  # type: ignore[union-attr]
+    assert issue.code == "file-too-large" and issue.is_error
+    assert issue.message == ("CYP_2008-09.xlsx is 25.0 MB; a return should be well under 25 MB. It was not opened "
+                             "(nor archived). Check it is the right file.")  # fmt: skip
+    assert (info.size, info.sha256) == (big.stat().st_size, hashlib.sha256(big.read_bytes()).hexdigest())
+    assert loaded.contents == {}  # not archived
+
+
 def test_the_same_return_twice_uses_one_and_logs_both(area, tmp_path):
     _, _, reg, good, _, _ = area
     shutil.copy(good / "HWB_2008-09.xlsx", tmp_path / "HWB_2008-09.xlsx")

@@ -46,6 +46,10 @@ class Limits:
     max_columns: int = 1_000  # column ALL
     max_cells: int = 5_000_000  # rows x columns of a sheet's extent
     what: str = "a return"  # the kind of workbook these limits are for, as the messages name it
+    # What to do about a damaged file, and how a message's advice ends: a partnership sends its return again,
+    # the central team uses another copy of its own workbook
+    again: str = "Save the return again from Excel and send it again."
+    send: str = ", and send it again"
 
 
 LIMITS = Limits()
@@ -55,7 +59,9 @@ LIMITS = Limits()
 # a 240,000-row Data sheet, 306 MB of XML). A user may point a command at any file, so it is still checked.
 MiB = 1024 * 1024
 CENTRAL_LIMITS = Limits(max_file_bytes=500 * MiB, max_uncompressed_bytes=4096 * MiB, max_rows=1_048_576,
-                       max_cells=100_000_000, what="a register or consolidated workbook")  # fmt: skip
+                       max_cells=100_000_000, what="a register or consolidated workbook",
+                       again="Use a good copy of it instead (when laa-xl replaces a consolidated workbook it keeps the "
+                             "old one beside it as .previous.xlsx), or make it again.", send="")  # fmt: skip
 
 
 class UnsafeFile(UnreadableFile):
@@ -71,6 +77,12 @@ class UnsafeFile(UnreadableFile):
     @property
     def issue(self) -> Issue:
         return error(self.code, str(self), Location(self.file, self.sheet, self.cell))
+
+
+def too_large(name: str, size: int, limits: Limits = LIMITS, done: str = "") -> UnsafeFile:
+    """The refusal of a file over ``limits.max_file_bytes``; ``done``: what was (not) done with it, said first."""
+    return UnsafeFile("file-too-large", name, f"{name} is {size / MiB:,.1f} MB; {limits.what} should be well under "
+                      f"{limits.max_file_bytes / MiB:,.0f} MB.{done} Check it is the right file.")  # fmt: skip
 
 
 _CELL_RE = re.compile(rb'<(?:\w+:)?c\s[^>]*?\br="([A-Z]{1,4})([0-9]{1,8})"')
@@ -125,11 +137,10 @@ def preflight(
         raise UnsafeFile("file-not-found", name, f"{path} does not exist (or is not a file).")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise UnsafeFile("file-too-large", name, f"{name} is {size / MiB:,.1f} MB; {limits.what} should be well "
-                         f"under {limits.max_file_bytes / MiB:,.0f} MB. Check it is the right file.")  # fmt: skip
+        raise too_large(name, size, limits)
     if size == 0:
         raise UnsafeFile("empty-file", name, f"{name} is empty (0 bytes): the save or the email attachment went "
-                         "wrong. Save the return again and send it again.")  # fmt: skip
+                         f"wrong. {limits.again}")  # fmt: skip
     with open(path, "rb") as f:
         head = f.read(8)
     suffix = path.suffix.lower()
@@ -138,13 +149,13 @@ def preflight(
             body = f.read()
         if _ENCRYPTED_STREAM in body:
             raise UnsafeFile("encrypted-file", name, f"{name} is password-protected (encrypted), so it cannot be read. "
-                             "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it), "
-                             "save, and send it again.")  # fmt: skip
+                             "Remove the password (File > Info > Protect Workbook > Encrypt with Password, clear it) "
+                             f"and save it{limits.send}.")  # fmt: skip
         if suffix == ".xls" or any(s in body for s in _XLS_STREAMS):
             raise UnsafeFile("legacy-xls", name, f"{name} is an old Excel 97-2003 (.xls) file. Open it in Excel and "
                              "save it as an Excel Workbook (.xlsx), then send that.")  # fmt: skip
         raise UnsafeFile("encrypted-file", name, f"{name} is password-protected (encrypted), so it cannot be read. "
-                         "Remove the password (File > Info > Protect Workbook) and send it again.")  # fmt: skip
+                         f"Remove the password (File > Info > Protect Workbook) and save it{limits.send}.")  # fmt: skip
     if suffix == ".xls":
         raise UnsafeFile("legacy-xls", name, f"{name} has the old .xls extension. Save it as .xlsx and send that.")
     if suffix in (".ods", ".ots"):
@@ -153,18 +164,16 @@ def preflight(
     if not zipfile.is_zipfile(path):
         if head.startswith(ZIP_MAGIC):
             raise UnsafeFile("damaged-file", name, f"{name} is incomplete or damaged (it starts like a workbook but "
-                             "does not end like one: perhaps a download or an attachment was cut short). Save the "
-                             "return again and send it again.")  # fmt: skip
+                             f"does not end like one: perhaps a download or an attachment was cut short). {limits.again}")  # fmt: skip
         raise UnsafeFile("not-xlsx", name, f"{name} is not an Excel .xlsx workbook (it is not a zip package). "
-                         "Save it as .xlsx and send it again.")  # fmt: skip
+                         f"Save it as .xlsx{limits.send}.")  # fmt: skip
     try:
         with zipfile.ZipFile(path) as z:
             _check_zip(z, name, allow_macros, limits)
-            _check_prologs(z, name)
+            _check_prologs(z, name, limits)
             _check_extent(z, name, limits, sheet_xml)
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
-        raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). Save it again as "
-                         ".xlsx and send it again.") from e  # fmt: skip
+        raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). {limits.again}") from e  # fmt: skip
     return []
 
 
@@ -172,7 +181,7 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     infos = z.infolist()
     if len(infos) > limits.max_entries:
         raise UnsafeFile("zip-bomb", name, f"{name} holds {len(infos):,} parts, far more than a workbook has; it "
-                         "was not opened. Check it is the right file; send the return as issued.")  # fmt: skip
+                         f"was not opened. Check it is the right file{'; send the return as issued' if limits.send else ''}.")  # fmt: skip
     total = sum(i.file_size for i in infos)
     if total > limits.max_uncompressed_bytes:
         raise UnsafeFile("zip-bomb", name, f"{name} would expand to {total / MiB:,.0f} MB; it was not opened. "
@@ -180,26 +189,24 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     for i in infos:
         if i.file_size > 1_000_000 and i.file_size > limits.max_ratio * max(i.compress_size, 1):
             raise UnsafeFile("zip-bomb", name, f"{name} has a part ({i.filename}) that expands "
-                             f"{i.file_size / max(i.compress_size, 1):,.0f} times, as no real return does; it was not "
-                             "opened. Check it is the right file, save it again from Excel and send it again.")  # fmt: skip
+                             f"{i.file_size / max(i.compress_size, 1):,.0f} times, as no workbook saved by Excel does; "
+                             f"it was not opened. Check it is the right file, save it again from Excel{limits.send}.")  # fmt: skip
         if i.flag_bits & 0x1 or i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise UnsafeFile("damaged-file", name, f"{name} is not packed the way Excel packs a workbook (part "
                              f"{i.filename} uses an unusual compression or zip encryption). Save it again from "
-                             "Excel as .xlsx and send it again.")  # fmt: skip
+                             f"Excel as .xlsx{limits.send}.")  # fmt: skip
         # Deflate never makes data much bigger: a part "smaller" than its packed bytes is a zip lying about its
         # sizes (a parser trusting the directory would then inflate far more than it was told).
         packed_max = i.file_size if i.compress_type == zipfile.ZIP_STORED else i.file_size + i.file_size // 100 + 1024
         if i.compress_size > packed_max:
             raise UnsafeFile("damaged-file", name, f"{name} is damaged: its zip directory gives sizes that cannot be "
-                             f"true (part {i.filename}). It was not opened. Save the return again and send it "
-                             "again.")  # fmt: skip
+                             f"true (part {i.filename}). It was not opened. {limits.again}")  # fmt: skip
     names = [i.filename for i in infos]
     lower = [n.lower() for n in names]
     if len(set(lower)) < len(lower):  # two parts of one name (OPC compares them ignoring case): which is read?
         twice = next(n for n in names if lower.count(n.lower()) > 1)
         raise UnsafeFile("damaged-file", name, f"{name} is damaged: it holds two parts named {twice}, as no workbook "
-                         "saved by Excel does, so what it says is ambiguous. It was not opened. Save the return again "
-                         "from Excel and send it again.")  # fmt: skip
+                         f"saved by Excel does, so what it says is ambiguous. It was not opened. {limits.again}")  # fmt: skip
     if any(n.lower().startswith("mimetype") for n in names) and "[content_types].xml" not in lower:
         raise UnsafeFile("ods-file", name, f"{name} is an OpenDocument spreadsheet saved with an Excel name. Save "
                          "it as an Excel Workbook (.xlsx).")  # fmt: skip
@@ -208,10 +215,10 @@ def _check_zip(z: zipfile.ZipFile, name: str, allow_macros: bool, limits: Limits
     macro_type = b"macroenabled" in z.read(names[lower.index("[content_types].xml")])[:100_000].lower()
     if not allow_macros and (macro_type or any(n.endswith("vbaproject.bin") for n in lower)):
         raise UnsafeFile("macros", name, f"{name} contains macros (VBA). Returns must be macro-free: save it as an "
-                         "Excel Workbook (.xlsx), not .xlsm, and send it again.")  # fmt: skip
+                         f"Excel Workbook (.xlsx), not .xlsm{limits.send}.")  # fmt: skip
     if any(n.startswith("xl/externallinks/") for n in lower):
         raise UnsafeFile("external-links", name, f"{name} links to other workbooks (external links). Break the "
-                         "links (Data > Edit Links > Break Link), save, and send it again.")  # fmt: skip
+                         f"links (Data > Edit Links > Break Link) and save it{limits.send}.")  # fmt: skip
 
 
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
@@ -220,7 +227,7 @@ _ROOT_START = re.compile(rb"<[A-Za-z_]")
 _SST_UNIQUE = re.compile(rb'<(?:\w+:)?sst\b[^>]*?\buniqueCount="([0-9]+)"')
 
 
-def _check_prologs(z: zipfile.ZipFile, name: str) -> None:
+def _check_prologs(z: zipfile.ZipFile, name: str, limits: Limits = LIMITS) -> None:
     """Read each XML part up to its root element's start tag only, and refuse:
     a DOCTYPE (entities: XXE, billion laughs), and a shared-strings table claiming more strings than its
     bytes can hold (python-calamine reserves memory for ``uniqueCount`` up front: 2e9 aborts the process)."""
@@ -239,12 +246,11 @@ def _check_prologs(z: zipfile.ZipFile, name: str) -> None:
         if b"<!DOCTYPE" in (prolog[:root] if root >= 0 else prolog).upper():
             raise UnsafeFile("xml-doctype", name, f"{name} contains XML with a DOCTYPE (part {info.filename}), which "
                              "Excel never writes and which can be used to attack the reader. It was not opened. "
-                             "Save the return again from Excel and send it again.")  # fmt: skip
+                             f"{limits.again}")  # fmt: skip
         sst = _SST_UNIQUE.match(prolog, root) if root >= 0 else None
         if sst and int(sst.group(1)) > info.file_size // 4 + 100:
             raise UnsafeFile("damaged-file", name, f"{name} is damaged: its text table (part {info.filename}) claims "
-                             f"{int(sst.group(1)):,} strings, far more than it holds. It was not opened. Save the "
-                             "return again from Excel and send it again.")  # fmt: skip
+                             f"{int(sst.group(1)):,} strings, far more than it holds. It was not opened. {limits.again}")  # fmt: skip
 
 
 def _sheet_names(z: zipfile.ZipFile, keep: dict[str, bytes] | None = None) -> dict[str, str]:
@@ -296,7 +302,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str,
         if no_ref and reach_rows * reach_cols > limits.max_cells:
             raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' could reach {reach_rows:,} rows by "
                              f"{reach_cols:,} columns (cells written without a position), far more than "
-                             f"{limits.what} has; it was not opened. Save it again from Excel and send it again.",
+                             f"{limits.what} has; it was not opened. Save it again from Excel{limits.send}.",
                              sheet)  # fmt: skip
         if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
             _refuse_far_cell(z, info, name, sheet, limits)
@@ -305,7 +311,7 @@ def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str,
 def _bomb(name: str, sheet: str, limits: Limits) -> UnsafeFile:
     return UnsafeFile("zip-bomb", name, f"{name}: sheet '{sheet}' expands beyond "
                       f"{limits.max_uncompressed_bytes / MiB:,.0f} MB; it was not opened. Check it is the right "
-                      "file, save it again from Excel and send it again.")  # fmt: skip
+                      f"file, save it again from Excel{limits.send}.")  # fmt: skip
 
 
 # Bounds proved by searches that find nothing (each one scan in C). First one search: no reference (an r="..."
@@ -353,7 +359,7 @@ def _within_limits(
                 return False  # ``_extent`` decides (and may refuse) at this same chunk
             raw_buf = raw_tail + raw if raw_tail else raw
             if b"|" in raw_buf:
-                _refuse_dde(raw_buf, name, sheet)  # as ``_extent`` would here, having refused nothing before
+                _refuse_dde(raw_buf, name, sheet, limits)  # as ``_extent`` would here, having refused nothing before
             raw_tail = raw_buf[-4096:]
             del raw, raw_buf
             buf = tail + chunk if tail else chunk
@@ -439,11 +445,12 @@ def _extent(
                 what = f"more than {limits.max_rows:,} rows" if rows > limits.max_rows else \
                     f"more than {limits.max_cells:,} cells"  # fmt: skip
                 raise UnsafeFile("too-many-rows", name, f"{name}: sheet '{sheet}' has {what}, far more than "
-                                 f"{limits.what} has; it was not opened. Delete the extra rows (or use the return as "
-                                 "issued), save, and send it again.", sheet)  # fmt: skip
+                                 f"{limits.what} has; it was not opened. Delete the extra rows"
+                                 f"{' (or use the return as issued)' if limits.send else ''} and save it{limits.send}.",
+                                 sheet)  # fmt: skip
             buf = tail + chunk
             if b"|" in buf:
-                _refuse_dde(buf, name, sheet)
+                _refuse_dde(buf, name, sheet, limits)
             with_ref += len(_CELL_RE.findall(chunk))  # a cell split across two chunks is missed: a bound only
             found = set(_ANY_RE.findall(buf))  # the overlap may be seen twice: harmless for a maximum
             if found:
@@ -462,24 +469,24 @@ def _extent(
     return max_row, max_col, rows, cells, with_ref
 
 
-def _refuse_dde(buf: bytes, name: str, sheet: str) -> None:
+def _refuse_dde(buf: bytes, name: str, sheet: str, limits: Limits) -> None:
     for m in _PIPE_FORMULA_RE.finditer(buf):
         if _is_dde(m.group(1)):
             cell = list(_CELL_RE.finditer(buf, 0, m.start()))
             ref = (cell[-1].group(1) + cell[-1].group(2)).decode() if cell else ""
             raise UnsafeFile("dde-formula", name, f"{name}: sheet '{sheet}'" + (f" cell {ref}" if ref
                              else "") + " holds a formula that would start another program (a DDE "
-                             "link). A return with one is not opened. Delete that formula, type the value "
-                             "or text instead, save, and send it again.", sheet, ref)  # fmt: skip
+                             f"link). A workbook with one is not opened. Delete that formula, type the value "
+                             f"or text instead and save it{limits.send}.", sheet, ref)  # fmt: skip
 
 
 def _refuse_far_cell(z: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, sheet: str, limits: Limits) -> None:
     """Scan the sheet again in document order to name the far cell, and refuse the file."""
     max_row, max_col, where = _extent_in_order(z, info, name, sheet, limits)
     if max_row > limits.max_rows or max_col > limits.max_columns or max_row * max_col > limits.max_cells:
-        raise UnsafeFile("far-cell", name, f"{name}: sheet '{sheet}' has something at {where}, far outside any "
-                         f"return (it would make the sheet {max_row:,} rows by {max_col:,} columns). Delete "
-                         "that cell, save, and send it again.", sheet, where if where[:1].isalpha() and not where.startswith("row") else "")  # fmt: skip
+        raise UnsafeFile("far-cell", name, f"{name}: sheet '{sheet}' has something at {where}, far outside "
+                         f"{limits.what} (it would make the sheet {max_row:,} rows by {max_col:,} columns). Delete "
+                         f"that cell and save it{limits.send}.", sheet, where if where[:1].isalpha() and not where.startswith("row") else "")  # fmt: skip
 
 
 def _extent_in_order(

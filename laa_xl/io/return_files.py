@@ -108,7 +108,7 @@ def load_returns(
 def load_one(path: Path, read: Reader, check: Check | None, suffixes: tuple[str, ...]) -> tuple[FileInfo, Item, bool]:
     """One file hashed, read and checked (or refused): its info, what was read of it, and whether it was hashed
     (the archive copies only those)."""
-    from .preflight import LIMITS, MiB, UnsafeFile
+    from .preflight import LIMITS, too_large
 
     try:
         size = path.stat().st_size
@@ -117,9 +117,7 @@ def load_one(path: Path, read: Reader, check: Check | None, suffixes: tuple[str,
             with open(path, "rb") as f:
                 while chunk := f.read(1 << 20):
                     digest.update(chunk)
-            too_big = UnsafeFile("file-too-large", path.name, f"{path.name} is {size / MiB:,.1f} MB; a return "
-                                 f"should be well under {LIMITS.max_file_bytes / MiB:.0f} MB. It was not opened "
-                                 "(nor archived). Check it is the right file.")  # fmt: skip
+            too_big = too_large(path.name, size, done=" It was not opened (nor archived).")
             return FileInfo(path.name, size, digest.hexdigest()), Refusal((too_big.issue,)), False
         with phase("hash"):
             content = path.read_bytes()
