@@ -218,6 +218,38 @@ def test_previous_actuals_read_lean_equal_those_of_the_whole_workbook(written, t
         cio.read_previous(go)  # no Data sheet
 
 
+def test_only_the_sheets_read_are_scanned_and_calamine_never_parses_the_others(written, tmp_path):
+    """Reading back an output scans only the sheets read (``preflight(..., sheets=)``): a far cell in another sheet,
+    which would make python-calamine abort were that sheet parsed, does not stop ``read_previous``, which parses
+    only Data (run in a child process: an abort must not take the test run with it). A worksheet part the workbook
+    does not name is still scanned."""
+    import corpus
+
+    from laa_xl.io.preflight import CENTRAL_LIMITS, UnsafeFile, preflight
+
+    _, out, _ = written
+    good = out.read_bytes()
+    targets = corpus.sheet_part(good, "Targets")
+    far = corpus._rezip(good, lambda name, data: data.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576">'
+                        b"<v>1</v></c></row></sheetData>") if name == targets else data)  # fmt: skip
+    path = tmp_path / "CONSOLIDATED.xlsx"
+    path.write_bytes(far)
+    with pytest.raises(UnsafeFile, match="XFD1048576") as e:
+        preflight(path, limits=CENTRAL_LIMITS)
+    assert e.value.code == "far-cell" and e.value.sheet == "Targets"
+    preflight(path, limits=CENTRAL_LIMITS, sheets=("Data",))  # Targets is not read: not scanned
+    child = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        from laa_xl.io.consolidated import read_previous
+        print(len(read_previous({str(path)!r})[0]))
+    """)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert child.returncode == 0 and child.stdout.split() == [str(len(cio.read_previous(out)[0]))], child.stderr
+    stray = corpus._rezip(good, lambda name, data: data, {"xl/worksheets/sheet99.xml": b'<worksheet><sheetData>'
+                          b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'})  # fmt: skip
+    path.write_bytes(stray)
+    with pytest.raises(UnsafeFile, match="XFD1048576"):
+        preflight(path, limits=CENTRAL_LIMITS, sheets=("Data",))
+
+
 def test_a_national_output_is_read_back_with_the_output_limits(tmp_path):
     """A national consolidation's Data sheet has more rows than any return may (240,000 at N = 1,500): read back
     under the limits for our own outputs, where a return's limits would refuse it (no restatements were found)."""

@@ -230,6 +230,9 @@ DATA_READ = ("Financial year", "RAG", "Reported RAG", "Ref", "Partnership", "Qua
              "% variance", "Commentary", "Remedial action", "Source", "Direction")  # fmt: skip
 
 
+_FY, _REF, _QUARTER, _ACTUAL = (DATA_READ.index(h) for h in ("Financial year", "Ref", "Quarter", "Actual"))
+
+
 class _DataRows:
     """Data rows back as Observations. A national Data sheet has 240,000 rows but a year or two, four quarters and
     a few thousand refs: each is parsed once and shared by every row that has it."""
@@ -290,9 +293,11 @@ def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], 
     path = Path(path)
     from .preflight import CENTRAL_LIMITS, preflight
 
-    preflight(path, limits=CENTRAL_LIMITS)  # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
+    sheets = (*_READ_BACK, *REGISTER_SHEETS)
+    # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
+    preflight(path, limits=CENTRAL_LIMITS, sheets=(*sheets, "GO Return"))
     try:  # only the sheets a Consolidation is made of; of the GO Return (as long as Data), two columns
-        grids = read_grids(path, (*_READ_BACK, *REGISTER_SHEETS))
+        grids = read_grids(path, sheets)
         go = read_columns(path, "GO Return", reports.GO_RETURN_FIRST, (reports.GO_RETURN_FIRST, _EVIDENCE))
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
@@ -394,17 +399,21 @@ def read_previous(
     path = Path(path)
     from .preflight import CENTRAL_LIMITS, preflight
 
-    preflight(path, limits=CENTRAL_LIMITS)
+    preflight(path, limits=CENTRAL_LIMITS, sheets=("Data",))  # the only sheet read
     actuals: dict[ActualKey, float | None] = {}
     carried: list[Observation] = []
     rows = _DataRows()
 
     def add(values: tuple[Any, ...]) -> None:
-        o = rows.observation(values)
-        if o is not None:
-            actuals[(o.ref, o.year, o.quarter)] = o.actual  # a later row of the same key replaces an earlier one
-            if o.year == carry:
-                carried.append(o)
+        year = rows.year(values[_FY])
+        if year is None:
+            return
+        if year == carry:
+            o = rows.observation(values)
+            assert o is not None
+            carried.append(o)
+        # a later row of the same key replaces an earlier one; keyed as the Observation is (``_DataRows``)
+        actuals[(rows.ref(values[_REF]), year, rows.quarter(values[_QUARTER]))] = _num(values[_ACTUAL])
 
     try:
         found = read_columns(path, "Data", "Ref", DATA_READ, required=("Ref", "Financial year", "Quarter", "Actual"),

@@ -48,7 +48,7 @@ def _read(path: Path, sheets: Sequence[str]) -> dict[str, list[list[Any]]]:
         raise UnreadableFile(f"{path}: no such file.")
     if path.suffix.lower() != ".xlsx":
         raise UnreadableFile(f"{path}: expected an .xlsx workbook.")
-    preflight(path, limits=CENTRAL_LIMITS)  # before calamine sees it (a far cell would abort the process)
+    preflight(path, limits=CENTRAL_LIMITS, sheets=sheets)  # before calamine sees them (a far cell would abort it)
     try:
         return read_grids(path, sheets)
     except Exception as e:  # calamine raises its own types for a corrupt or non-zip file

@@ -21,6 +21,7 @@ import functools
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,9 +123,13 @@ def _col_number(letters: str) -> int:
 
 
 def preflight(
-    path: str | Path, *, allow_macros: bool = False, limits: Limits = LIMITS, sheet_xml: dict[str, bytes] | None = None
+    path: str | Path, *, allow_macros: bool = False, limits: Limits = LIMITS, sheet_xml: dict[str, bytes] | None = None,
+    sheets: Iterable[str] | None = None,
 ) -> list[Issue]:
     """Refuse (raise UnsafeFile) anything unsafe to parse; return the non-fatal issues (none today).
+
+    ``sheets``: the only sheets that will be read (python-calamine parses a sheet only when it is asked for it):
+    the others' rows and cells are not scanned. A worksheet part the workbook does not name is scanned all the same.
 
     ``sheet_xml``: when given, filled with each worksheet part's XML as the scan inflated it, formula text left
     out (``without_formula_text``; keyed by the part's name in lower case), and with ``xl/workbook.xml`` and its
@@ -171,7 +176,7 @@ def preflight(
         with zipfile.ZipFile(path) as z:
             _check_zip(z, name, allow_macros, limits)
             _check_prologs(z, name, limits)
-            _check_extent(z, name, limits, sheet_xml)
+            _check_extent(z, name, limits, sheet_xml, None if sheets is None else set(sheets))
     except (zipfile.BadZipFile, zlib.error, EOFError, KeyError) as e:
         raise UnsafeFile("damaged-file", name, f"{name} is damaged and cannot be read ({e}). {limits.again}") from e  # fmt: skip
     return []
@@ -286,13 +291,17 @@ def workbook_sheets(workbook_xml: bytes, rels_xml: bytes) -> tuple[tuple[str, st
     return tuple(out)
 
 
-def _check_extent(z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str, bytes] | None = None) -> None:
+def _check_extent(
+    z: zipfile.ZipFile, name: str, limits: Limits, keep: dict[str, bytes] | None = None, only: set[str] | None = None
+) -> None:
     sheets = _sheet_names(z, keep)
     for info in z.infolist():
         part = info.filename
         if not (part.lower().startswith("xl/worksheets/") and part.lower().endswith(".xml")):
             continue
         sheet = sheets.get(part.lower(), part)
+        if only is not None and part.lower() in sheets and sheet not in only:
+            continue  # a sheet that will not be read: never parsed, so nothing in it can harm
         if _within_limits(z, info, name, sheet, limits, keep):
             continue  # the cheap pass proved the sheet within every limit: the exact pass could refuse nothing
         max_row, max_col, rows, cells, with_ref = _extent(z, info, name, sheet, limits, keep)

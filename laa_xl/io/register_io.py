@@ -28,7 +28,7 @@ def read_register_grids(path: str | Path) -> tuple[Register, list[Issue], dict[s
     path = Path(path)
     # the central workbook is an .xlsm; anything else unsafe is refused (within the limits of a central workbook:
     # after a national consolidation its Data sheet has more rows than a return may have)
-    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS)
+    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS, sheets=REGISTER_SHEETS)  # the only sheets read
     try:
         grids = read_grids(path, REGISTER_SHEETS, share_values=True)  # a national register repeats its values
     except Exception as e:  # not a workbook at all
