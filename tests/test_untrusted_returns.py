@@ -317,6 +317,30 @@ def test_calamine_reads_the_lean_copy_exactly_as_the_file(area, corpus_cases, tm
     assert [i.code for i in read_return(base).issues] == ["formula-in-input"]  # a formula, found without its text
 
 
+def test_a_return_with_much_xml_is_read_from_the_file_not_a_copy(area, tmp_path, monkeypatch):
+    """Above ``LEAN_MAX_BYTES`` of worksheet XML, python-calamine reads the file itself (a copy in memory would cost
+    about three times the XML): the same return, read the same."""
+    from laa_xl.io import grids
+
+    p = tmp_path / "CYP_2008-09.xlsx"
+    p.write_bytes(area[5])
+    copies = []
+    real = grids.lean_copy
+    monkeypatch.setattr(grids, "lean_copy", lambda *args: copies.append(1) or real(*args))
+    lean = read_return(p)
+    assert copies == [1]  # a return's size: read from a copy
+
+    def no_copy(*args):
+        raise AssertionError("no copy in memory above the limit")
+
+    monkeypatch.setattr(grids, "LEAN_MAX_BYTES", 10_000)  # below this return's worksheets
+    monkeypatch.setattr(grids, "lean_copy", no_copy)
+    from_file = read_return(p)
+    assert [(r.quarter, r.ref.value, r.actual.value, r.commentary.value) for r in from_file.rows] == [
+        (r.quarter, r.ref.value, r.actual.value, r.commentary.value) for r in lean.rows]  # fmt: skip
+    assert any(r.actual.value is not None for r in lean.rows) and from_file.issues == lean.issues
+
+
 def test_text_is_cleaned_and_listed(area, tmp_path):
     base = area[5]
     (tmp_path / "c.xlsx").write_bytes(corpus.control_chars(base))

@@ -83,10 +83,21 @@ def read_grids(
     ``share_values``: equal values become one object (a national register repeats its outcomes,
     units, polarities and indicator titles tens of thousands of times; sharing halves its memory).
     ``inflated``: the worksheet XML the preflight has already inflated (by lower-case part name): python-calamine
-    then reads a copy of the workbook made from it (``lean_copy``) rather than the file.
+    then reads a copy of the workbook made from it (``lean_copy``) rather than the file, unless those worksheets
+    come to more than ``LEAN_MAX_BYTES``.
     """
+    source: str | Path | io.BytesIO = path
+    if inflated is not None and sum(len(x) for p, x in inflated.items() if p.startswith(_SHEETS)) <= LEAN_MAX_BYTES:
+        source = lean_copy(path, inflated)
     with _rust_panics_kept_quiet():
-        return _read_grids(path if inflated is None else lean_copy(path, inflated), sheets, share_values)
+        return _read_grids(source, sheets, share_values)
+
+
+# Worksheet XML above which python-calamine reads the file itself, not a copy in memory: it copies a file-like
+# object's bytes twice on the way in, so a copy costs about three times the XML while calamine reads it (a
+# return's is about 1 MB; the preflight lets one reach 300 MB).
+LEAN_MAX_BYTES = 16 * 1024 * 1024
+_SHEETS = "xl/worksheets/"
 
 
 def lean_copy(path: str | Path, inflated: Mapping[str, bytes]) -> io.BytesIO:
@@ -98,7 +109,7 @@ def lean_copy(path: str | Path, inflated: Mapping[str, bytes]) -> io.BytesIO:
     with zipfile.ZipFile(path) as z, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as lean:
         for info in z.infolist():
             part = info.filename.lower()
-            xml = inflated.get(part) if part.startswith("xl/worksheets/") else None
+            xml = inflated.get(part) if part.startswith(_SHEETS) else None
             lean.writestr(info.filename, z.read(info) if xml is None else xml)
     buf.seek(0)
     return buf
