@@ -408,9 +408,7 @@ def read_previous(
         year = rows.year(values[_FY])
         if year is None:
             return
-        if year == carry:
-            o = rows.observation(values)
-            assert o is not None
+        if year == carry and (o := rows.observation(values)) is not None:
             carried.append(o)
         # a later row of the same key replaces an earlier one; keyed as the Observation is (``_DataRows``)
         actuals[(rows.ref(values[_REF]), year, rows.quarter(values[_QUARTER]))] = _num(values[_ACTUAL])
