@@ -107,7 +107,17 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         raise RuntimeError(f"{layout.name}: a streamed sheet cannot also hold cells written the ordinary way")
     sst = ws.str_table
     strings: dict[str, int] = sst.string_table
-    n_strings = 0  # added to the table's count at the end
+    n_found = 0  # uses of strings already in the table: added to its count at the end
+
+    def string_index(v: str) -> int:
+        """A string's index in the shared table, added if new; each use counted, as XlsxWriter counts them."""
+        nonlocal n_found
+        i = strings.get(v)
+        if i is None:
+            return sst._get_shared_string_index(v)  # type: ignore[no-any-return]
+        n_found += 1
+        return i
+
     date_1904, tz = ws.date_1904, ws.remove_timezone
     looks: dict[tuple[Any, ...], str] = {}  # look key -> ' s="N"'
     fast: dict[Any, str] = {}  # (style, numeric?, its decimals, the value of a value-filled style) -> ' s="N"'
@@ -251,12 +261,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                                 else:
                                     a = a_s
                                 if len(v) <= _HALF:
-                                    i = strings.get(v)
-                                    if i is None:
-                                        i = sst._get_shared_string_index(v)
-                                    else:
-                                        n_strings += 1
-                                    xml = f'{pre}{rs}"{a} t="s"><v>{i}</v></c>'
+                                    xml = f'{pre}{rs}"{a} t="s"><v>{string_index(v)}</v></c>'
                                 else:
                                     xml = _cell_xml(pre[6:] + rs, v, a, sst, date_1904, tz)
                             else:
@@ -303,12 +308,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     if a is None:
                         a = fast[key] = s_attr(style, v, dec)
                     if cls is str and len(v) <= _HALF:
-                        i = strings.get(v)
-                        if i is None:
-                            i = sst._get_shared_string_index(v)
-                        else:
-                            n_strings += 1
-                        xml = f'<c r="{cols[c]}{r1}"{a} t="s"><v>{i}</v></c>'
+                        xml = f'<c r="{cols[c]}{r1}"{a} t="s"><v>{string_index(v)}</v></c>'
                     elif cls is float and v == v and v - v == 0:  # finite
                         xml = f'<c r="{cols[c]}{r1}"{a}><v>{v:.16G}</v></c>'
                     else:
@@ -323,7 +323,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 ws.recorded[r] = {c: _cached(v, date_1904, tz) for c, v in rec.items()}
             emit(r, r1, cells, first_c, last_c, height)
         out.write("".join(parts))
-    sst.count += n_strings
+    sst.count += n_found
     rmin, rmax, cmin, cmax = bounds
     if rmin >= 0:
         if cmin < 0:  # rows with heights only
