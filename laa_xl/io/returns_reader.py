@@ -169,17 +169,10 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
     table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data)
     if table is None:
         return False
-    file = table.file
-    # (index in the row's values, column letters) of each field, None for a column the sheet lacks: the cells
-    # are made inline, one Location and one Cell each (the hot loop of reading a return)
-    ref_at, actual_at, *field_at = (_column(table, h) for h in ("Target ref", "Actual", *_ROW_FIELDS.values()))
+    cells = _row_cells(table, ("Target ref", "Actual", *_ROW_FIELDS.values()))  # ReturnRow's fields after the quarter
     rows = data.rows
     for r, values in table.rows:
-        n, rs = len(values), str(r)
-        ref = BLANK if ref_at is None else Cell(values[ref_at[0]] if ref_at[0] < n else None,
-                                                Location(file, sheet, ref_at[1] + rs))  # fmt: skip
-        actual = BLANK if actual_at is None else Cell(values[actual_at[0]] if actual_at[0] < n else None,
-                                                      Location(file, sheet, actual_at[1] + rs))  # fmt: skip
+        ref, actual, *fields = cells(r, values)
         if is_blank(ref.value):
             if not is_blank(actual.value):
                 data.issues.append(
@@ -187,8 +180,6 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
                             "it is not used. Type it on its target's row.", actual.location)
                 )  # fmt: skip
             continue
-        fields = [BLANK if at is None else Cell(values[at[0]] if at[0] < n else None, Location(file, sheet, at[1] + rs))
-                  for at in field_at]  # fmt: skip
         rows.append(ReturnRow(q, ref, actual, *fields))
     return True
 
