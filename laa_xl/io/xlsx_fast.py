@@ -42,9 +42,7 @@ class FastSharedStrings(SharedStrings):  # type: ignore[misc]
             if flat.isprintable() and "_x" not in flat and "<r>" not in flat:
                 joined = "\0".join(chunk)  # no string has a NUL (it would not be printable)
                 if joined[:1] != " " and joined[-1:] != " " and " \0" not in joined and "\0 " not in joined:
-                    if "&" in joined or "<" in joined or ">" in joined:
-                        joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-                    self.fh.write(f"<si><t>{joined.replace(chr(0), '</t></si><si><t>')}</t></si>")
+                    self.fh.write(f"<si><t>{_escaped(joined).replace(chr(0), '</t></si><si><t>')}</t></si>")
                     continue
             self._write_one_by_one(chunk)
 
@@ -58,11 +56,16 @@ class FastSharedStrings(SharedStrings):  # type: ignore[misc]
                     out.clear()
                 write_si(s)  # XlsxWriter's own: control characters, spaces kept, rich text
                 continue
-            if "&" in s or "<" in s or ">" in s:
-                s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            out.append(f"<si><t>{s}</t></si>")
+            out.append(f"<si><t>{_escaped(s)}</t></si>")
         if out:
             self.fh.write("".join(out))
+
+
+def _escaped(text: str) -> str:
+    """Text as XML element content: the escapes XlsxWriter makes in a shared string."""
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
 
 
 class FastPackager(Packager):  # type: ignore[misc]
