@@ -143,6 +143,23 @@ def corpus(n: int, *, quiet: bool = False) -> Path:
     return folder
 
 
+def second_year_output(output: Path, dest: Path) -> Path:
+    """``output`` (a consolidated workbook of ``YEAR``) as it would be in the second year of running: its Data
+    rows, and below them the same rows a year earlier, carried as a run carries last year's (so twice the rows).
+    A consolidation of ``PERIOD`` over it reads both years back and carries the earlier year's rows on."""
+    import dataclasses
+
+    from laa_xl.core.register import REGISTER_SHEETS
+    from laa_xl.io.consolidated import read_consolidated, write_consolidated
+    from laa_xl.io.grids import read_grids
+
+    cons, _, _ = read_consolidated(output)
+    before = FinancialYear.parse(YEAR).previous()
+    cons.carried = [dataclasses.replace(o, year=before) for o in cons.observations]
+    write_consolidated(cons, dest, read_grids(output, REGISTER_SHEETS))
+    return dest
+
+
 if __name__ == "__main__":
     for arg in sys.argv[1:]:
         print(corpus(int(arg)))

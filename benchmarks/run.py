@@ -49,7 +49,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from corpus import OUT, corpus  # noqa: E402
+from corpus import OUT, corpus, second_year_output  # noqa: E402
 
 READ_CHECK = ("hash", "preflight", "read", "check")
 
@@ -140,14 +140,17 @@ def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[st
                 shutil.rmtree(work, ignore_errors=True)  # a fresh output each time: no previous, no archive
                 work.mkdir(parents=True)
                 args = [kind, str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
-            elif kind == "consolidate-again":  # next quarter's run: the output of the run before is read back
+            elif kind in ("consolidate-again", "consolidate-second-year"):  # over the output of the run before
                 prev = OUT / "run" / f"n{n}" / "CONSOLIDATED.xlsx"
                 if not prev.exists():
-                    raise SystemExit("consolidate-again measures a second run: put consolidate before it in --kinds")
-                work = OUT / "run" / f"n{n}-again"
+                    raise SystemExit(f"{kind} measures a later run: put consolidate before it in --kinds")
+                work = OUT / "run" / f"n{n}-{kind.removeprefix('consolidate-')}"
                 shutil.rmtree(work, ignore_errors=True)
                 work.mkdir(parents=True)
-                shutil.copy2(prev, work / "CONSOLIDATED.xlsx")
+                if kind == "consolidate-again":
+                    shutil.copy2(prev, work / "CONSOLIDATED.xlsx")
+                else:  # not timed: last year's rows added below the output's, as a year of running leaves them
+                    second_year_output(prev, work / "CONSOLIDATED.xlsx")
                 args = ["consolidate", str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
             elif kind.startswith("pandas"):
                 args = [kind, str(returns), *([str(pandas_limit)] if n > pandas_limit else [])]

@@ -37,6 +37,7 @@ from ..errors import UnreadableFile
 from .files import atomic_path
 from .grids import read_columns, read_grids
 from .paint import Painter
+from .sheet_stream import NotPlain
 from .stream_paint import discard_streams_on_error
 from .xlsx_fast import Workbook
 
@@ -413,9 +414,17 @@ def read_previous(
         # a later row of the same key replaces an earlier one; keyed as the Observation is (``_DataRows``)
         actuals[(rows.ref(values[_REF]), year, rows.quarter(values[_QUARTER]))] = _num(values[_ACTUAL])
 
+    def read(streamed: bool) -> list[tuple[Any, ...]] | None:
+        return read_columns(path, "Data", "Ref", DATA_READ, required=("Ref", "Financial year", "Quarter", "Actual"),
+                            on_row=add, streamed=streamed)  # fmt: skip
+
     try:
-        found = read_columns(path, "Data", "Ref", DATA_READ, required=("Ref", "Financial year", "Quarter", "Actual"),
-                             on_row=add)  # fmt: skip
+        try:
+            found = read(streamed=True)  # as it inflates: a national Data sheet is never held whole
+        except NotPlain:  # a cell or part of a shape the streaming reader does not know: start again with calamine
+            actuals.clear()
+            carried.clear()
+            found = read(streamed=False)
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     if found is None:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import threading
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +137,7 @@ def _read_grids(source: str | Path | io.BytesIO, sheets: Iterable[str] | None,
 def read_columns(
     path: str | Path, sheet: str, first_header: str, headers: Iterable[str], *, max_scan: int = 30,
     required: Iterable[str] | None = None, on_row: Callable[[tuple[Any, ...]], None] | None = None,
+    streamed: bool = False,
 ) -> list[tuple[Any, ...]] | None:
     """Under the header row of ``sheet`` (the first row, within ``max_scan``, with a cell reading
     ``first_header``), the values of the named columns, row by row, blank rows left out (empty cells are None).
@@ -145,29 +146,21 @@ def read_columns(
     memory of four columns, not of the whole grid. None when the sheet, its header row or a ``required`` column
     (default: every one) is missing; a column not required and missing reads as None, as ``SheetTable.picker``.
     ``on_row``: each row is handed to it as it is read, and not kept (the list returned is then empty).
+    ``streamed``: the sheet is read as it inflates (``sheet_stream``), not whole by python-calamine; a sheet that
+    cannot be read that way raises ``sheet_stream.NotPlain``, possibly after rows were handed to ``on_row``.
     """
-    from ..core.table import norm
+    if streamed:
+        from .sheet_stream import stream_columns
 
-    wanted = [norm(h) for h in headers]
-    needed = wanted if required is None else [norm(h) for h in required]
+        return stream_columns(path, sheet, first_header, headers, max_scan=max_scan, required=required, on_row=on_row)
     with _rust_panics_kept_quiet():
         wb = CalamineWorkbook.from_path(str(path))
         if sheet not in wb.sheet_names:
             return None
         rows = iter(wb.get_sheet_by_name(sheet).iter_rows())
-        first = norm(first_header)
-        for _ in range(max_scan):
-            row = next(rows, None)
-            if row is None:
-                return None
-            if any(norm(v) == first for v in row):
-                at = {norm(v): i for i, v in reversed(list(enumerate(row))) if v != ""}  # the first of a name
-                break
-        else:
+        idx = header_columns(rows, first_header, headers, max_scan, required)
+        if idx is None:
             return None
-        if any(h not in at for h in needed):
-            return None
-        idx = [at.get(h, -1) for h in wanted]  # -1: a column the sheet lacks
         out: list[tuple[Any, ...]] = []
         keep = out.append if on_row is None else on_row
         for row in rows:
@@ -176,6 +169,29 @@ def read_columns(
             if any(v is not None for v in vals):
                 keep(vals)
         return out
+
+
+def header_columns(rows: Iterator[Sequence[Any]], first_header: str, headers: Iterable[str], max_scan: int,
+                   required: Iterable[str] | None) -> list[int] | None:  # fmt: skip
+    """``read_columns``' header row: the rows up to it are taken from ``rows``; the index in its row of each of
+    ``headers`` (-1: missing), or None when there is no header row or a required column is missing."""
+    from ..core.table import norm
+
+    wanted = [norm(h) for h in headers]
+    needed = wanted if required is None else [norm(h) for h in required]
+    first = norm(first_header)
+    for _ in range(max_scan):
+        row = next(rows, None)
+        if row is None:
+            return None
+        if any(norm(v) == first for v in row):
+            at = {norm(v): i for i, v in reversed(list(enumerate(row))) if v != ""}  # the first of a name
+            break
+    else:
+        return None
+    if any(h not in at for h in needed):
+        return None
+    return [at.get(h, -1) for h in wanted]
 
 
 def give_back_freed_memory() -> None:
