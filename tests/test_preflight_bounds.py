@@ -43,7 +43,20 @@ def _both(xml: bytes, monkeypatch: pytest.MonkeyPatch, limits: Limits = LIMITS):
         m.setattr(pf, "_within_limits", lambda *a, **k: False)  # the exact pass alone, as before the cheap one
         exact = _outcome(xml, limits)
     assert cheap == exact
+    with monkeypatch.context() as m:  # keeping nothing, the cheap pass lets chunks go (here: each one as read)
+        held = _cheap_answer(xml, limits)
+        m.setattr(pf, "_HELD_MAX", 0)
+        assert _cheap_answer(xml, limits) == held  # and answers exactly as when it holds them all
     return cheap[0]
+
+
+def _cheap_answer(xml: bytes, limits: Limits) -> bool | tuple[str, str, str, str]:
+    """The cheap pass's answer for a sheet when nothing is kept: proved (True), ask the exact pass, or a refusal."""
+    z = _zip(xml)
+    try:
+        return pf._within_limits(z, z.getinfo(PART), "f.xlsx", "Sheet1", limits)
+    except UnsafeFile as e:
+        return (e.code, e.sheet, e.cell, str(e))
 
 
 def _sheet(body: bytes, dim: bytes = b"") -> bytes:
@@ -188,3 +201,18 @@ def test_a_big_sheet_cut_into_chunks_inside_references_is_still_proved(monkeypat
     odd = xml.replace(b'<row r="7">', b'<row r="7"><c r="a7"><v>0</v></c>')  # a reference the exact pass ignores
     assert _both(odd, monkeypatch) is None
     assert len(seen) == 3  # so the cheap pass cannot count the cells without one: the exact pass decided
+
+
+def test_a_column_in_chunks_let_go_still_bounds_the_sheet(monkeypatch):
+    """Keeping nothing, the cheap pass lets go of chunks past ``_HELD_MAX``: a two-letter column in them, before the
+    first four-digit row, still bounds the sheet's columns by ZZ (not Z), as when it holds them all."""
+    pad = b'<c r="B%d" t="inlineStr"><is><t>' + b"x" * 1000 + b"</t></is></c>"
+    early = b"".join(b'<row r="%d">' % r + pad % r + (b'<c r="AB%d"><v>1</v></c>' % r if r <= 500 else b"") + b"</row>"
+                     for r in range(1, 1000))  # fmt: skip
+    late = b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c></row>' % (r, r) for r in range(1000, 5001))
+    xml = _sheet(early + late)
+    first = xml[: 1 << 20]  # the first chunk: every AB cell; the second: the first four-digit row, and no AB
+    assert first.count(b'r="AB') == 500 and b'r="A1000"' not in first and b'r="A1000"' in xml[1 << 20 : 2 << 20]
+    monkeypatch.setattr(pf, "_HELD_MAX", 0)
+    assert _cheap_answer(xml, LIMITS) is False  # 9,999 rows by 702 columns could be too many: the exact pass decides
+    assert _both(xml, monkeypatch) is None

@@ -99,7 +99,7 @@ class Consolidation:
     # Last year's rows, carried from output to output below this year's on Data, so that direction of travel
     # (here, in the live Data formulas and in the live buttons) can compare with the same quarter last year all
     # year round. Nothing else reads them: every count and report is of ``observations``.
-    carried: list[Observation] = field(default_factory=list)
+    carried: Iterable[Observation] = field(default_factory=list)  # gone through once, when Data is written
 
     @property
     def year(self) -> FinancialYear:

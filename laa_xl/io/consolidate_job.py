@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import gc
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -117,7 +117,7 @@ def consolidate_loaded(
     issues = list(reg_issues)
     prev_path = previous or (out if out.exists() else None)
     prev_map = None
-    carried: list[Observation] = []  # last year's Data rows, carried below this year's (direction of travel)
+    carried: Iterable[Observation] = []  # last year's Data rows, carried below this year's (direction of travel)
     if prev_path is not None:
         try:
             with phase("previous"):
@@ -140,6 +140,7 @@ def consolidate_loaded(
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
         cons.carried = carried
+        prev_map = None  # restatements found: a national one (480,000 actuals) is let go before the write
     cons.issues = issues + cons.issues
     had_output = out.exists()
     # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing

@@ -36,6 +36,7 @@ from ..core.table import find_table, label_values, norm
 from ..errors import UnreadableFile
 from .files import atomic_path
 from .grids import read_columns, read_grids
+from .packed import PackedRows
 from .paint import Painter
 from .sheet_stream import NotPlain
 from .stream_paint import discard_streams_on_error
@@ -391,10 +392,11 @@ def _ref_of(label: str, refs: set[str]) -> str | None:
 
 def read_previous(
     path: str | Path, carry: FinancialYear | None = None
-) -> tuple[dict[ActualKey, float | None], list[Observation]]:
+) -> tuple[dict[ActualKey, float | None], PackedRows[Observation]]:
     """What a consolidation needs of the output it replaces, read from its Data sheet row by row (not the whole
     workbook: a national one is read in a fraction of the time and memory): every row's actual, keyed as
-    ``previous_actuals`` keys them, and the rows of ``carry`` (last year) as Observations, to carry forward.
+    ``previous_actuals`` keys them, and the rows of ``carry`` (last year) as Observations, to carry forward (held
+    deflated, ``PackedRows``: nothing looks at them until Data is written).
     Only the four key columns (Ref, Financial year, Quarter, Actual) must be there; any other column the output
     lacks reads as blank, as in ``consolidation_from_grids``."""
     path = Path(path)
@@ -402,7 +404,7 @@ def read_previous(
 
     preflight(path, limits=CENTRAL_LIMITS, sheets=("Data",))  # the only sheet read
     actuals: dict[ActualKey, float | None] = {}
-    carried: list[Observation] = []
+    carried: PackedRows[Observation] = PackedRows()
     rows = _DataRows()
 
     def add(values: tuple[Any, ...]) -> None:

@@ -87,11 +87,13 @@ def _shared_strings(z: zipfile.ZipFile, parts: dict[str, str], rels: bytes) -> l
     if not _utf8(xml[:200]):
         raise NotPlain("shared strings not in UTF-8")
     try:
-        strings = [_rich(other) if other else _text(kept) if kept else _text(plain, True)
-                   for plain, kept, other in _SI.findall(xml.decode("utf-8"))]  # fmt: skip
+        text = xml.decode("utf-8")
+        del xml
+        strings = [_rich(m[3]) if m[3] else _text(m[2]) if m[2] else _text(m[1] or "", True)
+                   for m in _SI.finditer(text)]  # one at a time: a national table has 400,000
     except ValueError as e:  # not UTF-8 after all, or a character reference to no character
         raise NotPlain(str(e)) from e
-    if len(strings) != xml.count(b"<si>") + xml.count(b"<si/>") + xml.count(b"<si />"):
+    if len(strings) != text.count("<si>") + text.count("<si/>") + text.count("<si />"):
         raise NotPlain("a shared string of a shape not known here")
     return strings
 
