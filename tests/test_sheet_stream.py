@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -235,23 +236,64 @@ def test_read_previous_falls_back_to_calamine_part_way_and_keeps_nothing_twice(w
     actuals, carried = cio.read_previous(out, carry=FinancialYear(2007))
     want = (actuals, list(carried))
     assert len(want[0]) == 2 * len(cons.observations) and len(want[1]) == len(cons.observations)
-    data = _data_part(out)
-    with zipfile.ZipFile(out) as z:
-        xml = z.read(data)
-    last = xml.rindex(b'<c r="A')  # the last row's first cell: reordered attributes (still valid SpreadsheetML)
-    end = xml.index(b">", last)
-    head = xml[last:end]
-    attrs = dict(a.split(b"=", 1) for a in head[3:].split(b" "))
-    odd = xml[:last] + b"<c " + b" ".join(k + b"=" + v for k, v in reversed(attrs.items())) + xml[end:]
-    assert odd != xml
     changed = tmp_path / "CONSOLIDATED.xlsx"
-    _rezip(out, changed, {data: odd})
+    _rezip(out, changed, {_data_part(out): _odd_last_cell(out)})
     handed: list[tuple[Any, ...]] = []
     with pytest.raises(NotPlain):
         stream_columns(changed, "Data", "Ref", cio.DATA_READ, on_row=handed.append)
     assert len(handed) > len(cons.observations)  # most rows were handed on before the odd cell was met
     actuals, carried = cio.read_previous(changed, carry=FinancialYear(2007))
     assert (actuals, list(carried)) == want
+
+
+def test_read_consolidated_streams_data_and_falls_back_the_same(written, tmp_path, monkeypatch):
+    """``go-return`` reads Data back row by row too: the same Consolidation as from the whole sheet (as the live
+    central workbook gives it), streamed and through the fallback to python-calamine part-way."""
+    from laa_xl.io import sheet_stream
+    from laa_xl.io.grids import read_grids
+
+    monkeypatch.setattr(sheet_stream, "_CHUNK", 4096)
+    cons, out = written
+    whole, evidence, _ = cio.consolidation_from_grids(read_grids(out), out.name)
+    assert len(whole.observations) == len(list(whole.carried)) == len(cons.observations)
+    changed = tmp_path / "CONSOLIDATED.xlsx"
+    _rezip(out, changed, {_data_part(out): _odd_last_cell(out)})
+    for path in (out, changed):
+        back, back_evidence, _ = cio.read_consolidated(path)
+        assert back.observations == whole.observations and back.carried == whole.carried
+        assert back_evidence == evidence and back.log == whole.log and back.period == whole.period
+
+
+def test_read_consolidated_says_what_is_missing(written, tmp_path):
+    from laa_xl.errors import UnreadableFile
+
+    _, out = written
+    data = _data_part(out)
+    with zipfile.ZipFile(out) as z:
+        xml = z.read(data)
+    no_header = tmp_path / "no-header.xlsx"
+    head = re.compile(rb'<row r="1"[ >].*?</row>', re.S)
+    assert head.search(xml)
+    _rezip(out, no_header, {data: head.sub(b'<row r="1"><c r="A1" t="inlineStr"><is><t>Nothing</t></is></c></row>', xml)})
+    with pytest.raises(UnreadableFile, match=r"\[no-header.xlsx\]Data: cannot find the header row"):
+        cio.read_consolidated(no_header)
+    no_data = tmp_path / "no-data.xlsx"
+    with zipfile.ZipFile(out) as z:
+        book = z.read("xl/workbook.xml")
+    _rezip(out, no_data, {"xl/workbook.xml": book.replace(b'name="Data"', b'name="Old data"')})
+    with pytest.raises(UnreadableFile, match="no-data.xlsx is not a consolidated workbook: it has no Data sheet"):
+        cio.read_consolidated(no_data)
+
+
+def _odd_last_cell(path: Path) -> bytes:
+    """The Data sheet's XML with the last row's first cell's attributes reversed (valid, but not a shape the
+    streaming reader knows)."""
+    with zipfile.ZipFile(path) as z:
+        xml = z.read(_data_part(path))
+    last = xml.rindex(b'<c r="A')
+    end = xml.index(b">", last)
+    attrs = dict(a.split(b"=", 1) for a in xml[last + 3 : end].split(b" "))
+    return xml[:last] + b"<c " + b" ".join(k + b"=" + v for k, v in reversed(attrs.items())) + xml[end:]
 
 
 def _data_part(path: Path) -> str:

@@ -13,6 +13,7 @@ beside the output, with its log entry as ``<sha256>.json``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import itertools
 import json
@@ -35,7 +36,7 @@ from ..core.returns import Observation, Risk, Spend
 from ..core.table import find_table, label_values, norm
 from ..errors import UnreadableFile
 from .files import atomic_path
-from .grids import read_columns, read_grids
+from .grids import read_columns, read_grids, sheet_names
 from .packed import PackedRows
 from .paint import Painter
 from .sheet_stream import NotPlain
@@ -298,23 +299,31 @@ def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], 
     sheets = (*_READ_BACK, *REGISTER_SHEETS)
     # raises UnsafeFile (an UnreadableFile) before calamine sees a hostile file
     preflight(path, limits=CENTRAL_LIMITS, sheets=(*sheets, "GO Return"))
-    try:  # only the sheets a Consolidation is made of; of the GO Return (as long as Data), two columns
-        grids = read_grids(path, sheets)
+    try:  # only the sheets a Consolidation is made of (Data row by row, below); of the GO Return, two columns
+        grids = read_grids(path, [s for s in sheets if s != "Data"])
+        if "Data" in sheet_names(path):
+            grids["Data"] = []  # read row by row, as it inflates (read_data_rows)
         go = read_columns(path, "GO Return", reports.GO_RETURN_FIRST, (reports.GO_RETURN_FIRST, _EVIDENCE))
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
-    return consolidation_from_grids(grids, path.name, go_evidence=go or [])
+    data = functools.partial(read_data_rows, path, required=("Ref", "Actual"))
+    return consolidation_from_grids(grids, path.name, go_evidence=go or [], data=data)
 
 
 _READ_BACK = ("Data", "Issues", "Log", "Risks", "Spend")
 _EVIDENCE = "Inspection/survey evidence"
 
 
+DataReader = Callable[[Callable[[tuple[Any, ...]], None], Callable[[], None]], bool]
+
+
 def consolidation_from_grids(
-    grids: Mapping[str, Sequence[Sequence[Any]]], name: str, *, go_evidence: Sequence[Sequence[Any]] | None = None
+    grids: Mapping[str, Sequence[Sequence[Any]]], name: str, *, go_evidence: Sequence[Sequence[Any]] | None = None,
+    data: DataReader | None = None,
 ) -> tuple[Consolidation, dict[str, str], list[Issue]]:
     """``read_consolidated`` for sheets already read (a file's, or the live central workbook's).
-    ``go_evidence``: the GO Return's (label, evidence) rows, when its sheet is not in ``grids``."""
+    ``go_evidence``: the GO Return's (label, evidence) rows, when its sheet is not in ``grids``.
+    ``data``: Data's rows come from it (``read_data_rows`` of the file) rather than from ``grids["Data"]``."""
     missing = [s for s in ("Data", "Settings", "Targets") if s not in grids]
     if missing:
         raise UnreadableFile(f"{name} is not a consolidated workbook: it has no {', '.join(missing)} sheet.")
@@ -323,18 +332,31 @@ def consolidation_from_grids(
     if period is None:
         raise UnreadableFile(f"{name}: the Settings sheet gives no 'Current period'.")
 
-    data = find_table(grids["Data"], name, "Data", "Ref")
-    if data is None or not data.has("Actual"):
-        raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
     observations: list[Observation] = []
     carried: list[Observation] = []  # last year's rows, below this year's
     last_year = period.year.previous()
     rows = _DataRows()
-    pick = data.picker(DATA_READ)
-    for _, v in data.rows:
-        o = rows.observation(pick(v))
+
+    def add(values: Sequence[Any]) -> None:
+        o = rows.observation(values)
         if o is not None:
             (carried if o.year == last_year else observations).append(o)
+
+    def again() -> None:
+        observations.clear()
+        carried.clear()
+
+    if data is not None:
+        found = data(add, again)
+    else:
+        table = find_table(grids["Data"], name, "Data", "Ref")
+        found = table is not None and table.has("Actual")
+        if table is not None and found:
+            pick = table.picker(DATA_READ)
+            for _, v in table.rows:
+                add(pick(v))
+    if not found:
+        raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
 
     issues: list[Issue] = []
     t = find_table(grids.get("Issues", []), name, "Issues", "Severity")
@@ -345,11 +367,11 @@ def consolidation_from_grids(
     t = find_table(grids.get("Log", []), name, "Log", "Partnership")
     for _, v in t.rows if t else []:
         size = _num(t.value(v, "Size (bytes)"))
-        rows = _num(t.value(v, "Rows taken"))
+        taken = _num(t.value(v, "Rows taken"))
         log.append(LogEntry(text(t.value(v, "Partnership")), text(t.value(v, "File")),
                             int(size) if size is not None else None, text(t.value(v, "SHA-256")),
                             _date(t.value(v, "Date submitted")), _date(t.value(v, "Deadline")),
-                            text(t.value(v, "Late")).lower() == "yes", int(rows or 0), text(t.value(v, "Status"))))  # fmt: skip
+                            text(t.value(v, "Late")).lower() == "yes", int(taken or 0), text(t.value(v, "Status"))))  # fmt: skip
     risks: list[Risk] = []
     t = find_table(grids.get("Risks", []), name, "Risks", "Partnership")
     for _, v in t.rows if t else []:
@@ -416,23 +438,32 @@ def read_previous(
         # a later row of the same key replaces an earlier one; keyed as the Observation is (``_DataRows``)
         actuals[(rows.ref(values[_REF]), year, rows.quarter(values[_QUARTER]))] = _num(values[_ACTUAL])
 
-    def read(streamed: bool) -> list[tuple[Any, ...]] | None:
-        return read_columns(path, "Data", "Ref", DATA_READ, required=("Ref", "Financial year", "Quarter", "Actual"),
-                            on_row=add, streamed=streamed)  # fmt: skip
+    def again() -> None:
+        actuals.clear()
+        carried.clear()
 
-    try:
-        try:
-            found = read(streamed=True)  # as it inflates: a national Data sheet is never held whole
-        except NotPlain:  # a cell or part of a shape the streaming reader does not know: start again with calamine
-            actuals.clear()
-            carried.clear()
-            found = read(streamed=False)
-    except Exception as e:  # calamine raises its own error types for non-workbooks
-        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
-    if found is None:
+    if not read_data_rows(path, add, again, required=("Ref", "Financial year", "Quarter", "Actual")):
         raise UnreadableFile(f"{path.name} is not a consolidated workbook: its Data sheet has no header row "
                              "(Ref, Financial year, Quarter ... Actual).")  # fmt: skip
     return actuals, carried
+
+
+def read_data_rows(
+    path: Path, on_row: Callable[[tuple[Any, ...]], None], again: Callable[[], None], *, required: Sequence[str]
+) -> bool:
+    """Each row of the file's Data sheet, as its ``DATA_READ`` values, handed to ``on_row`` as the sheet inflates
+    (``sheet_stream``: a national Data sheet is never held whole). Should a cell or part be of a shape the
+    streaming reader does not know, ``again()`` is called and every row is read again, from the first, with
+    python-calamine. False when there is no Data sheet, no header row or no ``required`` column."""
+    try:
+        try:
+            found = read_columns(path, "Data", "Ref", DATA_READ, required=required, on_row=on_row, streamed=True)
+        except NotPlain:
+            again()
+            found = read_columns(path, "Data", "Ref", DATA_READ, required=required, on_row=on_row)
+    except Exception as e:  # calamine raises its own error types for non-workbooks
+        raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    return found is not None
 
 
 def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:

@@ -22,7 +22,16 @@ from python_calamine import CalamineWorkbook
 
 
 def sheet_names(path: str | Path) -> list[str]:
-    return list(CalamineWorkbook.from_path(str(path)).sheet_names)
+    """The workbook's sheet names, in order, from its workbook part (no sheet is read)."""
+    from .preflight import workbook_sheets
+
+    with zipfile.ZipFile(path) as z:
+        parts = {n.lower(): n for n in z.namelist()}
+        try:
+            wb, rels = z.read(parts["xl/workbook.xml"]), z.read(parts["xl/_rels/workbook.xml.rels"])
+        except KeyError:
+            return []
+    return [name for name, _, _ in workbook_sheets(wb, rels)]
 
 
 class CalamineFailed(Exception):
