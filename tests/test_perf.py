@@ -59,9 +59,10 @@ def test_phase_timing_is_exclusive_and_free_when_not_recording() -> None:
 def test_benchmark_runs_end_to_end_at_two_returns(tmp_path: Path) -> None:
     """The benchmark command still works (tiny size, one repetition); its timings are not asserted."""
     out = subprocess.run(
-        [sys.executable, "benchmarks/run.py", "--sizes", "2", "--repeat", "1", "--kinds", "consolidate,pandas,expat,calamine"],
+        [sys.executable, "benchmarks/run.py", "--sizes", "2", "--repeat", "1", "--kinds",
+         "consolidate,consolidate-again,consolidate-second-year,pandas,expat,calamine"],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert out.returncode == 0, out.stderr[-2000:]
-    assert "| 2 | consolidate |" in out.stdout
+    assert "| 2 | consolidate |" in out.stdout and "| 2 | consolidate-second-year |" in out.stdout
     assert "read+check / expat" in out.stdout
