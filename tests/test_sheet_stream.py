@@ -207,11 +207,29 @@ def test_inline_strings_phonetic_runs_references_and_shared_formulas(tmp_path):
     b'<c r="B2" t="s" cm="1"><v>0</v></c>',  # an attribute not known here
     b'<c r="B2" t="s"><v>99</v></c>',  # a shared string that is not there
     b'<c r="B2"><v>twelve</v></c>',  # a number that is not one
+    b'<c r="B2" t="s"><v>-1</v></c>',  # a shared string index that is not one (Python would take the last)
 ])  # fmt: skip
 def test_a_shape_not_known_here_is_refused_not_guessed(tmp_path, cell):
     path = handmade(tmp_path / "odd.xlsx", b'<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2">' + cell + b"</row>")
     with pytest.raises(NotPlain):
         streamed_rows(path, "Data")
+
+
+def test_rows_left_empty_under_the_header_are_passed_over(written, tmp_path):
+    """A row someone emptied or inserted in Excel under Data's header is not written at all: the rows after it
+    are read as python-calamine reads them, and read_previous gets every actual."""
+    cons, out = written
+    data = _data_part(out)
+    with zipfile.ZipFile(out) as z:
+        xml = z.read(data)
+    second = re.compile(rb'<row r="2"[ >].*?</row>', re.S)
+    assert second.search(xml)
+    gap = tmp_path / "CONSOLIDATED.xlsx"
+    _rezip(out, gap, {data: second.sub(b"", xml)})
+    want = read_columns(gap, "Data", "Ref", cio.DATA_READ)
+    assert want and len(want) == 2 * len(cons.observations) - 1
+    assert stream_columns(gap, "Data", "Ref", cio.DATA_READ) == want
+    assert len(cio.read_previous(gap)[0]) == 2 * len(cons.observations) - 1
 
 
 def test_cells_and_rows_out_of_order_are_refused(tmp_path):

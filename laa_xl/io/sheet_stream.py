@@ -188,14 +188,15 @@ def _rows(z: zipfile.ZipFile, info: zipfile.ZipInfo, sst: list[str], picked: dic
                                 yield tuple(row)
                         else:
                             yield row
-                            for _ in range(r - at - 1):
-                                yield []
+                            if not picked:  # (the caller may have picked its columns at the row just handed on)
+                                for _ in range(r - at - 1):
+                                    yield []
                     at, at_digits = r, digits
                     row = [None] * width if picked else []
                 if picked:
                     place = picked.get(letters)
                     if place is not None and (v or inline):
-                        x = sst[int(v)] if t == b"s" else _value(t, v, inline, sst) if t else float(v)
+                        x = sst[_index(v)] if t == b"s" else _value(t, v, inline, sst) if t else float(v)
                         if x != "":
                             row[place] = x
                     continue
@@ -222,7 +223,7 @@ def _value(t: bytes, v: bytes, inline: bytes, sst: list[str]) -> Any:
         return ""
     try:
         if t == b"s":
-            return sst[int(v)]
+            return sst[_index(v)]
         if t == b"n":
             return float(v)
     except (IndexError, ValueError) as e:
@@ -236,6 +237,13 @@ def _value(t: bytes, v: bytes, inline: bytes, sst: list[str]) -> Any:
     if t == b"e":
         return ""  # an error value reads as empty, as python-calamine gives it
     raise NotPlain(f"cells of type {t.decode('ascii', 'replace')}")
+
+
+def _index(v: bytes) -> int:
+    """A shared string's index as written: digits only (``int`` would take "-1" or "1_0")."""
+    if not v.isdigit():
+        raise NotPlain(f"a shared string index that is not one: {v[:20]!r}")
+    return int(v)
 
 
 def _utf8(head: bytes) -> bool:
