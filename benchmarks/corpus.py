@@ -160,6 +160,9 @@ def second_year_output(output: Path, dest: Path) -> Path:
     return dest
 
 
-if __name__ == "__main__":
-    for arg in sys.argv[1:]:
-        print(corpus(int(arg)))
+if __name__ == "__main__":  # corpus.py N ... | corpus.py --second-year OUTPUT DEST
+    if sys.argv[1:2] == ["--second-year"]:
+        print(second_year_output(Path(sys.argv[2]), Path(sys.argv[3])))
+    else:
+        for arg in sys.argv[1:]:
+            print(corpus(int(arg)))

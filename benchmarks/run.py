@@ -52,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from corpus import OUT, corpus, second_year_output  # noqa: E402
+from corpus import OUT  # noqa: E402
 
 READ_CHECK = ("hash", "preflight", "read", "check")
 
@@ -133,7 +133,10 @@ def median(xs: list[float]) -> float:
 
 
 def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[str, Any]:
-    folder = corpus(n)
+    # made (once) in a child: a child's peak memory counts its parent's as of exec, and making a national corpus
+    # would otherwise be counted in every measurement after it
+    made = subprocess.run([sys.executable, str(HERE / "corpus.py"), str(n)], check=True, stdout=subprocess.PIPE, text=True)
+    folder = Path(made.stdout.strip().splitlines()[-1])
     returns = folder / "returns"
     runs: dict[str, list[dict[str, Any]]] = {k: [] for k in kinds}
     for rep in range(repeat):
@@ -154,8 +157,9 @@ def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[st
                     shutil.copy2(prev, work / "CONSOLIDATED.xlsx")
                 else:  # made once per corpus (not timed): last year's rows below the output's, as a year leaves them
                     two_years = folder / "second-year-previous.xlsx"
-                    if not two_years.exists():
-                        second_year_output(prev, two_years)
+                    if not two_years.exists():  # in a child: a child's peak memory counts its parent's as of exec
+                        subprocess.run([sys.executable, str(HERE / "corpus.py"), "--second-year", str(prev),
+                                        str(two_years)], check=True)  # fmt: skip
                     shutil.copy2(two_years, work / "CONSOLIDATED.xlsx")
                 args = ["consolidate", str(folder / "register.xlsx"), str(returns), str(work / "CONSOLIDATED.xlsx")]
             elif kind.startswith("pandas"):
@@ -169,7 +173,7 @@ def measure(n: int, repeat: int, kinds: list[str], pandas_limit: int) -> dict[st
                 r["seconds"] *= n / r["files"]
                 r["wall"] = None
             runs[kind].append(r)
-            print(f"  N={n} rep {rep + 1}/{repeat} {kind:<16} {r['seconds']:8.2f} s  {r['rss_mb']:7.0f} MB",
+            print(f"  N={n} rep {rep + 1}/{repeat} {kind:<24} {r['seconds']:8.2f} s  {r['rss_mb']:7.0f} MB",
                   file=sys.stderr, flush=True)  # fmt: skip
     return {"n": n, "runs": runs, "bytes": json.loads((folder / "corpus.json").read_text())["bytes"]}
 
