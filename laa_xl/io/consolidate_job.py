@@ -115,6 +115,16 @@ def consolidate_loaded(
         years = ", ".join(str(y) for y in register.years()) or "none"
         raise BadRegister(f"{register_name} has no profiles for {period.year} (it has: {years}).")
     issues = list(reg_issues)
+    deadline = register.deadline(period)
+
+    # as each return is read, only its checked figures are kept; a partial (not a closure) so that worker processes
+    # started by spawn (Windows, macOS) can be sent it
+    check = functools.partial(check_return, register=register, year=period.year, quarters=period.quarters,
+                              deadline=deadline)  # fmt: skip
+    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
+                          allow_macros=allow_macros, allow_spawn=allow_spawn)
+    # The output replaced is read once the returns are: its figures (a national one's are ~100 MB) are then not
+    # held while the returns are read in worker processes, each of which needs memory of its own.
     prev_path = previous or (out if out.exists() else None)
     prev_map = None
     carried: Iterable[Observation] = []  # last year's Data rows, carried below this year's (direction of travel)
@@ -129,14 +139,6 @@ def consolidate_loaded(
             issues.append(warning("previous-unreadable", f"The existing output could not be read to find restated "
                                   f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
             prev_path = None
-    deadline = register.deadline(period)
-
-    # as each return is read, only its checked figures are kept; a partial (not a closure) so that worker processes
-    # started by spawn (Windows, macOS) can be sent it
-    check = functools.partial(check_return, register=register, year=period.year, quarters=period.quarters,
-                              deadline=deadline)  # fmt: skip
-    loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
-                          allow_macros=allow_macros, allow_spawn=allow_spawn)
     with phase("compute"):
         cons = consolidate(register, period, loaded.items, previous=prev_map)
         cons.carried = carried
