@@ -196,7 +196,7 @@ def _rows(z: zipfile.ZipFile, info: zipfile.ZipInfo, sst: list[str], picked: dic
                 if picked:
                     place = picked.get(letters)
                     if place is not None and (v or inline):
-                        x = sst[_index(v)] if t == b"s" else _value(t, v, inline, sst) if t else float(v)
+                        x = sst[int(v)] if t == b"s" and v.isdigit() else _value(t, v, inline, sst) if t else float(v)
                         if x != "":
                             row[place] = x
                     continue
