@@ -333,7 +333,7 @@ def consolidation_from_grids(
         raise UnreadableFile(f"{name}: the Settings sheet gives no 'Current period'.")
 
     observations: list[Observation] = []
-    carried: list[Observation] = []  # last year's rows, below this year's
+    carried: PackedRows[Observation] = PackedRows()  # last year's rows, below this year's (only written out)
     last_year = period.year.previous()
     rows = _DataRows()
 
