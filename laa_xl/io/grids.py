@@ -23,15 +23,11 @@ from python_calamine import CalamineWorkbook
 
 def sheet_names(path: str | Path) -> list[str]:
     """The workbook's sheet names, in order, from its workbook part (no sheet is read)."""
-    from .preflight import workbook_sheets
+    from .preflight import workbook_parts, workbook_sheets
 
     with zipfile.ZipFile(path) as z:
-        parts = {n.lower(): n for n in z.namelist()}
-        try:
-            wb, rels = z.read(parts["xl/workbook.xml"]), z.read(parts["xl/_rels/workbook.xml.rels"])
-        except KeyError:
-            return []
-    return [name for name, _, _ in workbook_sheets(wb, rels)]
+        found = workbook_parts(z)
+    return [] if found is None else [name for name, _, _ in workbook_sheets(*found)]
 
 
 class CalamineFailed(Exception):

@@ -258,13 +258,21 @@ def _check_prologs(z: zipfile.ZipFile, name: str, limits: Limits = LIMITS) -> No
                              f"{int(sst.group(1)):,} strings, far more than it holds. It was not opened. {limits.again}")  # fmt: skip
 
 
+def workbook_parts(z: zipfile.ZipFile) -> tuple[bytes, bytes] | None:
+    """``xl/workbook.xml`` and its relationships, by the names python-calamine reads them by; None without them."""
+    try:
+        return z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    except KeyError:
+        return None
+
+
 def _sheet_names(z: zipfile.ZipFile, keep: dict[str, bytes] | None = None) -> dict[str, str]:
     """Part name (xl/worksheets/sheet1.xml) -> sheet name, for messages. ``keep``: given, the workbook part and its
     relationships are put in it too (by lower-case part name), for ``return_scan``."""
-    try:
-        wb, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
-    except KeyError:
+    found = workbook_parts(z)
+    if found is None:
         return {}
+    wb, rels = found
     if keep is not None:
         keep["xl/workbook.xml"], keep["xl/_rels/workbook.xml.rels"] = wb, rels
     return {part.lower(): sheet for sheet, part, _ in workbook_sheets(wb, rels)}

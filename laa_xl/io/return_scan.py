@@ -33,7 +33,7 @@ from typing import Any
 from ..core.issues import Issue, Location, error, warning
 from ..core.returns import Cell, ReturnData, ReturnRow
 from ..core.table import norm
-from .preflight import workbook_sheets
+from .preflight import workbook_parts, workbook_sheets
 
 MAX_CELL_TEXT = 32_767  # Excel's limit for one cell
 # Control characters Excel cannot show and XML 1.0 cannot carry (tab, line feed and carriage return stay).
@@ -134,10 +134,7 @@ def scan_sheets(
 
         wb, rels = given.get("xl/workbook.xml"), given.get("xl/_rels/workbook.xml.rels")
         if wb is None or rels is None:
-            try:
-                wb, rels = opened().read("xl/workbook.xml"), opened().read("xl/_rels/workbook.xml.rels")
-            except KeyError:
-                wb = rels = b""  # no sheets to name: nothing is scanned
+            wb, rels = workbook_parts(opened()) or (b"", b"")  # none: no sheets to name, nothing is scanned
         parts = {sheet: (part, state) for sheet, part, state in workbook_sheets(wb, rels)}
         for sheet, (part, state) in parts.items():
             if sheet not in want:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .preflight import workbook_sheets
+from .preflight import workbook_parts, workbook_sheets
 
 
 class NotPlain(Exception):
@@ -142,12 +142,11 @@ def _open(path: str | Path, sheet: str) -> tuple[zipfile.ZipFile, zipfile.ZipInf
     """The open zip, the sheet's part and the shared strings; None when there is no such sheet."""
     z = zipfile.ZipFile(path)
     try:
+        book = workbook_parts(z)
+        if book is None:
+            raise NotPlain("no workbook part")
+        wb_xml, rels = book
         parts = {n.lower(): n for n in z.namelist()}
-        try:
-            wb_xml = z.read(parts["xl/workbook.xml"])
-            rels = z.read(parts["xl/_rels/workbook.xml.rels"])
-        except KeyError as e:
-            raise NotPlain("no workbook part") from e
         found = [part for name, part, _ in workbook_sheets(wb_xml, rels) if name == sheet]
         if not found:
             z.close()
