@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import reports
-from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry, actuals_of
+from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
 from ..core.issues import Issue, Location
 from ..core.layout import Row, SheetLayout, StreamLayout
 from ..core.numbers import NotANumber, text, to_number
@@ -417,8 +417,8 @@ def read_previous(
 ) -> tuple[dict[ActualKey, float | None], PackedRows[Observation]]:
     """What a consolidation needs of the output it replaces, read from its Data sheet row by row (not the whole
     workbook: a national one is read in a fraction of the time and memory): every row's actual, keyed as
-    ``previous_actuals`` keys them, and the rows of ``carry`` (last year) as Observations, to carry forward (held
-    deflated, ``PackedRows``: nothing looks at them until Data is written).
+    ``actuals_of`` keys a consolidation's Data rows, and the rows of ``carry`` (last year) as Observations, to
+    carry forward (held deflated, ``PackedRows``: nothing looks at them until Data is written).
     Only the four key columns (Ref, Financial year, Quarter, Actual) must be there; any other column the output
     lacks reads as blank, as in ``consolidation_from_grids``."""
     path = Path(path)
@@ -465,8 +465,3 @@ def read_data_rows(
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     return found is not None
 
-
-def previous_actuals(cons: Consolidation) -> dict[ActualKey, float | None]:
-    """The actuals of a (previous) consolidation, keyed for restatements and direction of travel: its Data
-    rows, last year's carried ones included."""
-    return actuals_of(reports.data_rows(cons))

@@ -147,8 +147,8 @@ def read_columns(
     """Under the header row of ``sheet`` (the first row, within ``max_scan``, with a cell reading
     ``first_header``), the values of the named columns, row by row, blank rows left out (empty cells are None).
 
-    The sheet is read row by row and only those columns kept: a national Data sheet (240,000 rows) costs the
-    memory of four columns, not of the whole grid. None when the sheet, its header row or a ``required`` column
+    Only those columns are kept, row by row (python-calamine still holds the whole sheet while it reads it;
+    ``streamed``, nothing of it is held). None when the sheet, its header row or a ``required`` column
     (default: every one) is missing; a column not required and missing reads as None, as ``SheetTable.picker``.
     ``on_row``: each row is handed to it as it is read, and not kept (the list returned is then empty).
     ``streamed``: the sheet is read as it inflates (``sheet_stream``), not whole by python-calamine; a sheet that
