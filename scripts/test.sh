@@ -10,6 +10,6 @@ if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1
     libreoffice-calc-nogui poppler-utils fonts-dejavu-core fonts-liberation2 >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
-ruff check laa_xl tests
-mypy laa_xl/core
+ruff check laa_xl tests benchmarks lite
+mypy laa_xl  # strict for laa_xl.core (pyproject.toml)
 python3 -m pytest "$@"

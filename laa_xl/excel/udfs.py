@@ -92,7 +92,8 @@ def _flags(x: Any) -> np.ndarray:
             return v.strip().lower() not in ("false", "no", "n", "0", "not due")
         return bool(v)
 
-    return np.vectorize(one, otypes=[bool])(_grid(x))
+    flags: np.ndarray = np.vectorize(one, otypes=[bool])(_grid(x))
+    return flags
 
 
 def _shape(*arrays: np.ndarray) -> tuple[int, ...] | None:

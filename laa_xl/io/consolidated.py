@@ -117,8 +117,9 @@ def _register_rows(lay: StreamLayout, grid: Sequence[Sequence[Any]], width: int,
             st = styles.get(dates) or styles.setdefault(dates, tuple("date" if d else "plain" for d in dates))
         for c, v in enumerate(row):
             if v is not None:
-                n = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
-                n = n * 0.9 if st[c] == "header" else n
+                n: float = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                if st[c] == "header":
+                    n *= 0.9
                 if n > longest[c]:
                     longest[c] = n
         yield row, st, None, None
@@ -358,38 +359,29 @@ def consolidation_from_grids(
     if not found:
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
 
-    issues: list[Issue] = []
-    t = find_table(grids.get("Issues", []), name, "Issues", "Severity")
-    for _, v in t.rows if t else []:
-        issues.append(Issue(text(t.value(v, "Code")), text(t.value(v, "Severity")), text(t.value(v, "Message")),
-                            Location(text(t.value(v, "File")), text(t.value(v, "Sheet")), text(t.value(v, "Cell")))))  # fmt: skip
+    issues = [Issue(text(get("Code")), text(get("Severity")), text(get("Message")),
+                    Location(text(get("File")), text(get("Sheet")), text(get("Cell"))))
+              for get in _records(grids, name, "Issues", "Severity")]  # fmt: skip
     log: list[LogEntry] = []
-    t = find_table(grids.get("Log", []), name, "Log", "Partnership")
-    for _, v in t.rows if t else []:
-        size = _num(t.value(v, "Size (bytes)"))
-        taken = _num(t.value(v, "Rows taken"))
-        log.append(LogEntry(text(t.value(v, "Partnership")), text(t.value(v, "File")),
-                            int(size) if size is not None else None, text(t.value(v, "SHA-256")),
-                            _date(t.value(v, "Date submitted")), _date(t.value(v, "Deadline")),
-                            text(t.value(v, "Late")).lower() == "yes", int(taken or 0), text(t.value(v, "Status"))))  # fmt: skip
+    for get in _records(grids, name, "Log", "Partnership"):
+        size = _num(get("Size (bytes)"))
+        log.append(LogEntry(text(get("Partnership")), text(get("File")), int(size) if size is not None else None,
+                            text(get("SHA-256")), _date(get("Date submitted")), _date(get("Deadline")),
+                            text(get("Late")).lower() == "yes", int(_num(get("Rows taken")) or 0),
+                            text(get("Status"))))  # fmt: skip
     risks: list[Risk] = []
-    t = find_table(grids.get("Risks", []), name, "Risks", "Partnership")
-    for _, v in t.rows if t else []:
-        score = _num(t.value(v, "Score"))
-        risks.append(Risk(text(t.value(v, "Partnership")), text(t.value(v, "Risk ID")), text(t.value(v, "Target ref")),
-                          text(t.value(v, "Risk")), _num(t.value(v, "Likelihood")), _num(t.value(v, "Impact")),
-                          int(score) if score is not None else None, text(t.value(v, "Rating")) or None,
-                          text(t.value(v, "Mitigation")), text(t.value(v, "Owner")), _date(t.value(v, "Review date")),
-                          parse_location(t.value(v, "Source"))))  # fmt: skip
-    spend: list[Spend] = []
-    t = find_table(grids.get("Spend", []), name, "Spend", "Partnership")
-    for _, v in t.rows if t else []:
-        spend.append(Spend(text(t.value(v, "Partnership")), text(t.value(v, "Block")), text(t.value(v, "Quarter")),
-                           _num(t.value(v, "Budget")), _num(t.value(v, "Spend")), _num(t.value(v, "Forecast outturn")),
-                           parse_location(t.value(v, "Source"))))  # fmt: skip
+    for get in _records(grids, name, "Risks", "Partnership"):
+        score = _num(get("Score"))
+        risks.append(Risk(text(get("Partnership")), text(get("Risk ID")), text(get("Target ref")), text(get("Risk")),
+                          _num(get("Likelihood")), _num(get("Impact")), int(score) if score is not None else None,
+                          text(get("Rating")) or None, text(get("Mitigation")), text(get("Owner")),
+                          _date(get("Review date")), parse_location(get("Source"))))  # fmt: skip
+    spend = [Spend(text(get("Partnership")), text(get("Block")), text(get("Quarter")), _num(get("Budget")),
+                   _num(get("Spend")), _num(get("Forecast outturn")), parse_location(get("Source")))
+             for get in _records(grids, name, "Spend", "Partnership")]  # fmt: skip
     if go_evidence is None:
-        t = find_table(grids.get("GO Return", []), name, "GO Return", reports.GO_RETURN_FIRST)
-        go_evidence = [(t.value(v, reports.GO_RETURN_FIRST), t.value(v, _EVIDENCE)) for _, v in t.rows] if t else []
+        go_evidence = [(get(reports.GO_RETURN_FIRST), get(_EVIDENCE))
+                       for get in _records(grids, name, "GO Return", reports.GO_RETURN_FIRST)]  # fmt: skip
     evidence: dict[str, str] = {}
     refs = {x.ref for x in register.targets}
     for label, ev in go_evidence:
@@ -399,6 +391,17 @@ def consolidation_from_grids(
     cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
                          [e.partnership for e in log if e.status == MISSING], carried)  # fmt: skip
     return cons, evidence, reg_issues
+
+
+def _records(
+    grids: Mapping[str, Sequence[Sequence[Any]]], name: str, sheet: str, first: str
+) -> Iterator[Callable[[str], Any]]:
+    """Each row of a sheet's table, as a function of a column's header giving its value; none when the sheet or its
+    header row is missing."""
+    t = find_table(grids.get(sheet, []), name, sheet, first)
+    if t is not None:
+        for _, v in t.rows:
+            yield functools.partial(t.value, v)
 
 
 def _ref_of(label: str, refs: set[str]) -> str | None:

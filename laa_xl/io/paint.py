@@ -146,10 +146,10 @@ class Painter:
     def _cells(self, ws: Any, layout: SheetLayout) -> None:
         covered: set[tuple[int, int]] = set()
         for r1, c1, r2, c2 in layout.merges:
-            cell = _cell(layout, r1, c1) or Cell(None)
-            fmt = self.fmt(cell)
+            top = _cell(layout, r1, c1) or Cell(None)
+            fmt = self.fmt(top)
             ws.merge_range(r1, c1, r2, c2, "", fmt)
-            write_value(ws, r1, c1, cell.value, fmt)
+            write_value(ws, r1, c1, top.value, fmt)
             covered.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1))
         for r, row in enumerate(layout.rows):
             for c, cell in enumerate(row):

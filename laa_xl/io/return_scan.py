@@ -279,9 +279,14 @@ def _clean(value: Any, location: Location, issues: list[Issue]) -> Any:
     return out
 
 
-@functools.cache
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in fields(cls))
+    return names
 
 
 def clean_text(data: ReturnData) -> None:

@@ -157,7 +157,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         while len(cols) < len(styles):
             cols.append(xl_col_to_name(len(cols)))
         # the attributes are looked up when first needed, so formats are made in the order cells first need them
-        plan = [[c, f'<c r="{cols[c]}', st, st in SKIP_BLANK, None, None, None, st in _FILLED]
+        plan: list[list[Any]] = [[c, f'<c r="{cols[c]}', st, st in SKIP_BLANK, None, None, None, st in _FILLED]
                 for c, st in enumerate(styles) if st is not None]  # fmt: skip
         return {x[0] for x in plan}, plan
 
@@ -348,8 +348,9 @@ def _merge_xml(m: tuple[int, int, int, int], cols: list[str]) -> str:
 def range_data(ws: StreamWorksheet, first_row: int, first_col: int, last_row: int, last_col: int) -> list[Any]:
     """A range's values as XlsxWriter's ``Worksheet._get_range_data`` gives them to a chart's cache."""
     data: list[Any] = []
+    recorded = ws.recorded or {}
     for r in range(first_row, last_row + 1):
-        row = ws.recorded.get(r)
+        row = recorded.get(r)
         if row is None:
             data.append(None)
             continue

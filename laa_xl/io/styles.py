@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def column_width(values: Iterable[Any], header: str, lo: int = 6, hi: int = 60) 
 
 
 def write_table_sheets(
-    path: str | Path, grids: dict[str, Sequence[Sequence[Any]]], *, label_value_sheets: Iterable[str] = ()
+    path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], *, label_value_sheets: Iterable[str] = ()
 ) -> Path:
     """Each grid (header row first) as a sheet: styled header, frozen, filtered, sized, dates as dates."""
     path = Path(path)
