@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from laa_xl.core import demo, rules
-from laa_xl.core.checks import check_return
+from laa_xl.core.checks import check_return, looks_like_fraction
 from laa_xl.core.issues import Location
 from laa_xl.core.periods import FinancialYear
 from laa_xl.core.register import load_register
@@ -134,3 +134,29 @@ def test_missing_actual_in_a_due_quarter_is_a_warning(register):
     assert ("Q2", "G5", "missing-actual") in where(res.issues)
     res = check_return(make_return([("Q1", 5, "NI 47", None, {})]), register, year=Y, quarters=["Q1"])
     assert ("Q1", "G5", "missing-actual") not in where(res.issues)  # six-monthly: not due in Q1
+
+
+@pytest.mark.parametrize(("actual", "profile", "flagged"), [
+    (0.3, 30.0, True),  # 30% typed with its percent sign
+    (0.5, 30.0, True),  # 50% is nearer 30 than 0.5 is
+    (0.035, 3.5, True),
+    (-0.02, -2.0, True),
+    (0.5, 3.5, False),  # 0.5% against 3.5%: nearer as typed
+    (1.0, 50.0, False),  # 100% is no nearer 50 than 1 is
+    (1.0, 80.0, True),
+    (1.2, 80.0, False),  # beyond 1: not a fraction
+    (0.0, 30.0, False),
+    (0.3, None, False),  # no profile to judge by
+    (0.3, 0.0, False),
+])  # fmt: skip
+def test_looks_like_fraction(actual, profile, flagged):
+    assert looks_like_fraction(actual, profile) is flagged
+
+
+def test_percentage_typed_as_a_fraction_is_a_warning_at_the_cell(register):
+    rows = [("Q1", 5, "NI 32", 0.3, {}), ("Q1", 6, "NI 30", 38.5, {}), ("Q1", 7, "NI 40", 0.45, {})]
+    res = check_return(make_return(rows), register, year=Y, quarters=["Q1"])
+    flagged = [i for i in res.issues if i.code == "percentage-as-fraction"]
+    assert [(i.location.cell, i.severity) for i in flagged] == [("G5", "warning")]  # NI 40 is a count, not a %
+    assert flagged[0].message.startswith("NI 32 Q1: 0.3 looks like 30% typed as a fraction")
+    assert next(o for o in res.observations if o.ref == "NI 32").actual == 0.3  # listed, never changed

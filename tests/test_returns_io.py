@@ -239,3 +239,20 @@ def test_check_takes_the_deadline_of_the_current_round_not_of_the_last_quarter_t
     fill_return(ret, {"Cover": {"Date submitted": dt.datetime(2008, 11, 3)}})
     res = CliRunner().invoke(main, ["check", str(ret), "--register", str(register_path), "--json"])
     assert "late-return" in {i["code"] for i in json.loads(res.output)["issues"]}
+
+
+def test_a_percentage_typed_with_its_percent_sign_is_flagged(cyp_return: Path, register_path: Path) -> None:
+    """Excel stores 6.7% typed into a cell as 0.067 (formatted 0.0%); NI 117 is counted in percentage points
+    (profile 6.7 in Q1), so 0.067 would be consolidated as 0.067%: `check` says so at the cell."""
+    fill_return(cyp_return, {"Q1": {"NI 117": {"Actual": 0.067, "Commentary": "On track"},
+                                    "NI 62": {"Actual": 12.1}}})  # fmt: skip
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q1"]
+    cell = next(r[6] for r in ws.iter_rows() if r[0].value == "NI 117")  # column G: Actual
+    cell.number_format = "0.0%"  # as Excel formats a cell typed with a % sign
+    wb.save(cyp_return)
+    res = CliRunner().invoke(main, ["check", str(cyp_return), "--register", str(register_path), "--json"])
+    found = [i for i in json.loads(res.output)["issues"] if i["code"] == "percentage-as-fraction"]
+    assert [(i["sheet"], i["cell"], i["severity"]) for i in found] == [("Q1", cell.coordinate, "warning")]
+    assert "0.067 looks like 6.7% typed as a fraction" in found[0]["message"]
+    assert "for 6.7% type 6.7" in found[0]["message"]  # NI 62's 12.1 (profile 12.4) is not flagged

@@ -82,6 +82,17 @@ def check_return(
     )
 
 
+def looks_like_fraction(actual: float, profile: float | None) -> bool:
+    """A percentage typed as a fraction (45% typed into a cell, or pasted from a cell formatted as a percentage,
+    is stored as 0.45): a non-zero actual within -1..1 that comes nearer the profile read as a percentage."""
+    return profile is not None and 0 < abs(actual) <= 1 and abs(actual * 100 - profile) < abs(actual - profile)
+
+
+def _exact(x: float) -> str:
+    """A number with as many decimals as it has, up to six (0.453, 45.3, 45)."""
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
 def _fmt(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
@@ -172,6 +183,11 @@ def _observe(
     if actual is not None and t.is_percentage and not 0 <= actual <= 100:
         issues.append(warning("implausible-value", f"{t.ref} {q}: {_fmt(actual)} is outside 0-100, but this target "
                               "is a percentage (45 means 45%).", row.actual.location))  # fmt: skip
+    elif actual is not None and t.is_percentage and looks_like_fraction(actual, profile):
+        typed, pct = _exact(actual), _exact(actual * 100)
+        issues.append(warning("percentage-as-fraction", f"{t.ref} {q}: {typed} looks like {pct}% typed as a "
+                              f"fraction (Excel stores 45% as 0.45). This target is counted in percentage points: for "
+                              f"{pct}% type {pct}. As it stands it counts as {typed}%.", row.actual.location))  # fmt: skip
     computed = rules.rag(actual, profile, t.polarity, t.tolerance, t.tolerance_type, due)
     override_text = text(row.rag_override.value)
     override = rules.normalise_rag(override_text)
