@@ -120,6 +120,22 @@ def test_our_consolidated_workbook_reads_as_calamine_reads_it(written):
     assert stream_columns(out, "Data", "Ref", cio.DATA_READ) == want
 
 
+def test_a_workbook_saved_by_excel_itself_reads_as_calamine_reads_it():
+    """The one file saved by Microsoft Excel at hand: the quickstart workbook xlwings ships (Excel 16: shared
+    strings, rows with ``spans`` and ``x14ac:dyDescent``, styled cells). Read natively (sheet_rows raises NotPlain
+    rather than falling back), value for value as python-calamine reads it."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / "quickstart.xlsm"
+    with zipfile.ZipFile(path) as z:
+        assert b"<Application>Microsoft Excel</Application>" in z.read("docProps/app.xml")
+        assert b'<row r="1" spans="1:2" x14ac:dyDescent=' in z.read("xl/worksheets/sheet2.xml")
+    assert streamed_rows(path, "Sheet1") == calamine_rows(path, "Sheet1") == []  # <sheetData/>
+    want = calamine_rows(path, "_xlwings.conf")
+    assert len(want) == 17 and want[0][0] == "Interpreter_Win"
+    assert streamed_rows(path, "_xlwings.conf") == want
+
+
 def test_tricky_values_read_as_calamine_reads_them(tmp_path):
     path = tricky_workbook(tmp_path / "tricky.xlsx")
     same(path)
