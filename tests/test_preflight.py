@@ -147,3 +147,15 @@ def test_check_reports_damaged_file(tmp_path: Path, register_path: Path) -> None
     res = CliRunner().invoke(main, ["check", str(damaged), "--register", str(register_path), "--json"])
     assert res.exit_code == 1, res.output
     assert [(i["file"], i["code"]) for i in json.loads(res.output)["issues"]] == [("CYP_2008-09.xlsx", "unreadable-file")]
+
+
+def test_a_workbook_saved_by_excel_itself_passes_and_its_macros_are_what_refuses_it():
+    """xlwings' quickstart.xlsm, saved by Excel 16 (the one such file at hand): nothing in the shapes Excel writes
+    trips the preflight; as a return it is refused for its macros alone."""
+    import xlwings
+
+    path = Path(xlwings.__file__).parent / "quickstart.xlsm"
+    assert preflight(path, allow_macros=True) == []
+    with pytest.raises(UnsafeFile) as e:
+        preflight(path)
+    assert e.value.code == "macros"
