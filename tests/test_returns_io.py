@@ -18,7 +18,7 @@ from laa_xl.core.returns import COVER_LABELS, QUARTER_COLUMNS, RETURN_SHEETS, RI
 from laa_xl.io.grids import read_grids
 from laa_xl.io.returns_reader import read_return
 from laa_xl.io.returns_writer import issue_returns
-from tests.return_helpers import fill_return
+from tests.return_helpers import fill_return, have_soffice, soffice_convert
 
 FY = FinancialYear(2008)
 
@@ -55,6 +55,35 @@ def test_issued_return_is_protected_with_inputs_open(issued_dir: Path, register)
     assert ws.print_title_rows == "$4:$4"
     assert ws.conditional_formatting and ws.column_dimensions[col["Commentary"]].width > 20
     assert ws.column_dimensions["Q"].hidden  # the helper columns
+
+
+def test_a_percentage_targets_actual_cell_says_how_to_type_it(issued_dir: Path, register, tmp_path: Path) -> None:
+    """Selecting a percentage target's Actual shows 'for 45% type 45'; every Actual cell keeps one number rule."""
+    ws = openpyxl.load_workbook(issued_dir / "CYP_2008-09.xlsx")["Q1"]
+    col = {c.value: c.column_letter for c in ws[4]}
+    refs = {ws[f"A{r}"].value: r for r in range(5, ws.max_row + 1) if ws[f"A{r}"].value}
+    rules_at: dict[str, list] = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            for row in ws[rng.coord] if ":" in rng.coord else [[ws[rng.coord]]]:
+                for c in row:
+                    rules_at.setdefault(c.coordinate, []).append(dv)
+    pct = {ref for ref in refs if register.target(ref).is_percentage}
+    assert pct and pct != set(refs)  # CYP has both kinds
+    for ref, r in refs.items():
+        dvs = rules_at[f"{col['Actual']}{r}"]
+        assert len(dvs) == 1 and dvs[0].type == "decimal" and dvs[0].errorStyle == "warning", ref
+        assert dvs[0].error == "Type the figure alone, as a number (notes go in Commentary)."
+        if ref in pct:
+            assert dvs[0].showInputMessage and dvs[0].promptTitle == "Percentage points"
+            assert "for 45% type 45" in dvs[0].prompt
+        else:
+            assert not dvs[0].prompt
+    # LibreOffice opens it and keeps the prompts (its own save of the file, read again)
+    if have_soffice():
+        out = soffice_convert([issued_dir / "CYP_2008-09.xlsx"], tmp_path / "lo")[0]
+        lo = openpyxl.load_workbook(out)["Q1"]
+        assert sum(dv.promptTitle == "Percentage points" for dv in lo.data_validations.dataValidation) == 1
 
 
 def test_cached_formula_values_match_the_core(issued_dir: Path, register) -> None:

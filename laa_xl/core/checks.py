@@ -184,10 +184,10 @@ def _observe(
         issues.append(warning("implausible-value", f"{t.ref} {q}: {_fmt(actual)} is outside 0-100, but this target "
                               "is a percentage (45 means 45%).", row.actual.location))  # fmt: skip
     elif actual is not None and t.is_percentage and looks_like_fraction(actual, profile):
-        typed, pct = _exact(actual), _exact(actual * 100)
-        issues.append(warning("percentage-as-fraction", f"{t.ref} {q}: {typed} looks like {pct}% typed as a "
+        as_typed, pct = _exact(actual), _exact(actual * 100)
+        issues.append(warning("percentage-as-fraction", f"{t.ref} {q}: {as_typed} looks like {pct}% typed as a "
                               f"fraction (Excel stores 45% as 0.45). This target is counted in percentage points: for "
-                              f"{pct}% type {pct}. As it stands it counts as {typed}%.", row.actual.location))  # fmt: skip
+                              f"{pct}% type {pct}. As it stands it counts as {as_typed}%.", row.actual.location))  # fmt: skip
     computed = rules.rag(actual, profile, t.polarity, t.tolerance, t.tolerance_type, due)
     override_text = text(row.rag_override.value)
     override = rules.normalise_rag(override_text)

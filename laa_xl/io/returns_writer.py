@@ -272,6 +272,26 @@ def _cover(
     ws.activate()
 
 
+PERCENT_PROMPT = {"input_title": "Percentage points",
+                  "input_message": "This target is in percentage points: for 45% type 45, not 45% or 0.45 (both "
+                                   "are stored as 0.45)."}  # fmt: skip
+
+
+def _ranges(rows: list[int], col: int) -> str:
+    """Cells of one column on these rows (ascending, 0-based) as an A1 range list: 'G5:G7 G9'."""
+    out: list[str] = []
+    start = prev = rows[0]
+    for r in [*rows[1:], None]:
+        if r is not None and r == prev + 1:
+            prev = r
+            continue
+        a, b = cell_name(start + 1, col + 1), cell_name(prev + 1, col + 1)
+        out.append(a if a == b else f"{a}:{b}")
+        if r is not None:
+            start = prev = r
+    return " ".join(out)
+
+
 def _num_format(decimals: int) -> str:
     return "#,##0" if decimals <= 0 else "#,##0." + "0" * min(decimals, 6)
 
@@ -307,9 +327,15 @@ def _quarter(
         "validate": "list", "source": ["Red", "Amber", "Green"], "ignore_blank": True,
         "input_title": "RAG override", "input_message": "Only if you disagree with the computed RAG: give a reason.",
         "error_title": "RAG override", "error_message": "Choose Red, Amber or Green (or leave it blank)."})  # fmt: skip
-    ws.data_validation(first, act_col, last, act_col, {
-        "validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15, "error_type": "warning",
-        "error_title": "Actual", "error_message": "Type the figure alone, as a number (notes go in Commentary)."})  # fmt: skip
+    actual_rule = {"validate": "decimal", "criteria": "between", "minimum": -1e15, "maximum": 1e15,
+                   "error_type": "warning", "error_title": "Actual",
+                   "error_message": "Type the figure alone, as a number (notes go in Commentary)."}  # fmt: skip
+    rows = list(range(first, last + 1))
+    pct = [r for r, target in zip(rows, targets, strict=False) if target.is_percentage]
+    for part, prompt in (([r for r in rows if r not in pct], {}), (pct, PERCENT_PROMPT)):
+        if part:  # a percentage target's cell says, when selected, how to type it (45% typed is stored as 0.45)
+            ws.data_validation(part[0], act_col, part[0], act_col,
+                               {**actual_rule, **prompt, "multi_range": _ranges(part, act_col)})  # fmt: skip
     ws.freeze_panes(hr + 1, int(qt.get("freeze_columns", 1)))
     _print_setup(ws, t, names, hr, qt)
     ws.print_area(0, 0, last, last_visible)
