@@ -429,6 +429,16 @@ def test_libreoffice_converts_both_workbooks_to_pdf(written, tmp_path):
         txt = subprocess.run(["pdftotext", "-l", "2", str(tmp_path / "GO.pdf"), "-"], capture_output=True,
                              text=True).stdout  # fmt: skip
         assert "Overall outcome 1" in txt and "Risk rating" in txt and "% variance" in txt
+        # Every table prints all its columns on one page wide, its header on every page: a page per sheet here
+        # (the footer names the sheet), and each of Data's pages shows its first and last headings.
+        txt = subprocess.run(["pdftotext", "-layout", str(tmp_path / "CONSOLIDATED.pdf"), "-"], capture_output=True,
+                             text=True).stdout  # fmt: skip
+        pages = [[ln for ln in p.splitlines() if ln.strip()] for p in txt.split("\f")]
+        sheet_of = [p[-1].split()[0] for p in pages if p]
+        for name in ("Issues", "Log", "Spend", "Partnerships", "Timetable", "Settings"):
+            assert sheet_of.count(name) == 1, (name, sheet_of)
+        data = [p for p in pages if p and p[-1].split()[0] == "Data"]
+        assert len(data) >= 2 and all(p[0].split()[0] == "Ref" and p[0].split()[-1] == "Source" for p in data)
 
 
 def test_go_return_pages_never_split_a_target(written):
@@ -443,6 +453,18 @@ def test_go_return_pages_never_split_a_target(written):
         assert lay.rows[r - 1][0] is None or lay.rows[r - 1][0].style != "outcome", "an outcome row ends a page"
     xml = next(x for n, x in sheet_xml(go, "worksheets/sheet1").items())
     assert 'scale="68"' in xml and "<rowBreaks" in xml
+
+
+def test_every_sheet_of_the_consolidated_workbook_prints_landscape_one_page_wide(written):
+    _, out, _ = written
+    names = openpyxl.load_workbook(out, read_only=True).sheetnames
+    for name, x in sheet_xml(out, "worksheets/sheet").items():
+        assert 'orientation="landscape"' in x and 'paperSize="9"' in x, name
+        assert ('fitToHeight="0"' in x and '<pageSetUpPr fitToPage="1"/>' in x) or 'scale="68"' in x, name  # GO Return
+    book = zipfile.ZipFile(out).read("xl/workbook.xml").decode()
+    for name in names:
+        if name not in ("GO Return", "PSB Summary", "Settings", "Reward"):
+            assert f"'{name}'!$1:$1" in book or f"{name}!$1:$1" in book, name  # the header on every page
 
 
 def test_go_return_refuses_a_hostile_consolidated_file(tmp_path, written):

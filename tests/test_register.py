@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import openpyxl
 import pytest
 
 from laa_xl.core import demo
@@ -29,6 +30,16 @@ def test_demoshire_round_trips_through_xlsx(tmp_path, grids):
     assert reg.targets == direct.targets
     assert reg.profiles == direct.profiles
     assert reg.timetable == direct.timetable and reg.settings == direct.settings
+
+
+def test_the_register_written_prints_landscape_one_page_wide_headers_repeated(tmp_path, grids):
+    ws_all = openpyxl.load_workbook(write_register(tmp_path / "register.xlsx", grids))
+    for ws in ws_all.worksheets:
+        ps = ws.page_setup
+        width = 1 if ps.fitToWidth is None else ps.fitToWidth  # 1 is the default, which XlsxWriter leaves out
+        assert (ps.orientation, ps.paperSize, width, ps.fitToHeight) == ("landscape", 9, 1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.print_title_rows == (None if ws.title == "Settings" else "$1:$1"), ws.title
 
 
 def test_demoshire_has_the_shape_the_product_needs(grids):

@@ -95,8 +95,9 @@ def table(
     rows: Sequence[Sequence[Cell]],
     widths: Sequence[float] | None = None,
 ) -> SheetLayout:
-    """A plain table sheet: header in row 1, frozen and filtered."""
-    lay = SheetLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0))
+    """A plain table sheet: header in row 1, frozen and filtered; printed landscape, all its columns on one page
+    wide, the header on every page."""
+    lay = SheetLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0), landscape=True, fit_width=True)
     lay.add(*(Cell(h, "header") for h in header))
     for r in rows:
         lay.add(*r)
@@ -162,8 +163,10 @@ class StreamLayout(SheetLayout):
 
 
 def stream_table(name: str, header: Sequence[str], body: Iterable[Row], widths: Sequence[float]) -> StreamLayout:
-    """:func:`table` streamed: header in row 1, frozen and filtered (the filter set once the rows are counted)."""
-    lay = StreamLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0), widths=list(widths))
+    """:func:`table` streamed: header in row 1, frozen and filtered (the filter set once the rows are counted),
+    printed as :func:`table` is."""
+    lay = StreamLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0), landscape=True, fit_width=True,
+                       widths=list(widths))  # fmt: skip
     lay.add(*(Cell(h, "header") for h in header))
 
     def rows() -> Iterator[Row]:

@@ -93,10 +93,11 @@ def register_streams(register_grids: Mapping[str, Sequence[Sequence[Any]]], peri
             else:
                 grid = [*grid, ["Current period", str(period)]]
         width = max((len(r) for r in grid), default=0)
-        lay = StreamLayout(name)
+        lay = StreamLayout(name, landscape=True, fit_width=True)  # printed as the other tables are
         if name != "Settings" and grid:
             lay.freeze = (1, 1)
             lay.autofilter = (0, 0, max(len(grid) - 1, 1), width - 1)
+            lay.repeat_rows = (0, 0)
         lay.body = _register_rows(lay, grid, width, name != "Settings", setting)
         out.append(lay)
     return out

@@ -27,7 +27,8 @@ def column_width(values: Iterable[Any], header: str, lo: int = 6, hi: int = 60) 
 def write_table_sheets(
     path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], *, label_value_sheets: Iterable[str] = ()
 ) -> Path:
-    """Each grid (header row first) as a sheet: styled header, frozen, filtered, sized, dates as dates."""
+    """Each grid (header row first) as a sheet: styled header, frozen, filtered, sized, dates as dates; printed on A4
+    landscape, one page wide, the header on every page."""
     path = Path(path)
     lv = set(label_value_sheets)
     with atomic_path(path) as tmp:
@@ -40,7 +41,11 @@ def write_table_sheets(
             write_grid(ws, grid, head, date)
             if grid and name not in lv:
                 ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
+                ws.repeat_rows(0)
             ws.freeze_panes(1, 1 if name not in lv else 0)
+            ws.set_paper(9)  # A4 landscape, all the columns on one page wide
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
         wb.close()
     return path
 
