@@ -11,7 +11,7 @@ from laa_xl.core.checks import check_return, looks_like_fraction
 from laa_xl.core.issues import Location
 from laa_xl.core.periods import FinancialYear
 from laa_xl.core.register import load_register
-from laa_xl.core.returns import Cell, ReturnData, ReturnRow
+from laa_xl.core.returns import Cell, ReturnData, ReturnRow, RiskRow
 
 FILE = "SAF_2008-09.xlsx"
 Y = FinancialYear(2008)
@@ -160,3 +160,37 @@ def test_percentage_typed_as_a_fraction_is_a_warning_at_the_cell(register):
     assert [(i.location.cell, i.severity) for i in flagged] == [("G5", "warning")]  # NI 40 is a count, not a %
     assert flagged[0].message.startswith("NI 32 Q1: 0.3 looks like 30% typed as a fraction")
     assert next(o for o in res.observations if o.ref == "NI 32").actual == 0.3  # listed, never changed
+
+
+def test_a_cover_that_cannot_be_read_says_which_cell(register):
+    got = where(check_return(make_return([("Q1", 5, "NI 40", 1, {})], code=""), register, year=Y).issues)
+    assert ("Cover", "B1", "missing-partnership") in got
+    res = check_return(make_return([("Q1", 5, "NI 40", 1, {})], year="2008", submitted="next Tuesday"), register,
+                       year=Y)  # fmt: skip
+    got = {(i.location.cell, i.code, i.severity) for i in res.issues}
+    assert {("B2", "bad-year", "error"), ("B3", "bad-date", "warning")} <= got
+    assert res.observations == []  # no year: nothing is consolidated from it
+
+
+def test_an_override_that_is_not_a_rag_is_ignored_and_listed(register):
+    p = profile(register, "NI 40", "Q1")
+    res = check_return(make_return([("Q1", 5, "NI 40", p, {"rag_override": "Purple", "override_reason": "x"})]),
+                       register, year=Y, quarters=["Q1"])  # fmt: skip
+    assert ("Q1", "J5", "bad-override") in where(res.issues)
+    o = next(o for o in res.observations if o.ref == "NI 40")
+    assert (o.rag, o.reported_rag, o.rag_override) == (rules.GREEN, rules.GREEN, None)
+
+
+def test_risks_that_cannot_be_scored_or_dated_are_listed_at_their_cells(register):
+    data = make_return([("Q1", 5, "NI 40", 1, {})])
+    for r, (li, im, review) in enumerate([("high", 2, None), (5, 2, dt.date(2008, 6, 30)), (3, 4, "end of June")], 5):
+        data.risks.append(RiskRow(cell("Risks", f"A{r}", f"R{r}"), cell("Risks", f"B{r}", "NI 40"),
+                                  cell("Risks", f"C{r}", "Staff"), cell("Risks", f"D{r}", li),
+                                  cell("Risks", f"E{r}", im), review_date=cell("Risks", f"J{r}", review)))  # fmt: skip
+    res = check_return(data, register, year=Y, quarters=["Q1"])
+    got = {(i.location.cell, i.code) for i in res.issues if i.location.sheet == "Risks"}
+    assert got == {("D5", "not-a-number"), ("D6", "bad-risk-score"), ("J7", "bad-date")}
+    msg = next(i.message for i in res.issues if i.code == "bad-date")
+    assert "'end of June'" in msg
+    assert [(k.likelihood, k.impact, k.score, k.rating, k.review_date) for k in res.risks] == [
+        (None, 2.0, None, None, None), (5.0, 2.0, None, None, dt.date(2008, 6, 30)), (3.0, 4.0, 12, "High", None)]

@@ -244,8 +244,10 @@ def _risks(data: ReturnData, code: str, issues: list[Issue]) -> list[Risk]:
                                   r.likelihood.location))  # fmt: skip
         try:
             review = parse_date(r.review_date.value)
-        except ValueError:
+        except ValueError:  # kept in the return, listed here: the Risks sheet shows no date for it
             review = None
+            issues.append(warning("bad-date", f"Review date should be a date, not '{text(r.review_date.value)}'. "
+                                  "Type it as a date (e.g. 30/06/2008).", r.review_date.location))  # fmt: skip
         out.append(Risk(code, text(r.risk_id.value), normalise_ref(r.ref.value), text(r.risk.value), li, im, score,
                         rules.risk_rating(score), text(r.mitigation.value), text(r.owner.value), review,
                         r.risk.location))  # fmt: skip
