@@ -132,6 +132,19 @@ def test_nothing_to_chase(tmp_path):
     assert list((tmp_path / "chase").glob("*.eml")) == []
 
 
+def test_a_data_row_without_a_financial_year_is_named_and_nothing_is_written(tmp_path):
+    import openpyxl
+
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    wb = openpyxl.load_workbook(cons)
+    wb["Data"]["C3"] = "2008"  # the second row: NI 117, Q2
+    wb.save(cons)
+    res = CliRunner().invoke(main, ["chase", str(cons)])
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    assert "[CONSOLIDATED.xlsx]Data, the row for NI 117 Q2: '2008' is not a financial year" in res.output
+    assert not (tmp_path / "chase").exists()
+
+
 def test_a_file_that_is_not_a_workbook_is_refused_before_parsing(tmp_path):
     fake = tmp_path / "GO.xlsx"
     fake.write_bytes(b"not a zip at all")

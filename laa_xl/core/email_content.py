@@ -168,7 +168,7 @@ class LogEntry:
     status: str = ""  # Used, Superseded, Refused, Missing
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # a national Data sheet of two years has 480,000 of them
 class DataRow:
     """One row of the consolidated ``Data`` sheet (the fields chasing needs)."""
 

@@ -34,7 +34,7 @@ from ..core.periods import FinancialYear, Period, PeriodError
 from ..core.register import REGISTER_SHEETS, load_register, normalise_ref, parse_date
 from ..core.returns import Observation, Risk, Spend
 from ..core.table import find_table, label_values, norm
-from ..errors import UnreadableFile
+from ..errors import LaaError, UnreadableFile
 from .files import atomic_path
 from .grids import read_columns, read_grids, sheet_names
 from .packed import PackedRows
@@ -465,6 +465,8 @@ def read_data_rows(
         except NotPlain:
             again()
             found = read_columns(path, "Data", "Ref", DATA_READ, required=required, on_row=on_row)
+    except LaaError:  # on_row's own, saying what is wrong with a row
+        raise
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     return found is not None

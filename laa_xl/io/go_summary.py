@@ -30,6 +30,7 @@ from ..core.periods import FinancialYear, Period, PeriodError, quarter_label
 from ..core.register import parse_date
 from ..core.table import find_table, label_values, norm
 from ..errors import LaaError, UnreadableFile
+from .consolidated import DATA_READ, read_data_rows
 from .grids import read_grids
 from .preflight import CENTRAL_LIMITS, preflight
 from .register_io import read_register
@@ -43,12 +44,14 @@ class NotAConsolidatedWorkbook(LaaError):
     """The file is not a consolidated workbook as ``laa-xl consolidate`` writes it."""
 
 
-def _read(path: Path, sheets: Sequence[str]) -> dict[str, list[list[Any]]]:
+def _read(path: Path, sheets: Sequence[str], *, checked: Sequence[str] = ()) -> dict[str, list[list[Any]]]:
+    """The sheets' grids, once the preflight has passed them and ``checked`` (sheets read otherwise)."""
     if not path.is_file():
         raise UnreadableFile(f"{path}: no such file.")
     if path.suffix.lower() != ".xlsx":
         raise UnreadableFile(f"{path}: expected an .xlsx workbook.")
-    preflight(path, limits=CENTRAL_LIMITS, sheets=sheets)  # before calamine sees them (a far cell would abort it)
+    # before calamine sees them (a far cell would abort it)
+    preflight(path, limits=CENTRAL_LIMITS, sheets=(*sheets, *checked))
     try:
         return read_grids(path, sheets)
     except Exception as e:  # calamine raises its own types for a corrupt or non-zip file
@@ -153,6 +156,36 @@ def _ref_title(label: str) -> tuple[str, str]:
 # --- the consolidated workbook, for chasing ----------------------------------------------------------------
 
 
+def _chase_rows(path: Path, need: Sequence[str], what: str) -> list[DataRow]:
+    """Data's rows as chasing needs them, read as the sheet inflates (``read_data_rows``): a national Data sheet of
+    two years (480,000 rows) is never held whole, and each year, quarter and text is one object, shared."""
+    fy_i, ref_i, p_i, q_i, rag_i, com_i, rem_i = (DATA_READ.index(h) for h in (
+        "Financial year", "Ref", "Partnership", "Quarter", "Reported RAG", "Commentary", "Remedial action"))  # fmt: skip
+    data: list[DataRow] = []
+    years: dict[tuple[type, object], FinancialYear] = {}
+    shared: dict[str, str] = {}
+
+    def on_row(v: tuple[Any, ...]) -> None:
+        fy = v[fy_i]
+        year = years.get((fy.__class__, fy))
+        if year is None:
+            try:
+                year = years[fy.__class__, fy] = FinancialYear.parse(text(fy))
+            except PeriodError as e:
+                raise NotAConsolidatedWorkbook(f"[{path.name}]Data, the row for {text(v[ref_i])} {text(v[q_i])}: "
+                                               f"{e}. {what}") from e  # fmt: skip
+        data.append(DataRow(one(text(v[ref_i])), one(text(v[p_i]).upper()), year, one(text(v[q_i]).upper()),
+                            one(text(v[rag_i])), text(v[com_i]), text(v[rem_i])))  # fmt: skip
+
+    def one(t: str) -> str:
+        return shared.setdefault(t, t)
+
+    if not read_data_rows(path, on_row, data.clear, required=need):
+        raise NotAConsolidatedWorkbook(f"[{path.name}]Data needs the columns {', '.join(need)} in its header row "
+                                       f"(or there is no Data sheet). {what}")  # fmt: skip
+    return data
+
+
 def _yes(v: Any) -> bool:
     return text(v).lower() in ("yes", "y", "true", "1")
 
@@ -168,11 +201,10 @@ def _date_text(v: Any) -> str:
 def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
     """Everything chasing needs from CONSOLIDATED.xlsx: contacts and sponsors, the Log, the Data."""
     path = Path(path)
-    grids = _read(path, ("Log", "Data"))
+    grids = _read(path, ("Log",), checked=("Data",))  # Data is read as it inflates (below): a national one is big
     what = "Is this the workbook written by 'laa-xl consolidate'?"
-    for sheet in ("Log", "Data"):
-        if sheet not in grids:
-            raise NotAConsolidatedWorkbook(f"{path.name} has no '{sheet}' sheet. {what}")
+    if "Log" not in grids:
+        raise NotAConsolidatedWorkbook(f"{path.name} has no 'Log' sheet. {what}")
     register, issues = read_register(path)
     if has_errors(issues) and not register.partnerships:
         first = next(i for i in issues if i.is_error)
@@ -192,19 +224,8 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         for _, v in log_t.rows
     ]  # fmt: skip
 
-    data_t = find_table(grids["Data"], path.name, "Data", "Ref")
     need = ("Ref", "Partnership", "Financial year", "Quarter", "Reported RAG")
-    if data_t is None or not all(data_t.has(c) for c in need):
-        raise NotAConsolidatedWorkbook(f"[{path.name}]Data needs the columns {', '.join(need)} in its header row. {what}")
-    data: list[DataRow] = []
-    for r, v in data_t.rows:
-        try:
-            year = FinancialYear.parse(text(data_t.value(v, "Financial year")))
-        except PeriodError as e:
-            raise NotAConsolidatedWorkbook(f"[{path.name}]Data!{data_t.cell(r, 'Financial year')}: {e}.") from e
-        data.append(DataRow(text(data_t.value(v, "Ref")), text(data_t.value(v, "Partnership")).upper(), year,
-                            text(data_t.value(v, "Quarter")).upper(), text(data_t.value(v, "Reported RAG")),
-                            text(data_t.value(v, "Commentary")), text(data_t.value(v, "Remedial action"))))  # fmt: skip
+    data = _chase_rows(path, need, what)
     if per is None:
         if not data:
             raise NotAConsolidatedWorkbook(f"[{path.name}]Settings has no 'Current period' and Data is empty. {what}")
