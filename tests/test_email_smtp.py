@@ -155,6 +155,13 @@ def test_the_attachment_cap_stops_before_anything_is_sent(server, env, go):
     with pytest.raises(AttachmentTooLarge) as e:
         email_go_return(go, GO_ADDR, smtp=server.hostport, environ={**env, "LAA_XL_MAX_ATTACHMENT_MB": "0.001"})
     assert server.handler.received == [] and "GO.xlsx" in str(e.value) and go.exists()
+    # said before the workbook is read: a file too big is refused for its size, whatever it holds
+    big = go.parent / "big" / "GO.xlsx"
+    big.parent.mkdir()
+    big.write_bytes(b"not read" * 1000)
+    with pytest.raises(AttachmentTooLarge):
+        email_go_return(big, GO_ADDR, environ={"LAA_XL_MAX_ATTACHMENT_MB": "0.001"})
+    assert list(big.parent.iterdir()) == [big]  # no draft
 
 
 def test_cli_email_sends(server, env, go):

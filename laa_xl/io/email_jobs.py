@@ -25,6 +25,7 @@ from .mailer import (
     SmtpSettings,
     addresses,
     build_message,
+    check_attachment,
     max_attachment,
     outlook_draft,
     send_smtp,
@@ -76,10 +77,13 @@ def email_go_return(
     recipients = addresses(to)
     if not recipients:
         raise EmailError("No recipient: give --to the GO contact's email address.")
+    limit = max_attachment(environ)
+    if go_path.is_file():  # too big to send: said before the workbook is read (a national one takes seconds)
+        check_attachment(go_path, limit)
     summary = read_go_summary(go_path)
     content = go_message(summary, recipients, go_path.name)
     settings = SmtpSettings.from_env(smtp, environ) if smtp else None
-    msg = build_message(content, go_path, settings.from_addr if settings else "", max_attachment(environ))
+    msg = build_message(content, go_path, settings.from_addr if settings else "", limit)
     eml_path = Path(eml) if eml else default_eml_path(go_path)
     if eml_path.suffix.lower() != ".eml" or eml_path.resolve() == go_path.resolve():
         raise EmailError(f"The draft {eml_path.name} must be an .eml file other than the workbook: give --eml a name "

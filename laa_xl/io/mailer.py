@@ -163,6 +163,17 @@ def addresses(values: Sequence[str] | str) -> tuple[str, ...]:
 # --- building --------------------------------------------------------------------------------------------------
 
 
+def check_attachment(attachment: Path, max_bytes: int = DEFAULT_MAX_ATTACHMENT) -> None:
+    """Raise AttachmentTooLarge for a workbook over ``max_bytes``."""
+    size = attachment.stat().st_size
+    if size > max_bytes:
+        raise AttachmentTooLarge(
+            f"{attachment.name} is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit for an "
+            "email attachment (most mail servers refuse larger). Send it by your secure file transfer service "
+            "instead, or raise the limit with LAA_XL_MAX_ATTACHMENT_MB if your mail server accepts more."
+        )
+
+
 def build_message(
     content: MessageContent,
     attachment: Path | None = None,
@@ -181,13 +192,7 @@ def build_message(
     msg.set_content(content.text)
     msg.add_alternative(content.html, subtype="html")
     if attachment is not None:
-        size = attachment.stat().st_size
-        if size > max_bytes:
-            raise AttachmentTooLarge(
-                f"{attachment.name} is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit for an "
-                "email attachment (most mail servers refuse larger). Send it by your secure file transfer service "
-                "instead, or raise the limit with LAA_XL_MAX_ATTACHMENT_MB if your mail server accepts more."
-            )
+        check_attachment(attachment, max_bytes)
         msg.add_attachment(attachment.read_bytes(), maintype=XLSX_MAINTYPE, subtype=XLSX_SUBTYPE,
                            filename=attachment.name)  # fmt: skip
     return msg
