@@ -237,3 +237,83 @@ def test_workbook_parts_are_deflated_at_zip_level(tmp_path):
             assert info.compress_size == len(c.compress(raw) + c.flush()), info.filename
             c6 = zlib.compressobj(6, zlib.DEFLATED, -15)
             assert info.compress_size != len(c6.compress(raw) + c6.flush()) or len(raw) < 4000, info.filename
+
+
+def test_the_dynamic_functions_are_those_xlsxwriter_looks_for():
+    """FormulaWorksheet's list against XlsxWriter's own: the search that sends a formula to be written as an array,
+    and the names _prepare_formula prefixes before it looks at use_future_functions (a new XlsxWriter that adds
+    one fails here)."""
+    import inspect
+    import re
+
+    import xlsxwriter.worksheet as xw
+
+    from laa_xl.io.xlsx_fast import DYNAMIC_FUNCTIONS
+
+    searched = set(re.findall(r"\\b([A-Z]+)\\\(", xw.re_dynamic_function.pattern))
+    src = inspect.getsource(xw.Worksheet._prepare_formula).split("use_future_functions")[0]
+    prefixed = set(re.findall(r'r"\\[bS]([A-Z]+)\\\(", "_xlfn\.', src))
+    assert "INGLE" in prefixed  # its "\\SINGLE\\(": any character, then INGLE(
+    assert searched and set(DYNAMIC_FUNCTIONS) == searched == (prefixed - {"INGLE"}) | {"SINGLE"}
+
+
+FORMULAS = [
+    "=SUM(A1:A3)", "=IF(AND(ISNUMBER(G5),ISNUMBER(F5)),(G5-F5)/ABS(F5),\"\")", "=_xlfn.UNICHAR(160)&A1",
+    "=SORT(A1:A3)", "=1+SORT(A1:A3)", "=XSORT(A1)", "=A1&\"SORT(\"", "=(1SORT(A1))", "=1SORT(A1)", "= SORT(A1)",
+    "=ASINGLE(A1)", "=1SINGLE(A1)", "=SINGLE(A1)", "=SORTBY(A1:A2,B1:B2)", "=_xlfn.SORT(A1)", "{=SUM(A1:A3*B1:B3)}",
+    "=LAMBDA(x,x+1)(2)", "=FILTER(A1:A9,B1:B9>2)", "=XLOOKUP(1,A1:A3,B1:B3)", "=MAP(A1:A3,LAMBDA(x,x))",
+    "=IFERROR(SEQUENCE(3),0)", "=A1*2", "=\"UNIQUE(\"&UNIQUE(A1:A3)", "=LET(x,1,x)",
+]  # fmt: skip
+
+
+def test_formulas_are_written_as_xlsxwriter_writes_them(tmp_path):
+    """Each formula (dynamic-array functions with and without a boundary before them, digits around them, arrays,
+    prefixed names, and a return's own long formulas) in a FormulaWorksheet and in XlsxWriter's Worksheet: the
+    same sheet XML, byte for byte."""
+    import zipfile
+
+    import openpyxl
+    import xlsxwriter
+    from xlsxwriter.worksheet import Worksheet
+
+    from laa_xl.io.returns_writer import issue_returns
+    from laa_xl.io.xlsx_fast import FormulaWorksheet
+
+    reg, _ = load_register(demo.register_grids(), "register.xlsx")
+    (ret,) = [p for p in issue_returns(reg, "2008/09", tmp_path / "issued") if p.name.startswith("CYP")]
+    theirs = [c.value for ws in openpyxl.load_workbook(ret).worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("=")]  # fmt: skip
+    assert len(theirs) > 100
+    xml = {}
+    for cls in (Worksheet, FormulaWorksheet):
+        path = tmp_path / f"{cls.__name__}.xlsx"
+        wb = xlsxwriter.Workbook(str(path))
+        ws = wb.add_worksheet("F", worksheet_class=cls)
+        for r, f in enumerate([*FORMULAS, *theirs, *FORMULAS]):  # each shape twice: the second from the cache
+            ws.write_formula(r, 0, f)
+        wb.close()
+        xml[cls] = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml")
+    assert xml[Worksheet] == xml[FormulaWorksheet]
+    assert b"_xlfn._xlws.SORT(A1:A3)" in xml[Worksheet] and b"_xlfn.SINGLE" in xml[Worksheet]  # some were dynamic
+
+
+def test_returns_issued_with_formula_worksheets_are_the_files_xlsxwriter_writes(tmp_path, monkeypatch):
+    """Every part of every Demoshire return (formulas, conditional formats, validations) the same with XlsxWriter's
+    Worksheet, but the creation time."""
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    from laa_xl.io import returns_writer
+
+    reg, _ = load_register(demo.register_grids(), "register.xlsx")
+    ours = returns_writer.issue_returns(reg, "2008/09", tmp_path / "ours")
+    monkeypatch.setattr(returns_writer, "FormulaWorksheet", Worksheet)
+    plain = returns_writer.issue_returns(reg, "2008/09", tmp_path / "plain")
+    assert len(ours) == len(plain) == 6
+    for a, b in zip(ours, plain, strict=True):
+        za, zb = zipfile.ZipFile(a), zipfile.ZipFile(b)
+        assert za.namelist() == zb.namelist()
+        differ = [n for n in za.namelist() if za.read(n) != zb.read(n)]
+        assert differ in ([], ["docProps/core.xml"]), (a.name, differ)
+        assert any(b"<cfRule" in za.read(n) for n in za.namelist())

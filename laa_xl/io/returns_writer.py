@@ -30,6 +30,7 @@ from ..core.returns import COVER_LABELS, QUARTER_COLUMNS, RISK_COLUMNS, SPEND_CO
 from ..errors import LaaError
 from .files import atomic_path
 from .styles import RAG_FILLS, RAG_FONTS
+from .xlsx_fast import FormulaWorksheet
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "return.toml"
 MONTHS = {"Q1": "April to June", "Q2": "July to September", "Q3": "October to December", "Q4": "January to March"}
@@ -225,7 +226,7 @@ def _cover(
     names: Mapping[str, str],
 ) -> None:  # fmt: skip
     c = t["cover"]
-    ws = wb.add_worksheet("Cover")
+    ws = wb.add_worksheet("Cover", worksheet_class=FormulaWorksheet)
     ws.set_column(0, 0, c["label_width"])
     ws.set_column(1, 1, c["value_width"])
     values: dict[str, Any] = {"Partnership code": p.code, "Partnership": p.name, "Financial year": str(year),
@@ -301,7 +302,7 @@ def _quarter(
     q: str, priors: Priors, names: Mapping[str, str],
 ) -> None:  # fmt: skip
     qt = t["quarter"]
-    ws = wb.add_worksheet(q)
+    ws = wb.add_worksheet(q, worksheet_class=FormulaWorksheet)
     cols = quarter_columns()
     last_visible = cols["Check"]
     names_q = {**names, "quarter": q, "months": f"{MONTHS[q]} {year.quarter_start(q).year}"}
@@ -413,7 +414,7 @@ def _input_table(
     wb: Any, fmt: _Formats, t: dict[str, Any], name: str, columns: tuple[str, ...], section: dict[str, Any],
     names: Mapping[str, str], rows: list[dict[str, Any]], formulas: Mapping[str, Any], numbers: dict[str, str],
 ) -> Any:  # fmt: skip
-    ws = wb.add_worksheet(name)
+    ws = wb.add_worksheet(name, worksheet_class=FormulaWorksheet)
     _titles(ws, fmt, _fill(section["title"], names), _fill(section["subtitle"], names), len(columns) - 1)
     hr = 3
     for c, h in enumerate(columns):

@@ -19,6 +19,7 @@ byte; the zip's members deflated at ``ZIP_LEVEL``), so a new XlsxWriter that mov
 from __future__ import annotations
 
 import functools
+import re
 import threading
 import zipfile
 from typing import Any
@@ -27,6 +28,7 @@ import xlsxwriter
 import xlsxwriter.workbook as _xw_workbook
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
+from xlsxwriter.worksheet import CellFormulaTuple, Worksheet
 
 ZIP_LEVEL = 1  # zlib level for the parts of a workbook we write (XlsxWriter's default: 6)
 _ZIP_LOCK = threading.Lock()
@@ -92,3 +94,63 @@ class Workbook(xlsxwriter.Workbook):  # type: ignore[misc]
                 super()._store_workbook()
             finally:
                 _xw_workbook.ZipFile = plain
+
+
+# The dynamic-array functions XlsxWriter 3.3 looks for in every formula: Worksheet._write_formula searches for them
+# (re_dynamic_function, to write such a formula as an array) and _prepare_formula prefixes them with _xlfn. (one
+# substitution per function, its SINGLE written as "\SINGLE\(": any character then INGLE). A return's formulas
+# are long (~700 characters) and name none, and those searches took ~60 % of writing one.
+DYNAMIC_FUNCTIONS = ("ANCHORARRAY", "BYCOL", "BYROW", "CHOOSECOLS", "CHOOSEROWS", "DROP", "EXPAND", "FILTER", "HSTACK",
+                     "LAMBDA", "MAKEARRAY", "MAP", "RANDARRAY", "REDUCE", "SCAN", "SEQUENCE", "SINGLE", "SORT",
+                     "SORTBY", "SWITCH", "TAKE", "TEXTSPLIT", "TOCOL", "TOROW", "UNIQUE", "VSTACK", "WRAPCOLS",
+                     "WRAPROWS", "XLOOKUP")  # fmt: skip
+_MAYBE_DYNAMIC = re.compile(r"\b(?:" + "|".join(DYNAMIC_FUNCTIONS) + r")\(|INGLE\(")
+_NO_DIGITS = str.maketrans("", "", "0123456789")
+_SHAPES_MAX = 4096
+_PREPARED: dict[tuple[str, bool, bool], str] = {}  # XlsxWriter's _prepare_formula, by its arguments
+
+
+class FormulaWorksheet(Worksheet):  # type: ignore[misc]
+    """A worksheet that writes formulas as XlsxWriter writes them, but decides once per *shape* of formula (the
+    formula without its digits: the same for every row of a column) whether it may name a dynamic-array function.
+    Leaving digits out cannot hide a name (a name is letters; what precedes it stays what it was), so a formula
+    that names one always goes the way XlsxWriter sends it. ``tests/test_stream_paint.py`` compares the two, and
+    the function list with XlsxWriter's own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shapes: dict[str, bool] = {}
+
+    def _maybe_dynamic(self, formula: str) -> bool:
+        shape = formula.translate(_NO_DIGITS)
+        found = self._shapes.get(shape)
+        if found is None:
+            if len(self._shapes) >= _SHAPES_MAX:
+                self._shapes.clear()
+            found = self._shapes[shape] = _MAYBE_DYNAMIC.search(shape) is not None
+        return found
+
+    def _write_formula(self, row: int, col: int, formula: str, cell_format: Any = None, value: Any = 0) -> int:
+        if (not formula or self.constant_memory or (formula.startswith("{") and formula.endswith("}"))
+                or self._maybe_dynamic(formula)):  # fmt: skip
+            return super()._write_formula(row, col, formula, cell_format, value)  # type: ignore[no-any-return]
+        if self._check_dimensions(row, col):
+            return -1
+        self.table[row][col] = CellFormulaTuple(self._prepare_formula(formula), cell_format, value)
+        return 0
+
+    def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
+        if not (self.use_future_functions or expand_future_functions):
+            bare = formula[1:] if formula.startswith("{") else formula
+            bare = bare[1:] if bare.startswith("=") else bare
+            bare = bare[:-1] if bare.endswith("}") else bare
+            if "_xlfn." in bare or not self._maybe_dynamic(bare):
+                return bare
+        # the rest (a conditional format's formula, say, with ~180 substitutions for future functions) once each
+        key = (formula, bool(self.use_future_functions), expand_future_functions)
+        prepared = _PREPARED.get(key)
+        if prepared is None:
+            if len(_PREPARED) >= _SHAPES_MAX:
+                _PREPARED.clear()
+            prepared = _PREPARED[key] = super()._prepare_formula(formula, expand_future_functions)
+        return prepared
