@@ -21,9 +21,13 @@ from laa_xl.io.mailer import (
     XLSX_MAINTYPE,
     XLSX_SUBTYPE,
     AttachmentTooLarge,
+    EmailError,
     PermanentSendFailure,
     RecipientsRefused,
+    SmtpSettings,
     TemporarySendFailure,
+    addresses,
+    parse_hostport,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -223,3 +227,49 @@ def test_chase_with_a_bad_login_stops_and_keeps_every_draft(server, env, tmp_pat
     assert server.auth.calls == 1 and sleeps == [] and server.handler.received == []  # stopped after the first
     assert len(list((tmp_path / "chase").glob("*.eml"))) == 6
     assert "Sent 0 of 4" in str(e.value) and str(tmp_path / "chase") in str(e.value)
+
+
+def test_a_server_without_starttls_is_never_sent_the_workbook(certs, env, go):
+    plain = start(certs, tls=False)
+    try:
+        with pytest.raises(PermanentSendFailure, match="does not offer STARTTLS; laa-xl will not send"):
+            email_go_return(go, GO_ADDR, smtp=plain.hostport, environ=env, delays=(0,), sleep=Sleeps())
+        assert plain.handler.received == [] and plain.handler.data_calls == 0
+    finally:
+        plain.controller.stop()
+    assert (go.parent / "GO.eml").exists()  # the draft stays, to send another way
+
+
+def test_a_message_over_the_servers_size_limit_is_not_sent(certs, env, go):
+    small = start(certs, size_limit=2000)
+    try:
+        with pytest.raises(PermanentSendFailure, match=r"takes at most 2 KB\. Send the workbook by secure file"):
+            email_go_return(go, GO_ADDR, smtp=small.hostport, environ={**env, "LAA_XL_SMTP_CAFILE": str(certs.ca)},
+                            delays=(0,), sleep=Sleeps())  # fmt: skip
+        assert small.handler.received == []
+    finally:
+        small.controller.stop()
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("smtp.example.gov.uk:25", ("smtp.example.gov.uk", 25)), ("smtp.example.gov.uk", ("smtp.example.gov.uk", 587)),
+    (" mail:2525 ", ("mail", 2525)), ("[::1]:465", ("::1", 465)), ("[::1]", ("::1", 587)), ("::1", ("::1", 587)),
+])  # fmt: skip
+def test_smtp_host_and_port(text, want):
+    assert parse_hostport(text) == want
+
+
+@pytest.mark.parametrize("text", ["", "  ", "mail:port", "mail:0", "mail:70000", "[::1]:x"])
+def test_a_bad_smtp_host_or_port_says_how_to_write_it(text):
+    with pytest.raises(EmailError, match="smtp.example.gov.uk:587"):
+        parse_hostport(text)
+
+
+def test_bad_settings_in_the_environment_are_named(go):
+    with pytest.raises(EmailError, match="LAA_XL_SMTP_TIMEOUT must be a number of seconds, not 'soon'"):
+        SmtpSettings.from_env("mail:587", {"LAA_XL_SMTP_TIMEOUT": "soon"})
+    with pytest.raises(EmailError, match="LAA_XL_MAX_ATTACHMENT_MB must be a number of megabytes, not 'ten'"):
+        email_go_return(go, GO_ADDR, environ={"LAA_XL_MAX_ATTACHMENT_MB": "ten"})
+    assert addresses(["a@x.gov.uk; B <b@x.gov.uk>", "a@x.gov.uk,"]) == ("a@x.gov.uk", "b@x.gov.uk")
+    with pytest.raises(EmailError, match="'GOSE team' is not an email address"):
+        addresses("go@x.gov.uk, GOSE team")

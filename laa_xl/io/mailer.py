@@ -163,12 +163,19 @@ def addresses(values: Sequence[str] | str) -> tuple[str, ...]:
 # --- building --------------------------------------------------------------------------------------------------
 
 
+def _size(n: int) -> str:
+    """Bytes as a person reads them: 12.7 MB, 10 MB, 2 KB."""
+    if n >= 1048576:
+        return f"{n / 1048576:.1f}".removesuffix(".0") + " MB"
+    return f"{max(1, round(n / 1024))} KB"
+
+
 def check_attachment(attachment: Path, max_bytes: int = DEFAULT_MAX_ATTACHMENT) -> None:
     """Raise AttachmentTooLarge for a workbook over ``max_bytes``."""
     size = attachment.stat().st_size
     if size > max_bytes:
         raise AttachmentTooLarge(
-            f"{attachment.name} is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit for an "
+            f"{attachment.name} is {_size(size)}, over the {_size(max_bytes)} limit for an "
             "email attachment (most mail servers refuse larger). Send it by your secure file transfer service "
             "instead, or raise the limit with LAA_XL_MAX_ATTACHMENT_MB if your mail server accepts more."
         )
@@ -297,8 +304,8 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
             limit = server.esmtp_features.get("size", "").strip()
             if limit.isdigit() and 0 < int(limit) < len(data):
                 raise PermanentSendFailure(
-                    f"The message is {len(data) / 1048576:.1f} MB; the mail server {where} takes at most "
-                    f"{int(limit) / 1048576:.1f} MB. Send the workbook by secure file transfer instead."
+                    f"The message is {_size(len(data))}; the mail server {where} takes at most "
+                    f"{_size(int(limit))}. Send the workbook by secure file transfer instead."
                 )
             refused = server.sendmail(s.from_addr, to, data)
     except smtplib.SMTPAuthenticationError as e:
