@@ -88,10 +88,13 @@ def test_bad_usage_is_exit_2(tmp_path, args, words):
 
 
 def test_a_workbook_that_is_not_a_go_return_names_the_file_and_sheet(tmp_path):
-    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
-    res = CliRunner().invoke(main, ["email", str(cons), "--to", GO_ADDR])
-    assert res.exit_code == 2 and "CONSOLIDATED.xlsx" in res.output and "'Summary'" in res.output
-    assert not (tmp_path / "CONSOLIDATED.eml").exists()
+    from laa_xl.core import demo
+    from laa_xl.io.register_io import write_register
+
+    reg = write_register(tmp_path / "register.xlsx", demo.register_grids())  # a workbook of ours, but neither
+    res = CliRunner().invoke(main, ["email", str(reg), "--to", GO_ADDR])
+    assert res.exit_code == 2 and "register.xlsx" in res.output and "'Summary'" in res.output
+    assert not (tmp_path / "register.eml").exists()
 
 
 def test_chase_drafts_one_per_partnership_and_sponsor(tmp_path):
@@ -143,6 +146,17 @@ def test_a_data_row_without_a_financial_year_is_named_and_nothing_is_written(tmp
     assert res.exit_code == 2 and "Traceback" not in res.output
     assert "[CONSOLIDATED.xlsx]Data, the row for NI 117 Q2: '2008' is not a financial year" in res.output
     assert not (tmp_path / "chase").exists()
+
+
+def test_the_wrong_one_of_our_workbooks_is_named_for_what_it_is(tmp_path):
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    go = write_go(tmp_path / "GO.xlsx")
+    res = CliRunner().invoke(main, ["email", str(cons), "--to", GO_ADDR])
+    assert res.exit_code == 2 and "CONSOLIDATED.xlsx is the consolidated workbook, not the GO return" in res.output
+    assert "laa-xl go-return CONSOLIDATED.xlsx --period PERIOD --out GO.xlsx" in res.output
+    res = CliRunner().invoke(main, ["chase", str(go)])
+    assert res.exit_code == 2 and "GO.xlsx is the GO return; chasing reads the consolidated workbook" in res.output
+    assert not (tmp_path / "CONSOLIDATED.eml").exists() and not (tmp_path / "chase").exists()
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_before_parsing(tmp_path):

@@ -31,7 +31,7 @@ from ..core.register import parse_date
 from ..core.table import find_table, label_values, norm
 from ..errors import LaaError, UnreadableFile
 from .consolidated import DATA_READ, read_data_rows
-from .grids import read_grids
+from .grids import read_grids, sheet_names
 from .preflight import CENTRAL_LIMITS, preflight
 from .register_io import read_register
 
@@ -91,6 +91,10 @@ def read_go_summary(path: str | Path) -> GoSummary:
     grids = _read(path, ("Summary", "GO Return"))
     what = "Is this the workbook written by 'laa-xl go-return'?"
     if "Summary" not in grids:
+        if {"Data", "Log"} <= set(sheet_names(path)):  # the consolidated workbook, a step too early
+            raise NotAGoWorkbook(f"{path.name} is the consolidated workbook, not the GO return. Make the GO return "
+                                 f"from it first (laa-xl go-return {path.name} --period PERIOD --out GO.xlsx, PERIOD "
+                                 "like 2008/09 H1; or the GO return button), then email that.")  # fmt: skip
         raise NotAGoWorkbook(f"{path.name} has no 'Summary' sheet. {what}")
     summary = grids["Summary"]
     pairs = label_values(summary)
@@ -204,6 +208,9 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
     grids = _read(path, ("Log",), checked=("Data",))  # Data is read as it inflates (below): a national one is big
     what = "Is this the workbook written by 'laa-xl consolidate'?"
     if "Log" not in grids:
+        if {"Summary", "GO Return"} <= set(sheet_names(path)):  # the GO workbook, made from the one wanted
+            raise NotAConsolidatedWorkbook(f"{path.name} is the GO return; chasing reads the consolidated workbook it "
+                                           "was made from (CONSOLIDATED.xlsx).")  # fmt: skip
         raise NotAConsolidatedWorkbook(f"{path.name} has no 'Log' sheet. {what}")
     register, issues = read_register(path)
     if has_errors(issues) and not register.partnerships:
