@@ -30,7 +30,6 @@ from ..core.periods import FinancialYear, Period, PeriodError, quarter_label
 from ..core.register import parse_date
 from ..core.table import find_table, label_values, norm
 from ..errors import LaaError, UnreadableFile
-from .consolidated import DATA_READ, read_data_rows
 from .grids import read_grids, sheet_names
 from .preflight import CENTRAL_LIMITS, preflight
 from .register_io import read_register
@@ -163,6 +162,8 @@ def _ref_title(label: str) -> tuple[str, str]:
 def _chase_rows(path: Path, need: Sequence[str], what: str) -> list[DataRow]:
     """Data's rows as chasing needs them, read as the sheet inflates (``read_data_rows``): a national Data sheet of
     two years (480,000 rows) is never held whole, and each year, quarter and text is one object, shared."""
+    from .consolidated import DATA_READ, read_data_rows  # here: it imports the writers, which emailing never needs
+
     fy_i, ref_i, p_i, q_i, rag_i, com_i, rem_i = (DATA_READ.index(h) for h in (
         "Financial year", "Ref", "Partnership", "Quarter", "Reported RAG", "Commentary", "Remedial action"))  # fmt: skip
     data: list[DataRow] = []
