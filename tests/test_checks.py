@@ -11,7 +11,7 @@ from laa_xl.core.checks import check_return, looks_like_fraction
 from laa_xl.core.issues import Location
 from laa_xl.core.periods import FinancialYear
 from laa_xl.core.register import load_register
-from laa_xl.core.returns import Cell, ReturnData, ReturnRow, RiskRow
+from laa_xl.core.returns import Cell, ReturnData, ReturnRow, RiskRow, SpendRow
 
 FILE = "SAF_2008-09.xlsx"
 Y = FinancialYear(2008)
@@ -194,3 +194,15 @@ def test_risks_that_cannot_be_scored_or_dated_are_listed_at_their_cells(register
     assert "'end of June'" in msg
     assert [(k.likelihood, k.impact, k.score, k.rating, k.review_date) for k in res.risks] == [
         (None, 2.0, None, None, None), (5.0, 2.0, None, None, dt.date(2008, 6, 30)), (3.0, 4.0, 12, "High", None)]
+
+
+def test_spend_quarters_written_loosely_are_read_and_others_listed(register):
+    data = make_return([("Q1", 5, "NI 40", 1, {})])
+    for r, q in enumerate(["Q1", " qtr 2 ", "Quarter 3", 4.0, "Q-1", "autumn", None], 5):
+        data.spend.append(SpendRow(cell("Spend", f"A{r}", "SSC"), cell("Spend", f"B{r}", q),
+                                   cell("Spend", f"C{r}", 1000), cell("Spend", f"D{r}", 250)))  # fmt: skip
+    res = check_return(data, register, year=Y, quarters=["Q1"])
+    assert [s.quarter for s in res.spend] == ["Q1", "Q2", "Q3", "Q4", "Q1", "AUTUMN", ""]
+    bad = [i for i in res.issues if i.code == "bad-quarter"]
+    assert [(i.location.cell, i.severity) for i in bad] == [("B10", "warning")]
+    assert "the quarter 'autumn' is not one of Q1 to Q4, so this row is left out of the spend totals" in bad[0].message

@@ -8,6 +8,7 @@ listed. Codes are stable; messages are written for a target lead.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -262,6 +263,24 @@ def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
             for c, name in ((s.budget, "Budget"), (s.spend, "Spend"), (s.forecast_outturn, "Forecast outturn"))
         ]
         budget, spent, forecast = vals
-        out.append(Spend(code, text(s.block.value), text(s.quarter.value).upper(), budget, spent, forecast,
+        block = text(s.block.value)
+        out.append(Spend(code, block, _spend_quarter(s.quarter, block, issues), budget, spent, forecast,
                          s.block.location))  # fmt: skip
     return out
+
+
+_QUARTER_TEXT = re.compile(r"(?:q|qtr|quarter)?\s*[-_.]?\s*([1-4])", re.I)
+
+
+def _spend_quarter(c: Cell, block: str, issues: list[Issue]) -> str:
+    """A spend row's quarter as Q1-Q4 ('Qtr 2', 'quarter 2' and 2 read as Q2); anything else is listed, since the
+    row is then left out of the spend totals of every period."""
+    raw = text(c.value)
+    m = _QUARTER_TEXT.fullmatch(raw)
+    if m:
+        return f"Q{m.group(1)}"
+    if raw:
+        issues.append(warning("bad-quarter", f"Spend for {block or 'a block'}: the quarter '{raw}' is not one of Q1 "
+                              "to Q4, so this row is left out of the spend totals. Write Q1, Q2, Q3 or Q4.",
+                              c.location))  # fmt: skip
+    return raw.upper()
