@@ -285,3 +285,15 @@ def test_a_percentage_typed_with_its_percent_sign_is_flagged(cyp_return: Path, r
     assert [(i["sheet"], i["cell"], i["severity"]) for i in found] == [("Q1", cell.coordinate, "warning")]
     assert "0.067 looks like 6.7% typed as a fraction" in found[0]["message"]
     assert "for 6.7% type 6.7" in found[0]["message"]  # NI 62's 12.1 (profile 12.4) is not flagged
+
+
+def test_an_actual_excel_turned_into_a_date_says_so(cyp_return: Path, register_path: Path) -> None:
+    """'1/2' typed into an Actual cell is kept by Excel as 1 February: the message names the date, not a number."""
+    import datetime as dt
+
+    fill_return(cyp_return, {"Q2": {"NI 117": {"Actual": dt.datetime(2008, 2, 1), "Commentary": "x"}}})
+    res = CliRunner().invoke(main, ["check", str(cyp_return), "--register", str(register_path), "--json"])
+    assert res.exit_code == 1
+    [i] = [i for i in json.loads(res.output)["issues"] if i["code"] == "non-numeric-actual"]
+    assert (i["sheet"], i["severity"]) == ("Q2", "error")
+    assert i["message"].startswith("NI 117 Q2: Excel has turned what was typed into a date or time (1 Feb 2008).")

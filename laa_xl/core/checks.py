@@ -175,9 +175,16 @@ def _observe(
     try:
         actual = to_number(row.actual.value)
     except NotANumber as e:
-        issues.append(error("non-numeric-actual", f"{t.ref} {q}: the actual '{e}' is not a number. Type the figure "
-                            "alone (notes go in Commentary); until then it counts as No data.",
-                            row.actual.location))  # fmt: skip
+        v = row.actual.value
+        if isinstance(v, dt.date | dt.time):  # '1/2' or '3-4' typed into a cell: Excel keeps it as a date
+            seen = f"{v:%d %b %Y}".lstrip("0") if isinstance(v, dt.date) else f"{v:%H:%M}"
+            msg = (f"{t.ref} {q}: Excel has turned what was typed into a date or time ({seen}). Type the figure as "
+                   "a number (set the cell's format back to Number if Excel does it again); until then it counts "
+                   "as No data.")  # fmt: skip
+        else:
+            msg = (f"{t.ref} {q}: the actual '{e}' is not a number. Type the figure alone (notes go in "
+                   "Commentary); until then it counts as No data.")  # fmt: skip
+        issues.append(error("non-numeric-actual", msg, row.actual.location))
     if not typed and due:
         issues.append(warning("missing-actual", f"{t.ref} {q}: no actual yet, and it is due this quarter.",
                               row.actual.location))  # fmt: skip
