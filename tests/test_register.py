@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import openpyxl
 import pytest
 
 from laa_xl.core import demo
 from laa_xl.core.periods import FinancialYear, Period
-from laa_xl.core.register import TARGET_COLUMNS, load_register
+from laa_xl.core.register import TARGET_COLUMNS, load_register, parse_date
 from laa_xl.io.register_io import read_register, write_register
 
 
@@ -106,3 +107,15 @@ def test_profile_for_an_unknown_ref_and_bad_numbers(grids):
     got = where(issues)
     assert ("Profiles", f"A{len(grids['Profiles'])}", "unknown-ref") in got
     assert ("Profiles", "C2", "not-a-number") in got
+
+
+@pytest.mark.parametrize("typed", ["04/11/2008", "4/11/08", "04-11-2008", "4.11.08", "4 Nov 2008", "4 November 08",
+                                   "2008-11-04", " 4 Nov 2008 "])  # fmt: skip
+def test_a_date_typed_as_text_the_british_way_is_read(typed):
+    assert parse_date(typed) == dt.date(2008, 11, 4)
+
+
+@pytest.mark.parametrize("typed", ["11/31/2008", "next Tuesday", "2008/11/04", "4th Nov"])
+def test_text_that_is_not_a_date_is_refused(typed):
+    with pytest.raises(ValueError):
+        parse_date(typed)

@@ -173,6 +173,11 @@ def normalise_ref(ref: object) -> str:
     return t
 
 
+# Dates typed as text, the British way round (a council's officers write 04/11/2008, 4.11.08, 4 Nov 2008)
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d-%m-%Y", "%d-%m-%y", "%d.%m.%Y", "%d.%m.%y", "%d %B %Y",
+                 "%d %b %Y", "%d %B %y", "%d %b %y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S")  # fmt: skip
+
+
 def parse_date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
@@ -181,7 +186,7 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     s = str(value).strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"):
+    for fmt in _DATE_FORMATS:
         try:
             return dt.datetime.strptime(s, fmt).date()
         except ValueError:
