@@ -184,12 +184,15 @@ def test_an_override_that_is_not_a_rag_is_ignored_and_listed(register):
 def test_risks_that_cannot_be_scored_or_dated_are_listed_at_their_cells(register):
     data = make_return([("Q1", 5, "NI 40", 1, {})])
     for r, (li, im, review) in enumerate([("high", 2, None), (5, 2, dt.date(2008, 6, 30)), (3, 4, "end of June")], 5):
-        data.risks.append(RiskRow(cell("Risks", f"A{r}", f"R{r}"), cell("Risks", f"B{r}", "NI 40"),
+        data.risks.append(RiskRow(cell("Risks", f"A{r}", f"R{r}"), cell("Risks", f"B{r}", "NI 40" if r < 7 else "ni999"),
                                   cell("Risks", f"C{r}", "Staff"), cell("Risks", f"D{r}", li),
                                   cell("Risks", f"E{r}", im), review_date=cell("Risks", f"J{r}", review)))  # fmt: skip
     res = check_return(data, register, year=Y, quarters=["Q1"])
     got = {(i.location.cell, i.code) for i in res.issues if i.location.sheet == "Risks"}
-    assert got == {("D5", "not-a-number"), ("D6", "bad-risk-score"), ("J7", "bad-date")}
+    assert got == {("D5", "not-a-number"), ("D6", "bad-risk-score"), ("J7", "bad-date"), ("B7", "risk-unknown-target")}
+    assert "Risk R7 names the target 'NI 999', which is not in the register" in next(
+        i.message for i in res.issues if i.code == "risk-unknown-target")
+    assert [k.ref for k in res.risks] == ["NI 40", "NI 40", "NI 999"]  # kept
     msg = next(i.message for i in res.issues if i.code == "bad-date")
     assert "'end of June'" in msg
     assert [(k.likelihood, k.impact, k.score, k.rating, k.review_date) for k in res.risks] == [

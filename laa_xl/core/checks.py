@@ -77,7 +77,7 @@ def check_return(
         ret_year,
         submitted,
         observations,
-        _risks(data, code, issues),
+        _risks(data, code, register, issues),
         _spend(data, code, issues),
         issues,
     )
@@ -241,9 +241,14 @@ def _num_or_issue(value: object, loc: Location, what: str, issues: list[Issue]) 
         return None
 
 
-def _risks(data: ReturnData, code: str, issues: list[Issue]) -> list[Risk]:
+def _risks(data: ReturnData, code: str, register: Register, issues: list[Issue]) -> list[Risk]:
     out: list[Risk] = []
     for r in data.risks:
+        ref = normalise_ref(r.ref.value)
+        if ref and register.targets and register.target(ref) is None:  # kept: the risk is real whatever it names
+            issues.append(warning("risk-unknown-target", f"Risk {text(r.risk_id.value) or '(no ID)'} names the target "
+                                  f"'{ref}', which is not in the register. Check the reference; the risk is kept.",
+                                  r.ref.location))  # fmt: skip
         li = _num_or_issue(r.likelihood.value, r.likelihood.location, "Likelihood (1-4)", issues)
         im = _num_or_issue(r.impact.value, r.impact.location, "Impact (1-4)", issues)
         score = rules.risk_score(li, im)
@@ -256,7 +261,7 @@ def _risks(data: ReturnData, code: str, issues: list[Issue]) -> list[Risk]:
             review = None
             issues.append(warning("bad-date", f"Review date should be a date, not '{text(r.review_date.value)}'. "
                                   "Type it as a date (e.g. 30/06/2008).", r.review_date.location))  # fmt: skip
-        out.append(Risk(code, text(r.risk_id.value), normalise_ref(r.ref.value), text(r.risk.value), li, im, score,
+        out.append(Risk(code, text(r.risk_id.value), ref, text(r.risk.value), li, im, score,
                         rules.risk_rating(score), text(r.mitigation.value), text(r.owner.value), review,
                         r.risk.location))  # fmt: skip
     return out
