@@ -43,3 +43,32 @@ def test_bad_input_is_one_clear_line_and_exit_2(tmp_path):
     )  # fmt: skip
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "nope.xlsx" in proc.stderr
+
+
+def test_a_long_run_shows_progress_on_a_terminal_and_nothing_when_piped(tmp_path, register_path):
+    """SPEC §9, on a real pseudo-terminal: `issue` shows its progress on stderr when it is a terminal, and writes
+    nothing there when piped (a scheduler's log stays clean)."""
+    import os
+    import pty
+
+    args = [sys.executable, "-m", "laa_xl", "issue", str(register_path), "--year", "2008/09", "--out"]
+    env = {**os.environ, "TERM": "xterm", "COLUMNS": "100"}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen([*args, str(tmp_path / "tty")], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=slave)  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    out, _ = proc.communicate(timeout=120)
+    assert proc.returncode == 0 and b"6 return workbook(s)" in out
+    assert b"Issuing returns" in seen
+    piped = subprocess.run([*args, str(tmp_path / "pipe")], cwd=ROOT, env=env, capture_output=True, timeout=120)
+    assert piped.returncode == 0 and piped.stderr == b"" and b"6 return workbook(s)" in piped.stdout

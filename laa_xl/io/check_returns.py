@@ -56,9 +56,12 @@ class CheckReport:
 
 def check_files(paths: Iterable[Path], register: Register, *, allow_macros: bool = False) -> CheckReport:
     """Check each return; an unsafe or unreadable file is an error issue, and the others still get checked."""
+    from .terminal import progress
+
     report = CheckReport()
     files: list[dict[str, Any]] = []
-    for path in paths:
+    paths = list(paths)
+    for path in progress(paths, "Checking returns", total=len(paths)):
         try:
             data = read_return(path, allow_macros=allow_macros)
         except UnsafeFile as e:
