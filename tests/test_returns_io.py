@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from laa_xl.cli import main
@@ -297,3 +298,57 @@ def test_an_actual_excel_turned_into_a_date_says_so(cyp_return: Path, register_p
     [i] = [i for i in json.loads(res.output)["issues"] if i["code"] == "non-numeric-actual"]
     assert (i["sheet"], i["severity"]) == ("Q2", "error")
     assert i["message"].startswith("NI 117 Q2: Excel has turned what was typed into a date or time (1 Feb 2008).")
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"}  # all but the creation time
+
+
+def test_returns_issued_by_worker_processes_are_the_same_files(tmp_path, register, monkeypatch) -> None:
+    monkeypatch.setenv("LAA_XL_WORKERS", "1")
+    here = issue_returns(register, "2008/09", tmp_path / "here")
+    monkeypatch.setenv("LAA_XL_WORKERS", "2")
+    pooled = issue_returns(register, "2008/09", tmp_path / "pooled")
+    assert [p.name for p in pooled] == [p.name for p in here] and len(here) == 6
+    for a, b in zip(here, pooled, strict=True):
+        assert _parts(a) == _parts(b), a.name
+    # a return already there is kept, with workers too; only those missing are written
+    (tmp_path / "pooled" / "SAF_2008-09.xlsx").write_bytes(b"an officer's figures")
+    for name in ("CYP_2008-09.xlsx", "HWB_2008-09.xlsx"):
+        (tmp_path / "pooled" / name).unlink()
+    again = issue_returns(register, "2008/09", tmp_path / "pooled", keep_existing=True)
+    assert sorted(p.name for p in again) == ["CYP_2008-09.xlsx", "HWB_2008-09.xlsx"]
+    assert (tmp_path / "pooled" / "SAF_2008-09.xlsx").read_bytes() == b"an officer's figures"
+    assert _parts(tmp_path / "pooled" / "CYP_2008-09.xlsx") == _parts(tmp_path / "here" / "CYP_2008-09.xlsx")
+
+
+def test_when_a_worker_dies_the_returns_not_written_are_written_here(tmp_path, register, monkeypatch) -> None:
+    import os
+
+    from laa_xl.io import read_pool, returns_writer
+
+    if read_pool._context().get_start_method() != "fork":
+        pytest.skip("the worker is made to die by a function it inherits when forked")
+    parent, real = os.getpid(), returns_writer.write_return
+    written_here: list[str] = []
+
+    def dies_in_a_worker(path, register, p, *args, **kwargs):
+        if os.getpid() != parent and p.code == "SAF":
+            os._exit(3)
+        if os.getpid() == parent:
+            written_here.append(p.code)
+        return real(path, register, p, *args, **kwargs)
+
+    monkeypatch.setattr(returns_writer, "write_return", dies_in_a_worker)
+    monkeypatch.setenv("LAA_XL_WORKERS", "2")
+    got = issue_returns(register, "2008/09", tmp_path / "out")
+    assert "SAF" in written_here  # the pool broke; this process wrote what the workers had not handed back
+    monkeypatch.setattr(returns_writer, "write_return", real)
+    monkeypatch.setenv("LAA_XL_WORKERS", "1")
+    want = issue_returns(register, "2008/09", tmp_path / "want")
+    assert [p.name for p in got] == [p.name for p in want]
+    for a, b in zip(got, want, strict=True):
+        assert _parts(a) == _parts(b), a.name

@@ -330,7 +330,7 @@ def issue_returns(book: Any) -> str:
     if period.year not in reg.years():
         raise ButtonProblem(f"The Profiles sheet has no profiles for {period.year}: add them, then issue the returns.")
     folder = returns_folder(book, reg, create=True)
-    new = [p.name for p in issue(reg, period.year, folder, keep_existing=True)]
+    new = [p.name for p in issue(reg, period.year, folder, keep_existing=True, allow_spawn=False)]
     kept = [return_file_name(p.code, period.year) for p in reg.partnerships
             if reg.targets_for(p.code) and return_file_name(p.code, period.year) not in new]  # fmt: skip
     msg = f"{len(new)} return workbook(s) for {period.year} written to {folder}."
