@@ -308,10 +308,26 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 
 def test_returns_issued_by_worker_processes_are_the_same_files(tmp_path, register, monkeypatch) -> None:
+    import os
+
+    from laa_xl.io import returns_writer
+
     monkeypatch.setenv("LAA_XL_WORKERS", "1")
     here = issue_returns(register, "2008/09", tmp_path / "here")
     monkeypatch.setenv("LAA_XL_WORKERS", "2")
+    real, pids = returns_writer.write_return, tmp_path / "pids"
+
+    def noting_the_process(*args, **kwargs):  # forked workers inherit this: each notes who wrote
+        with open(pids, "a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(returns_writer, "write_return", noting_the_process)
     pooled = issue_returns(register, "2008/09", tmp_path / "pooled")
+    monkeypatch.setattr(returns_writer, "write_return", real)
+    writers = pids.read_text().split()
+    if read_pool_forks():
+        assert len(writers) == 6 and str(os.getpid()) not in writers  # all by the workers (which of them: timing)
     assert [p.name for p in pooled] == [p.name for p in here] and len(here) == 6
     for a, b in zip(here, pooled, strict=True):
         assert _parts(a) == _parts(b), a.name
@@ -352,3 +368,30 @@ def test_when_a_worker_dies_the_returns_not_written_are_written_here(tmp_path, r
     assert [p.name for p in got] == [p.name for p in want]
     for a, b in zip(got, want, strict=True):
         assert _parts(a) == _parts(b), a.name
+
+
+def test_returns_issued_by_spawned_workers_are_the_same_files(tmp_path, register, monkeypatch) -> None:
+    """Windows and macOS start workers by spawn: the register and the job are pickled to them (run here on Linux)."""
+    import multiprocessing
+
+    from laa_xl.io import read_pool, returns_writer
+
+    monkeypatch.setenv("LAA_XL_WORKERS", "1")
+    here = issue_returns(register, "2008/09", tmp_path / "here")
+    monkeypatch.setattr(read_pool, "_context", lambda method=None: multiprocessing.get_context(method or "spawn"))
+    monkeypatch.setenv("LAA_XL_WORKERS", "2")
+
+    def not_here(*args, **kwargs):  # spawned workers import the module afresh: only this process sees this
+        raise AssertionError("written in this process, not by the spawned workers")
+
+    monkeypatch.setattr(returns_writer, "write_return", not_here)
+    spawned = issue_returns(register, "2008/09", tmp_path / "spawned")
+    assert [p.name for p in spawned] == [p.name for p in here]
+    for a, b in zip(here, spawned, strict=True):
+        assert _parts(a) == _parts(b), a.name
+
+
+def read_pool_forks() -> bool:
+    from laa_xl.io import read_pool
+
+    return read_pool._context().get_start_method() == "fork"
