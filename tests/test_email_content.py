@@ -135,6 +135,36 @@ def test_chase_messages_recipients_and_sponsor_grouping():
     red = next(m for m in chase_messages(inp) if m.key == "Director for Children")
     assert "Target A" in red.text and "Target B" in red.text
 
+def test_a_used_return_with_errors_is_asked_for_corrections():
+    from laa_xl.core.email_content import corrections_to_chase
+    from laa_xl.core.issues import Location, error, warning
+
+    log = [LogEntry("CYP", "cyp.xlsx", status="Used"), LogEntry("CYP", "cyp-old.xlsx", status="Superseded"),
+           LogEntry("SAF", "saf.xlsx", status="Used"), LogEntry("HWB", "hwb.xlsx", status="Refused"),
+           LogEntry("ENV", "env.xlsx", status="Used")]  # fmt: skip
+    issues = [
+        error("non-numeric-actual", "NI 117 Q2: the actual 'TBC' is not a number.", Location("cyp.xlsx", "Q2", "G5")),
+        error("missing-sheet", "The return has no Q3 sheet.", Location("cyp.xlsx", "Q3")),
+        error("non-numeric-actual", "old figure", Location("cyp-old.xlsx", "Q1", "G5")),  # superseded: not asked
+        warning("no-commentary", "NI 16 Q2 is Red: add commentary.", Location("saf.xlsx", "Q2", "L6")),  # a warning
+        error("not-xlsx", "not a workbook", Location("hwb.xlsx")),  # refused: chased as refused
+        error("duplicate-target-row", "NI 192 twice.", Location("env.xlsx", "Q1", "A7")),
+    ]  # fmt: skip
+    got = corrections_to_chase(log, issues)
+    assert {k: (f, [i.code for i in v]) for k, (f, v) in got.items()} == {
+        "CYP": ("cyp.xlsx", ["non-numeric-actual", "missing-sheet"]), "ENV": ("env.xlsx", ["duplicate-target-row"])}
+    inp = ChaseInput(area="Shire", period=Period.parse("2008/09 Q2"), log=log, data=[],
+                     contacts=[Contact("CYP", "Children", "Alex", "cyp@shire.example"), Contact("ENV", "Env", "", "")],
+                     targets=[], issues=issues)  # fmt: skip
+    fixes = {m.key: m for m in chase_messages(inp) if m.kind == "corrections"}
+    assert set(fixes) == {"CYP", "ENV"}
+    cyp = fixes["CYP"]
+    assert cyp.to == ("cyp@shire.example",) and cyp.subject == "Shire LAA return 2008/09 Q2: Children return, 2 entries to correct"
+    assert "  - Q2!G5: NI 117 Q2: the actual 'TBC' is not a number.\n  - Q3: The return has no Q3 sheet." in cyp.text
+    assert "<b>Q2!G5</b>: NI 117 Q2: the actual &#x27;TBC&#x27; is not a number." in cyp.html
+    assert fixes["ENV"].to == () and fixes["ENV"].problems  # no address in the register: reported
+
+
 _cell_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
 
 

@@ -178,6 +178,10 @@ def test_demo_writes_the_go_email_draft_and_the_chase_drafts(tmp_path):
     # the Red targets of the GO workbook are the ones in the message
     reds = [r.ref for r in read_go_summary(demo_dir / "GO.xlsx").reds]
     assert reds and all(f"- {r} " in body(msg, "plain") for r in reds)
-    # ENV's return was late in the demo: one chase draft, to ENV's contact
+    # ENV's return was late in the demo, and CYP's holds a 'TBC' actual: a chase draft to each
     assert {p.name: parse(p)["To"] for p in (demo_dir / "chase").glob("*.eml")} == {
-        "late-env.eml": "environment.partnership@demoshire.example"}
+        "late-env.eml": "environment.partnership@demoshire.example",
+        "corrections-cyp.eml": "cyp.partnership@demoshire.example"}
+    fix = parse(demo_dir / "chase" / "corrections-cyp.eml")
+    assert fix["Subject"].endswith("return, 1 entry to correct")
+    assert "  - Q2!G5: NI 117 Q2: the actual 'TBC' is not a number." in body(fix, "plain")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
+from .issues import ERROR, Issue
 from .periods import QUARTERS, FinancialYear, Period
 from .register import Partnership as Contact  # a partnership's contact, as the register holds it
 
@@ -74,7 +75,7 @@ class MessageContent:
     subject: str
     text: str
     html: str
-    kind: str = "go"  # go, missing, late, refused, red
+    kind: str = "go"  # go, missing, late, refused, corrections, red
     key: str = ""  # partnership code or sponsor: names the draft file
     problems: tuple[str, ...] = ()  # e.g. no email address in the register
 
@@ -222,6 +223,19 @@ class ChaseInput:
     deadline: dt.date | None = None
     reply_to: str = ""  # where returns go (optional, named in the text)
     notes: list[str] = field(default_factory=list)
+    issues: Sequence[Issue] = ()  # the consolidation's Issues sheet
+
+
+def corrections_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> dict[str, tuple[str, list[Issue]]]:
+    """Per partnership, the error-severity issues of the return it used (figures left out, as No data, until the
+    return is corrected): partnership code -> (file, issues). A refused return is chased as refused instead."""
+    used = {e.file: e.partnership.strip().upper() for e in log if e.file and e.status.strip().lower() == "used"}
+    out: dict[str, tuple[str, list[Issue]]] = {}
+    for i in issues:
+        code = used.get(i.location.file)
+        if code and i.severity == ERROR:
+            out.setdefault(code, (i.location.file, []))[1].append(i)
+    return out
 
 
 def returns_to_chase(log: Iterable[LogEntry]) -> list[ReturnChase]:
@@ -308,7 +322,8 @@ def _signature(area: str) -> str:
 
 
 def chase_messages(inp: ChaseInput) -> list[MessageContent]:
-    """One message per partnership with a missing, late or unusable return; one per sponsor of repeated Reds."""
+    """One message per partnership with a missing, late or unusable return; one per partnership whose return has
+    entries that could not be used (errors: corrections); one per sponsor of repeated Reds."""
     contacts = {c.code.upper(): c for c in inp.contacts}
     titles = {t.ref: t for t in inp.targets}
     out: list[MessageContent] = []
@@ -348,6 +363,27 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         text = "\n\n".join([greet, *body, _signature(inp.area)]) + "\n"
         html = _html([greet, *body], [], [], inp.area)
         out.append(MessageContent(to, subject, text, html, kind=ch.reason, key=ch.partnership, problems=problems))
+
+    for code, (file, found) in corrections_to_chase(inp.log, inp.issues).items():
+        c = contacts.get(code, Contact(code, ""))
+        name = c.name or code
+        to = tuple(a for a in [email_in(c.email)] if a)
+        problems = () if to else (f"The register has no email address for partnership {code}.",)
+        greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
+        n = len(found)
+        subject = f"{inp.area} LAA return {inp.period}: {name} return, {n} entr{'y' if n == 1 else 'ies'} to correct"
+        intro = [greet, f"Thank you for the {name} LAA performance return for {inp.period} ({file}). "
+                 f"{'This entry' if n == 1 else 'These entries'} could not be used, so "
+                 f"{'its figure counts' if n == 1 else 'their figures count'} as No data until corrected:"]  # fmt: skip
+        after = [f"Please correct {'it' if n == 1 else 'them'} in your return workbook and send it again{send_to} "
+                 "as soon as you can."]  # fmt: skip
+        where = [f"{i.location.sheet}!{i.location.cell}" if i.location.cell else i.location.sheet for i in found]
+        items = [f"  - {w}: {i.message}" if w else f"  - {i.message}" for w, i in zip(where, found, strict=True)]
+        listed = [f"<b>{escape(w)}</b>: {escape(i.message)}" if w else escape(i.message)
+                  for w, i in zip(where, found, strict=True)]  # fmt: skip
+        text = "\n\n".join([*intro, "\n".join(items), *after, _signature(inp.area)]) + "\n"
+        out.append(MessageContent(to, subject, text, _html(intro, listed, after, inp.area), kind="corrections",
+                                  key=code, problems=problems))  # fmt: skip
 
     by_sponsor: dict[str, list[RedRun]] = {}
     for run in red_two_quarters_running(inp.data, inp.period):

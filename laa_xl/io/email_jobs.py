@@ -148,7 +148,8 @@ def chase(
     delays: Sequence[float] = DEFAULT_DELAYS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ChaseResult:
-    """One draft per partnership with a missing, late or unusable return, and one per sponsor of repeated Reds.
+    """One draft per partnership with a missing, late or unusable return, or with entries to correct, and one per
+    sponsor of repeated Reds.
 
     Drafts go to ``eml_dir`` (default: ``chase/`` beside the workbook). With
     ``smtp`` each addressed message is then sent; a sent draft is removed

@@ -4,11 +4,12 @@ GO.xlsx (written by ``laa-xl go-return``): the ``Summary`` sheet (title,
 label/value pairs, the RAG count tables headed ``Partnership`` and ``Block``)
 and the ``GO Return`` sheet (Annex A: the Red targets, their comments and
 remedial actions). CONSOLIDATED.xlsx: its register sheets (through
-``read_register``), ``Log`` and ``Data``.
+``read_register``), ``Log``, ``Issues`` and ``Data``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from ..core.email_content import (
     TargetInfo,
     split_remedial,
 )
-from ..core.issues import has_errors
+from ..core.issues import Issue, Location, has_errors
 from ..core.numbers import NotANumber, text, to_number
 from ..core.periods import FinancialYear, Period, PeriodError, quarter_label
 from ..core.register import parse_date
@@ -204,9 +205,9 @@ def _date_text(v: Any) -> str:
 
 
 def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
-    """Everything chasing needs from CONSOLIDATED.xlsx: contacts and sponsors, the Log, the Data."""
+    """Everything chasing needs from CONSOLIDATED.xlsx: contacts and sponsors, the Log, the Issues, the Data."""
     path = Path(path)
-    grids = _read(path, ("Log",), checked=("Data",))  # Data is read as it inflates (below): a national one is big
+    grids = _read(path, ("Log", "Issues"), checked=("Data",))  # Data is read as it inflates (below): it is big
     what = "Is this the workbook written by 'laa-xl consolidate'?"
     if "Log" not in grids:
         if {"Summary", "GO Return"} <= set(sheet_names(path)):  # the GO workbook, made from the one wanted
@@ -232,6 +233,14 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         for _, v in log_t.rows
     ]  # fmt: skip
 
+    found: list[Issue] = []  # the consolidation's issues: a partnership's errors ask for a corrected return
+    issues_t = find_table(grids.get("Issues", []), path.name, "Issues", "Severity")
+    if issues_t is not None:
+        for _, v in issues_t.rows:
+            get = functools.partial(issues_t.value, v)
+            found.append(Issue(text(get("Code")), text(get("Severity")).lower(), text(get("Message")),
+                               Location(text(get("File")), text(get("Sheet")), text(get("Cell")))))  # fmt: skip
+
     need = ("Ref", "Partnership", "Financial year", "Quarter", "Reported RAG")
     data = _chase_rows(path, need, what)
     if per is None:
@@ -248,4 +257,5 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         contacts=list(register.partnerships),
         targets=[TargetInfo(t.ref, t.title, t.partnership, t.sponsor) for t in register.targets],
         deadline=register.deadline(per),
+        issues=found,
     )
