@@ -201,11 +201,11 @@ def test_risks_that_cannot_be_scored_or_dated_are_listed_at_their_cells(register
 
 def test_spend_quarters_written_loosely_are_read_and_others_listed(register):
     data = make_return([("Q1", 5, "NI 40", 1, {})])
-    for r, q in enumerate(["Q1", " qtr 2 ", "Quarter 3", 4.0, "Q-1", "autumn", None], 5):
+    for r, q in enumerate(["Q1", " qtr 2 ", "Quarter 3", 4.0, "Q-1 2008/09", "autumn", None, "Q5"], 5):
         data.spend.append(SpendRow(cell("Spend", f"A{r}", "SSC"), cell("Spend", f"B{r}", q),
                                    cell("Spend", f"C{r}", 1000), cell("Spend", f"D{r}", 250)))  # fmt: skip
     res = check_return(data, register, year=Y, quarters=["Q1"])
-    assert [s.quarter for s in res.spend] == ["Q1", "Q2", "Q3", "Q4", "Q1", "AUTUMN", ""]
+    assert [s.quarter for s in res.spend] == ["Q1", "Q2", "Q3", "Q4", "Q1", "AUTUMN", "", "Q5"]
     bad = [i for i in res.issues if i.code == "bad-quarter"]
-    assert [(i.location.cell, i.severity) for i in bad] == [("B10", "warning")]
+    assert [(i.location.cell, i.severity) for i in bad] == [("B10", "warning"), ("B12", "warning")]
     assert "the quarter 'autumn' is not one of Q1 to Q4, so this row is left out of the spend totals" in bad[0].message

@@ -281,12 +281,12 @@ def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
     return out
 
 
-_QUARTER_TEXT = re.compile(r"(?:q|qtr|quarter)?\s*[-_.]?\s*([1-4])", re.I)
+_QUARTER_TEXT = re.compile(r"(?:q|qtr|quarter)?\s*[-_.]?\s*([1-4])(?:\s+(?:\d{4}/)?\d{2,4}(?:/\d{2})?)?", re.I)
 
 
 def _spend_quarter(c: Cell, block: str, issues: list[Issue]) -> str:
-    """A spend row's quarter as Q1-Q4 ('Qtr 2', 'quarter 2' and 2 read as Q2); anything else is listed, since the
-    row is then left out of the spend totals of every period."""
+    """A spend row's quarter as Q1-Q4 ('Qtr 2', 'quarter 2', 2 and 'Q2 2008/09' read as Q2: the return is for one
+    year); anything else is listed, since the row is then left out of the spend totals of every period."""
     raw = text(c.value)
     m = _QUARTER_TEXT.fullmatch(raw)
     if m:
