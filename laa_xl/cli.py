@@ -199,7 +199,7 @@ def email(workbook: Path, to_addr: tuple[str, ...], smtp: str | None, eml: Path 
               help="Folder for the drafts (default: chase/ beside the workbook).")
 @friendly
 def chase(consolidated: Path, smtp: str | None, eml_dir: Path | None) -> None:
-    """Draft (or send) chasing emails for missing or late returns and repeated Reds."""
+    """Draft (or send) chasing emails: missing, late or unusable returns, entries to correct, repeated Reds."""
     from .io.email_jobs import chase as run_chase
 
     result = run_chase(consolidated, smtp=smtp, eml_dir=eml_dir)
