@@ -151,7 +151,34 @@ def consolidate(register: Path, returns_dir: Path, period: str, out: Path, previ
     from .io.consolidate_job import consolidate_folder
 
     result = consolidate_folder(register, returns_dir, period, out, previous=previous, allow_macros=allow_macros)
-    sys.exit(report(result.issues, result.summary(), as_json))
+    status = report(result.issues, result.summary(), as_json)
+    if not as_json:
+        for line in _next_steps(result, out):
+            click.echo(line)
+    sys.exit(status)
+
+
+def _next_steps(result: Any, out: Path) -> list[str]:
+    """What the central team does next, as commands: chase (when anyone is to be chased) and the GO return (when
+    the period ends a half year)."""
+    from .core.consolidate import MISSING, REFUSED, USED
+
+    cons = result.consolidation
+    with_errors = {i.location.file for i in result.issues if i.is_error}
+    used = {e.partnership for e in cons.log if e.status == USED}
+    chased = {e.partnership for e in cons.log if e.partnership and (  # as chase decides (email_content)
+        (e.status in (MISSING, REFUSED) and e.partnership not in used)
+        or (e.status == USED and (e.late or e.file in with_errors)))}  # fmt: skip
+    steps: list[str] = []
+    if chased:
+        steps.append(f"Next: laa-xl chase {out} drafts the emails to {', '.join(sorted(chased))} (missing, late or "
+                     "refused returns, entries to correct).")  # fmt: skip
+    p = cons.period
+    if p.last_quarter in ("Q2", "Q4"):
+        half = f"{p.year} {'H1' if p.last_quarter == 'Q2' else 'Y'}"
+        steps.append(f"{'Then' if steps else 'Next'}: laa-xl go-return {out} --period \"{half}\" --out GO.xlsx makes "
+                     "the return to the Government Office.")  # fmt: skip
+    return steps
 
 
 @main.command("go-return")

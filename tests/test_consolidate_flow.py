@@ -208,3 +208,25 @@ def test_last_years_rows_are_carried_so_direction_compares_with_last_year_all_ye
             compared += 1
         assert o.direction == rules.direction(o.actual, then, t.polarity), o.ref
     assert compared >= 10  # against the same quarter last year, at Q2
+
+
+def test_the_next_steps_name_who_chase_will_write_to_and_the_go_return(area, tmp_path):
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "CONSOLIDATED.xlsx"
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", out)
+    assert res.exit_code == 1  # CYP's TBC
+    nexts = [ln for ln in res.output.splitlines() if ln.startswith(("Next:", "Then:"))]
+    assert nexts == [f"Next: laa-xl chase {out} drafts the emails to CYP, ENV (missing, late or refused returns, "
+                     "entries to correct).",
+                     f'Then: laa-xl go-return {out} --period "2008/09 H1" --out GO.xlsx makes the return to the '
+                     "Government Office."]  # fmt: skip
+    # the partnerships named are those chase writes to
+    chased = run("chase", out, "--eml-dir", tmp_path / "chase")
+    assert chased.exit_code == 0, chased.output
+    drafts = {p.stem.split("-", 1)[1].upper() for p in (tmp_path / "chase").glob("*.eml") if not p.name.startswith("red-")}
+    assert drafts == {"CYP", "ENV"}
+    # --json prints the JSON object and nothing else; a Q1 run names no GO return
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q1", "--out", tmp_path / "q1.xlsx", "--json")
+    json.loads(res.output)
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q1", "--out", tmp_path / "q1b.xlsx")
+    assert "go-return" not in res.output
