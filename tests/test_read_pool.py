@@ -169,3 +169,24 @@ def test_the_excel_buttons_spawn_no_workers_unless_asked(monkeypatch):
     monkeypatch.setattr(read_pool, "_context", lambda method=None: multiprocessing.get_context(method or "fork"))
     monkeypatch.delenv("LAA_XL_WORKERS")
     assert read_pool.workers_for(many, allow_spawn=False) == read_pool.workers_for(many)  # forked: as ever
+
+
+def test_check_in_workers_gives_the_report_of_checking_one_by_one(mixed, monkeypatch, tmp_path):
+    """``laa-xl check`` over a folder: the same report (every issue, every file's summary, every checked return),
+    good and bad files alike, read by two workers (each read noting its process)."""
+    from laa_xl.io import check_returns
+
+    folder, reg, _ = mixed
+    files = list(return_files(folder))
+    monkeypatch.setenv("LAA_XL_WORKERS", "1")
+    one = check_returns.check_files(files, reg)
+    monkeypatch.setenv("LAA_XL_WORKERS", "2")
+    monkeypatch.setenv("PIDS_FILE", str(tmp_path / "pids"))
+    monkeypatch.setattr(check_returns, "read_return", lambda path, allow_macros=False: noting_pids(path))
+    two = check_returns.check_files(files, reg)
+    pids = (tmp_path / "pids").read_text().split()
+    if read_pool._context().get_start_method() == "fork":
+        assert pids and str(os.getpid()) not in pids  # read by the workers, none here
+    assert two.summary == one.summary and two.issues == one.issues and two.returns == one.returns
+    readable = [f["readable"] for f in one.summary["files"]]
+    assert readable.count(True) >= 6 and readable.count(False) >= 20  # the corpus: good returns and refusals

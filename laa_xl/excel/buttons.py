@@ -353,7 +353,7 @@ def check_return(book: Any) -> str:
     files = [p for p in return_files(folder) if p.name not in ours]
     if not files:
         raise ButtonProblem(f"There are no return workbooks in {folder}.")
-    report = check_files(files, reg)
+    report = check_files(files, reg, allow_spawn=False)
     write_issues(book, report.issues)
     lines = [f"{f['file']}: " + (f"{f['errors']} error(s), {f['warnings']} warning(s)" if f["readable"]
                                  else "cannot be read safely") for f in report.summary["files"]]  # fmt: skip

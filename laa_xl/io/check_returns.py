@@ -54,39 +54,48 @@ class CheckReport:
         return has_errors(self.issues)
 
 
-def check_files(paths: Iterable[Path], register: Register, *, allow_macros: bool = False) -> CheckReport:
-    """Check each return; an unsafe or unreadable file is an error issue, and the others still get checked."""
-    from .terminal import progress
+def check_files(
+    paths: Iterable[Path], register: Register, *, allow_macros: bool = False, allow_spawn: bool = True
+) -> CheckReport:
+    """Check each return; an unsafe or unreadable file is an error issue, and the others still get checked.
+    Many returns are read and checked by worker processes, as a consolidation reads them (``in_workers``)."""
+    from .read_pool import in_workers
 
     report = CheckReport()
     files: list[dict[str, Any]] = []
-    paths = list(paths)
-    for path in progress(paths, "Checking returns", total=len(paths)):
-        try:
-            data = read_return(path, allow_macros=allow_macros)
-        except UnsafeFile as e:
-            report.issues.append(e.issue)
-            files.append({"file": path.name, "readable": False})
-            continue
-        except UnreadableFile as e:
-            report.issues.append(error("unreadable-file", str(e), Location(path.name)))
-            files.append({"file": path.name, "readable": False})
-            continue
-        checked = check_return(data, register, deadline=_deadline(data, register))
-        report.returns.append(checked)
-        report.issues.extend(checked.issues)
-        rags = Counter(o.reported_rag for o in checked.observations)
-        quarters = sorted({o.quarter for o in checked.observations})
-        files.append({
-            "file": path.name, "readable": True, "partnership": checked.partnership,
-            "year": str(checked.year) if checked.year else None, "quarters": quarters,
-            "rows": len(checked.observations), "rag": dict(sorted(rags.items())),
-            "errors": sum(i.is_error for i in checked.issues),
-            "warnings": sum(not i.is_error for i in checked.issues),
-        })  # fmt: skip
+    for name, found in in_workers(_check_one, list(paths), (register, allow_macros), "Checking returns",
+                                  allow_spawn=allow_spawn):  # fmt: skip
+        if isinstance(found, CheckedReturn):
+            checked = found
+            report.returns.append(checked)
+            report.issues.extend(checked.issues)
+            rags = Counter(o.reported_rag for o in checked.observations)
+            quarters = sorted({o.quarter for o in checked.observations})
+            files.append({
+                "file": name, "readable": True, "partnership": checked.partnership,
+                "year": str(checked.year) if checked.year else None, "quarters": quarters,
+                "rows": len(checked.observations), "rag": dict(sorted(rags.items())),
+                "errors": sum(i.is_error for i in checked.issues),
+                "warnings": sum(not i.is_error for i in checked.issues),
+            })  # fmt: skip
+        else:
+            report.issues.append(found)
+            files.append({"file": name, "readable": False})
     errors = sum(i.is_error for i in report.issues)
     report.summary = {"returns": len(files), "errors": errors, "warnings": len(report.issues) - errors, "files": files}
     return report
+
+
+def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedReturn | Issue]:
+    """One return read and checked, or the issue that stopped it being read."""
+    register, allow_macros = job
+    try:
+        data = read_return(path, allow_macros=allow_macros)
+    except UnsafeFile as e:
+        return path.name, e.issue
+    except UnreadableFile as e:
+        return path.name, error("unreadable-file", str(e), Location(path.name))
+    return path.name, check_return(data, register, deadline=_deadline(data, register))
 
 
 def _deadline(data: Any, register: Register) -> Any:

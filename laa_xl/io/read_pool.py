@@ -27,11 +27,12 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..core.consolidate import FileInfo
 from ..core.timing import recording, shared
@@ -42,6 +43,8 @@ from .return_files import Check, Item, Reader, load_one
 MIN_FILES = 8
 MIN_FILES_SPAWN = 48
 _job: tuple[Reader, Check | None, tuple[str, ...]] | None = None  # what each worker runs, set as it starts
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def available_cpus() -> int:
@@ -135,3 +138,45 @@ def load_in_pool(
     for path in progress(rest, "Reading returns", total=len(rest)):
         results.append(load_one(path, read, check, suffixes))
     return results
+
+
+# --- any other job over many files, the same way ------------------------------------------------------------
+
+_shared: Any = None  # a worker's job for in_workers' function, set as it starts
+
+
+def _share(job: Any) -> None:
+    global _shared
+    _shared = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+
+
+def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
+    fn, item = task
+    return fn(item, _shared)
+
+
+def in_workers(fn: Callable[[T, Any], R], items: Sequence[T], job: Any, description: str, *,
+               allow_spawn: bool = True) -> list[R]:  # fmt: skip
+    """``fn(item, job)`` for each item, in order: by worker processes when there are enough items
+    (``workers_for``; ``fn`` a module-level function, ``job`` sent to each worker once), the rest here (all of
+    them when the workers cannot start or one dies), with a progress bar on a terminal."""
+    from .terminal import progress
+
+    done: list[R] = []
+    workers = workers_for(len(items), allow_spawn=allow_spawn)
+    if workers > 1:
+        try:
+            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_share, initargs=(job,))
+            try:
+                results = pool.map(_call, [(fn, x) for x in items], chunksize=max(1, min(8, len(items) // (workers * 4))))
+                done.extend(progress(results, description, total=len(items)))  # in order: those done come first
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C, or an item that fails: stop at once
+                raise
+            pool.shutdown()
+        except (BrokenProcessPool, OSError):  # a worker died or could not start: the rest are done here
+            pass
+    for x in progress(items[len(done):], description, total=len(items) - len(done)):
+        done.append(fn(x, job))
+    return done

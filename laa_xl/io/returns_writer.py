@@ -95,53 +95,19 @@ def issue_returns(
     only the returns written are listed. Many returns are written by worker processes, as returns are read
     (``read_pool.workers_for``: one per CPU from 8 returns where they are forked; ``allow_spawn`` as there).
     """
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    from .read_pool import _context, workers_for
-    from .terminal import progress
+    from .read_pool import in_workers
 
     fy = FinancialYear.parse(year)
     out = Path(out_dir)
     todo = [(p, out / return_file_name(p.code, fy)) for p in register.partnerships if register.targets_for(p.code)]
     if keep_existing:
         todo = [(p, path) for p, path in todo if not path.exists()]
-    priors = dict(prior_actuals or {})
-    paths: list[Path] = []
-    workers = workers_for(len(todo), allow_spawn=allow_spawn)
-    if workers > 1:
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_start,
-                                       initargs=((register, fy, priors, template_path),))  # fmt: skip
-            try:
-                done = pool.map(_write_one, todo, chunksize=max(1, min(8, len(todo) // (workers * 4))))
-                paths.extend(progress(done, "Issuing returns", total=len(todo)))  # in order: those done come first
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C, or a return that cannot be written: stop
-                raise
-            pool.shutdown()
-        except (BrokenProcessPool, OSError):  # a worker died or could not start: the rest are written here
-            pass
-    for p, path in progress(todo[len(paths):], "Issuing returns", total=len(todo) - len(paths)):
-        write_return(path, register, p, fy, priors.get(p.code, {}), template_path=template_path)
-        paths.append(path)
-    return paths
+    job = (register, fy, dict(prior_actuals or {}), template_path)
+    return in_workers(_write_one, todo, job, "Issuing returns", allow_spawn=allow_spawn)
 
 
-_job: tuple[Register, FinancialYear, Mapping[str, Priors], str | Path | None] | None = None  # a worker's, from _start
-
-
-def _start(job: tuple[Register, FinancialYear, Mapping[str, Priors], str | Path | None]) -> None:
-    import signal
-
-    global _job
-    _job = job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
-
-
-def _write_one(item: tuple[Partnership, Path]) -> Path:
-    assert _job is not None
-    register, fy, priors, template_path = _job
+def _write_one(item: tuple[Partnership, Path], job: tuple[Register, FinancialYear, Mapping[str, Priors], Any]) -> Path:
+    register, fy, priors, template_path = job
     p, path = item
     write_return(path, register, p, fy, priors.get(p.code, {}), template_path=template_path)
     return path
