@@ -10,6 +10,7 @@ from laa_xl.excel.lite import (  # noqa: F401  (Lite registers the decorated fun
     LAA_REWARD,
     LAA_RISK_SCORE,
     LAA_VARIANCE,
+    chase,
     check_return,
     consolidate,
     email_gose,

@@ -34,3 +34,7 @@ End Sub
 Public Sub EmailGose()
     RunPython "import laa_xl.excel.buttons as b; b.email_gose()"
 End Sub
+
+Public Sub Chase()
+    RunPython "import laa_xl.excel.buttons as b; b.chase()"
+End Sub

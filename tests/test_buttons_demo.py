@@ -479,3 +479,33 @@ def test_a_returns_folder_that_does_not_exist_is_an_issue_at_its_settings_cell(c
     buttons.consolidate(book)
     assert ("Settings", f"B{row}", "returns-folder-not-found") in issue_tuples(block(book, p, "Issues"))
     assert "does not exist" in alerts(book)[0]
+
+
+# --- Chase ---------------------------------------------------------------------------------------
+
+
+def test_chase_drafts_from_the_consolidation_consolidate_saved(after_consolidate, area, tmp_path):
+    from click.testing import CliRunner
+
+    from laa_xl.cli import main
+
+    book = jsonbook.book(after_consolidate)
+    buttons.chase(book)
+    [msg] = alerts(book)
+    drafts = sorted(p.name for p in (area / "chase").glob("*.eml"))
+    assert "corrections-cyp.eml" in drafts  # CYP's TBC
+    assert f"{len(drafts)} chase email(s) drafted in {area / 'chase'}" in msg and all(d in msg for d in drafts)
+    # the same drafts as `laa-xl chase` makes of the same file
+    res = CliRunner().invoke(main, ["chase", str(area / buttons.CONSOLIDATED_NAME), "--eml-dir", str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.glob("*.eml")) == drafts
+
+
+def test_chase_before_consolidate_says_consolidate_first(live, tmp_path):
+    p = copy.deepcopy(live)
+    (tmp_path / "returns").mkdir()
+    set_setting(p, "Returns folder", str(tmp_path / "returns"))
+    book = jsonbook.book(p)
+    buttons.chase(book)
+    [msg] = alerts(book)
+    assert "click Consolidate first, then Chase" in msg and not (tmp_path / "chase").exists()

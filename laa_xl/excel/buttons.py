@@ -313,7 +313,7 @@ def _counts(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{k} {counts.get(k, 0)}" for k in COUNT_COLUMNS)
 
 
-# --- the six buttons ------------------------------------------------------------
+# --- the buttons ------------------------------------------------------------
 
 
 @button("Issue returns")
@@ -457,4 +457,26 @@ def email_gose(book: Any) -> str:
     else:
         msg += " Open it in your mail program, review it and send it."
     alert(book, msg, f"{TITLE}: Email GOSE")
+    return msg
+
+
+@button("Chase")
+def chase(book: Any) -> str:
+    """Draft the chasing emails from the last consolidation, as ``laa-xl chase`` does: the CONSOLIDATED.xlsx that
+    Consolidate saved (its Log, Issues and Data), drafts into chase/ beside it. Nothing is sent."""
+    run_chase = need("laa_xl.io.email_jobs", "chase", "Drafting the chasing emails")
+    reg, _ = load_live_register(book)
+    out = output_folder(book, returns_folder(book, reg)) / CONSOLIDATED_NAME
+    if not out.exists():
+        raise ButtonProblem(f"There is no {CONSOLIDATED_NAME} in {out.parent} yet: click Consolidate first, then "
+                            "Chase.")  # fmt: skip
+    result = run_chase(out)
+    if not result.drafts:
+        msg = ("Nobody to chase: every return is in, on time and usable, and no target is Red two quarters "
+               "running.")  # fmt: skip
+    else:
+        msg = (f"{len(result.drafts)} chase email(s) drafted in {result.drafts[0].parent}: "
+               f"{', '.join(p.name for p in result.drafts)}. Open each, review it and send it.")  # fmt: skip
+        msg += "".join(f" {i.message}" for i in result.issues)  # a draft with no address in the register
+    alert(book, msg, f"{TITLE}: Chase")
     return msg

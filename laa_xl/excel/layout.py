@@ -43,6 +43,9 @@ BUTTONS: tuple[Button, ...] = (
            "with charts."),
     Button("Email GOSE", "EmailGose", "email_gose",
            "Save the values-only GO return and draft the email to the GO contact with it attached."),
+    Button("Chase", "Chase", "chase",
+           "Draft the chasing emails from the last consolidation: returns missing, late, unusable or to correct; "
+           "repeated Reds."),
 )  # fmt: skip
 
 # The derived sheets and their headers are the consolidation's own layouts (laa_xl.core.reports), the

@@ -110,5 +110,10 @@ def email_gose(book: xw.Book) -> None:
     buttons.email_gose(book)
 
 
+@script
+def chase(book: xw.Book) -> None:
+    buttons.chase(book)
+
+
 FUNCS = (LAA_VARIANCE, LAA_RAG, LAA_DIRECTION, LAA_REWARD, LAA_RISK_SCORE)
-SCRIPTS = (issue_returns, check_return, consolidate, go_return, psb_report, email_gose)
+SCRIPTS = (issue_returns, check_return, consolidate, go_return, psb_report, email_gose, chase)
