@@ -161,14 +161,11 @@ def consolidate(register: Path, returns_dir: Path, period: str, out: Path, previ
 def _next_steps(result: Any, out: Path) -> list[str]:
     """What the central team does next, as commands: chase (when anyone is to be chased) and the GO return (when
     the period ends a half year)."""
-    from .core.consolidate import MISSING, REFUSED, USED
+    from .core.email_content import LogEntry, corrections_to_chase, returns_to_chase
 
     cons = result.consolidation
-    with_errors = {i.location.file for i in result.issues if i.is_error}
-    used = {e.partnership for e in cons.log if e.status == USED}
-    chased = {e.partnership for e in cons.log if e.partnership and (  # as chase decides (email_content)
-        (e.status in (MISSING, REFUSED) and e.partnership not in used)
-        or (e.status == USED and (e.late or e.file in with_errors)))}  # fmt: skip
+    log = [LogEntry(e.partnership, e.file, late=e.late, status=e.status) for e in cons.log]  # as chase reads the Log
+    chased = {c.partnership for c in returns_to_chase(log)} | set(corrections_to_chase(log, result.issues))
     steps: list[str] = []
     if chased:
         steps.append(f"Next: laa-xl chase {out} drafts the emails to {', '.join(sorted(chased))} (missing, late or "
