@@ -360,9 +360,7 @@ def consolidation_from_grids(
     if not found:
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
 
-    issues = [Issue(text(get("Code")), text(get("Severity")), text(get("Message")),
-                    Location(text(get("File")), text(get("Sheet")), text(get("Cell"))))
-              for get in _records(grids, name, "Issues", "Severity")]  # fmt: skip
+    issues = issues_of(grids, name)
     log: list[LogEntry] = []
     for get in _records(grids, name, "Log", "Partnership"):
         size = _num(get("Size (bytes)"))
@@ -392,6 +390,13 @@ def consolidation_from_grids(
     cons = Consolidation(register, period, observations, issues, log, risks, spend, [],
                          [e.partnership for e in log if e.status == MISSING], carried)  # fmt: skip
     return cons, evidence, reg_issues
+
+
+def issues_of(grids: Mapping[str, Sequence[Sequence[Any]]], name: str) -> list[Issue]:
+    """The Issues sheet's rows as Issues (none when the sheet or its header row is missing)."""
+    return [Issue(text(get("Code")), text(get("Severity")).lower(), text(get("Message")),
+                  Location(text(get("File")), text(get("Sheet")), text(get("Cell"))))
+            for get in _records(grids, name, "Issues", "Severity")]  # fmt: skip
 
 
 def _records(

@@ -9,7 +9,6 @@ remedial actions). CONSOLIDATED.xlsx: its register sheets (through
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from ..core.email_content import (
     TargetInfo,
     split_remedial,
 )
-from ..core.issues import Issue, Location, has_errors
+from ..core.issues import has_errors
 from ..core.numbers import NotANumber, text, to_number
 from ..core.periods import FinancialYear, Period, PeriodError, quarter_label
 from ..core.register import parse_date
@@ -206,6 +205,8 @@ def _date_text(v: Any) -> str:
 
 def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
     """Everything chasing needs from CONSOLIDATED.xlsx: contacts and sponsors, the Log, the Issues, the Data."""
+    from .consolidated import issues_of  # here: it imports the writers, which emailing never needs
+
     path = Path(path)
     grids = _read(path, ("Log", "Issues"), checked=("Data",))  # Data is read as it inflates (below): it is big
     what = "Is this the workbook written by 'laa-xl consolidate'?"
@@ -233,14 +234,6 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         for _, v in log_t.rows
     ]  # fmt: skip
 
-    found: list[Issue] = []  # the consolidation's issues: a partnership's errors ask for a corrected return
-    issues_t = find_table(grids.get("Issues", []), path.name, "Issues", "Severity")
-    if issues_t is not None:
-        for _, v in issues_t.rows:
-            get = functools.partial(issues_t.value, v)
-            found.append(Issue(text(get("Code")), text(get("Severity")).lower(), text(get("Message")),
-                               Location(text(get("File")), text(get("Sheet")), text(get("Cell")))))  # fmt: skip
-
     need = ("Ref", "Partnership", "Financial year", "Quarter", "Reported RAG")
     data = _chase_rows(path, need, what)
     if per is None:
@@ -257,5 +250,5 @@ def read_chase_input(path: str | Path, period: str | None = None) -> ChaseInput:
         contacts=list(register.partnerships),
         targets=[TargetInfo(t.ref, t.title, t.partnership, t.sponsor) for t in register.targets],
         deadline=register.deadline(per),
-        issues=found,
+        issues=issues_of(grids, path.name),  # a partnership's errors ask for a corrected return
     )
