@@ -27,7 +27,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.context import BaseContext
@@ -95,6 +95,27 @@ def _work(path: Path) -> tuple[FileInfo, Item, bool, dict[str, float]]:
     return info, item, hashed, rec.seconds
 
 
+def _pooled(workers: int, ctx: BaseContext, initializer: Callable[..., None], initargs: tuple[Any, ...],
+            fn: Callable[[Any], Any], items: Sequence[Any], description: str) -> Iterator[Any]:  # fmt: skip
+    """``fn`` of each item by ``workers`` processes, yielded in order as they come, with a progress bar on a
+    terminal. Ctrl-C, or an item that raises, stops the workers at once; should they fail to start, or one die,
+    it ends quietly: the caller does the rest of the items itself."""
+    from .terminal import progress
+
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
+        try:
+            # map() submits every item at once: the workers are forked here, before any progress bar thread
+            done = pool.map(fn, items, chunksize=max(1, min(8, len(items) // (workers * 4))))
+            yield from progress(done, description, total=len(items))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
+    except (BrokenProcessPool, OSError, pickle.PicklingError):
+        return
+
+
 def load_in_pool(
     files: Sequence[Path],
     read: Reader,
@@ -119,21 +140,11 @@ def load_in_pool(
     if job is not None:
         spent: dict[str, float] = {}  # phase -> seconds the workers spent in it
         with shared(spent):
-            try:
-                pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start, initargs=(job, gc.isenabled()))
-                try:
-                    # map() submits every file at once: the workers are forked here, before any progress bar thread
-                    done = pool.map(_work, files, chunksize=max(1, min(8, len(files) // (workers * 4))))
-                    for info, item, hashed, seconds in progress(done, "Reading returns", total=len(files)):
-                        results.append((info, item, hashed))
-                        for k, v in seconds.items():
-                            spent[k] = spent.get(k, 0.0) + v
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C, say: stop at once
-                    raise
-                pool.shutdown()
-            except (BrokenProcessPool, OSError, pickle.PicklingError):
-                pass  # the rest is read here, below
+            for info, item, hashed, seconds in _pooled(workers, ctx, _start, (job, gc.isenabled()), _work, files,
+                                                       "Reading returns"):  # fmt: skip
+                results.append((info, item, hashed))
+                for k, v in seconds.items():
+                    spent[k] = spent.get(k, 0.0) + v
     rest = list(files[len(results) :])
     for path in progress(rest, "Reading returns", total=len(rest)):
         results.append(load_one(path, read, check, suffixes))
@@ -166,17 +177,7 @@ def in_workers(fn: Callable[[T, Any], R], items: Sequence[T], job: Any, descript
     done: list[R] = []
     workers = workers_for(len(items), allow_spawn=allow_spawn)
     if workers > 1:
-        try:
-            pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_share, initargs=(job,))
-            try:
-                results = pool.map(_call, [(fn, x) for x in items], chunksize=max(1, min(8, len(items) // (workers * 4))))
-                done.extend(progress(results, description, total=len(items)))  # in order: those done come first
-            except BaseException:
-                pool.shutdown(wait=False, cancel_futures=True)  # Ctrl-C, or an item that fails: stop at once
-                raise
-            pool.shutdown()
-        except (BrokenProcessPool, OSError):  # a worker died or could not start: the rest are done here
-            pass
+        done.extend(_pooled(workers, _context(), _share, (job,), _call, [(fn, x) for x in items], description))
     for x in progress(items[len(done):], description, total=len(items) - len(done)):
         done.append(fn(x, job))
     return done
