@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_range
 
 from ..core import return_form as rf
 from ..core import rules
@@ -293,8 +294,7 @@ def _ranges(rows: list[int], col: int) -> str:
         if r is not None and r == prev + 1:
             prev = r
             continue
-        a, b = cell_name(start + 1, col + 1), cell_name(prev + 1, col + 1)
-        out.append(a if a == b else f"{a}:{b}")
+        out.append(xl_range(start, col, prev, col))  # 'G5' for one cell
         if r is not None:
             start = prev = r
     return " ".join(out)
