@@ -7,11 +7,14 @@ cannot be processed at all.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -30,9 +33,15 @@ def friendly(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return fn(*args, **kwargs)
+            with _terminate_as_interrupt():
+                return fn(*args, **kwargs)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (a scheduler's time limit, say): see Terminated
+            how = "it was terminated" if isinstance(e, Terminated) else "Ctrl-C"
+            click.echo(f"\nlaa-xl: stopped before the end ({how}). What it had finished is kept and nothing is left "
+                       "half-written: run the command again to finish.", err=True)  # fmt: skip
+            sys.exit(128 + (signal.SIGTERM if isinstance(e, Terminated) else signal.SIGINT))
         except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not an error
             sys.stderr.close()
             sys.exit(0)
@@ -50,6 +59,28 @@ def friendly(fn: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into what Ctrl-C raises, so that a run stopped by a scheduler or ``kill`` stops as cleanly:
+    temporary files removed, worker processes stopped."""
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """While a command runs (in the main thread, where Python handles signals): SIGTERM raises ``Terminated``."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Terminated()
+
+    before = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def report(issues: Sequence[Issue], summary: dict[str, Any], as_json: bool) -> int:

@@ -21,6 +21,8 @@ one in this process (``tests/test_read_pool.py`` compares the two on good and ba
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -42,6 +44,8 @@ from .return_files import Check, Item, Reader, load_one
 # workers costs ~40 ms, about one file's reading; spawning them ~0.4 s, as each imports laa_xl again).
 MIN_FILES = 8
 MIN_FILES_SPAWN = 48
+_STOPS = {signal.SIGINT, signal.SIGTERM}
+_PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal a process gets when its parent ends
 _job: tuple[Reader, Check | None, tuple[str, ...]] | None = None  # what each worker runs, set as it starts
 T = TypeVar("T")
 R = TypeVar("R")
@@ -77,10 +81,39 @@ def _context(method: str | None = None) -> BaseContext:
     return multiprocessing.get_context(method)
 
 
-def _start(job: tuple[Reader, Check | None, tuple[str, ...]], collect: bool) -> None:
+def _as_worker(parent: int) -> None:
+    """What every worker does first: Ctrl-C is the parent's to handle (it stops the pool); SIGTERM ends the worker
+    at once, quietly (a forked worker would otherwise inherit the CLI's handler); and on Linux the worker is
+    ended with its parent, should the parent be killed outright (SIGKILL) and so unable to stop it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):  # held while the parent started the workers: see _signals_held
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # the parent was gone before that took effect
+            os._exit(1)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the workers are started, and taken once they are: stopped halfway
+    through starting one, the pool could not be shut down (the run would hang)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+def _start(job: tuple[Reader, Check | None, tuple[str, ...]], collect: bool, parent: int) -> None:
     global _job
     _job = job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    _as_worker(parent)
     if collect:
         gc.enable()
     else:
@@ -106,7 +139,8 @@ def _pooled(workers: int, ctx: BaseContext, initializer: Callable[..., None], in
         pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=initializer, initargs=initargs)
         try:
             # map() submits every item at once: the workers are forked here, before any progress bar thread
-            done = pool.map(fn, items, chunksize=max(1, min(8, len(items) // (workers * 4))))
+            with _signals_held():
+                done = pool.map(fn, items, chunksize=max(1, min(8, len(items) // (workers * 4))))
             yield from progress(done, description, total=len(items))
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
@@ -140,8 +174,8 @@ def load_in_pool(
     if job is not None:
         spent: dict[str, float] = {}  # phase -> seconds the workers spent in it
         with shared(spent):
-            for info, item, hashed, seconds in _pooled(workers, ctx, _start, (job, gc.isenabled()), _work, files,
-                                                       "Reading returns"):  # fmt: skip
+            start = (job, gc.isenabled(), os.getpid())
+            for info, item, hashed, seconds in _pooled(workers, ctx, _start, start, _work, files, "Reading returns"):
                 results.append((info, item, hashed))
                 for k, v in seconds.items():
                     spent[k] = spent.get(k, 0.0) + v
@@ -156,10 +190,10 @@ def load_in_pool(
 _shared: Any = None  # a worker's job for in_workers' function, set as it starts
 
 
-def _share(job: Any) -> None:
+def _share(job: Any, parent: int) -> None:
     global _shared
     _shared = job
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops the pool
+    _as_worker(parent)
 
 
 def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
@@ -177,7 +211,8 @@ def in_workers(fn: Callable[[T, Any], R], items: Sequence[T], job: Any, descript
     done: list[R] = []
     workers = workers_for(len(items), allow_spawn=allow_spawn)
     if workers > 1:
-        done.extend(_pooled(workers, _context(), _share, (job,), _call, [(fn, x) for x in items], description))
+        tasks = [(fn, x) for x in items]
+        done.extend(_pooled(workers, _context(), _share, (job, os.getpid()), _call, tasks, description))
     for x in progress(items[len(done):], description, total=len(items) - len(done)):
         done.append(fn(x, job))
     return done
