@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from test_untrusted_returns import area  # noqa: F401  (a fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
