@@ -121,11 +121,11 @@ def demo(directory: Path) -> None:
 def issue_cmd(register: Path, year: str, out: Path, template: Path | None, replace: bool) -> None:
     """Write one return workbook per partnership for a financial year."""
     from .core.periods import FinancialYear
-    from .io.check_returns import load_register
+    from .io.register_io import usable_register
     from .io.returns_writer import issue_returns, return_file_name
 
     fy = FinancialYear.parse(year)
-    reg = load_register(register)
+    reg, reg_issues, _ = usable_register(register)
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
@@ -138,6 +138,13 @@ def issue_cmd(register: Path, year: str, out: Path, template: Path | None, repla
     if kept:
         click.echo(f"Already there, so not replaced (they may hold figures): {', '.join(kept)}. "
                    "Use --replace to issue them afresh.")  # fmt: skip
+    if reg_issues:  # the returns carry the register as read: what it could not read, they have as the default
+        click.echo(f"\n{register.name} has {len(reg_issues)} problem(s); the returns were written with the register "
+                   "as it was read (a value that could not be read takes its default):", err=True)  # fmt: skip
+        for i in reg_issues:
+            click.echo(f"  {i.severity}: {i.location}: {i.message}", err=True)
+        if has_errors(reg_issues):
+            sys.exit(1)
 
 
 @main.command()

@@ -509,3 +509,17 @@ def test_chase_before_consolidate_says_consolidate_first(live, tmp_path):
     buttons.chase(book)
     [msg] = alerts(book)
     assert "click Consolidate first, then Chase" in msg and not (tmp_path / "chase").exists()
+
+
+def test_the_live_data_sheet_reads_a_tolerance_as_the_register_does():
+    """The RAG formula's tolerance, looked up in the register table: a tolerance typed as text ("0.1") reaches
+    LAA_RAG as 0.1, as the register reads it (it used to become blank, so 5 %); a blank or negative one (the register
+    refuses it) and a ref not in the register give the default 5 %. 92 against 100 is 8 % short: Amber within 10 %,
+    Red beyond 5 %."""
+    from laa_xl.excel.data_sheet import register_lookup
+
+    targets = [["Ref", "Tolerance"], ["A", "0.1"], ["B", None], ["C", 0.1], ["D", -0.1]]
+    data = [list(layout.DATA_COLUMNS)] + [[ref] + [None] * (len(layout.DATA_COLUMNS) - 1) for ref in "ABCDE"]
+    tolerance = _evaluate(register_lookup("A2:A6", "Tolerance", "0.05", numeric=True), data, targets)
+    got = udfs.LAA_RAG([[92.0]] * 5, [[100.0]] * 5, "higher", tolerance.tolist())
+    assert [r[0] for r in got] == ["Amber", "Red", "Amber", "Red", "Red"]

@@ -73,3 +73,25 @@ def test_a_long_run_shows_progress_on_a_terminal_and_nothing_when_piped(tmp_path
     assert b"Issuing returns" in seen
     piped = subprocess.run([*args, str(tmp_path / "pipe")], cwd=ROOT, env=env, capture_output=True, timeout=120)
     assert piped.returncode == 0 and piped.stderr == b"" and b"6 return workbook(s)" in piped.stdout
+
+
+def test_issue_lists_what_it_could_not_read_in_the_register(tmp_path):
+    """A tolerance typed "5%" cannot be read: the returns are still issued (with the default 5 %), but the command
+    says so, at the cell, and ends with status 1, so the officer does not find out only at consolidation."""
+    import copy
+
+    from laa_xl.core import demo
+    from laa_xl.core.register import TARGET_COLUMNS
+    from laa_xl.io.register_io import write_register
+
+    grids = copy.deepcopy(demo.register_grids())
+    row = next(i for i, r in enumerate(grids["Targets"]) if r[0] == "NI 154")
+    grids["Targets"][row][TARGET_COLUMNS.index("Tolerance")] = "5%"
+    reg = write_register(tmp_path / "register.xlsx", grids)
+    res = CliRunner().invoke(main, ["issue", str(reg), "--year", "2008/09", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 1, res.output
+    assert "6 return workbook(s)" in res.output and len(list((tmp_path / "out").glob("*.xlsx"))) == 6
+    assert f"Targets!K{row + 1}" in res.output and "5%" in res.output
+    clean = CliRunner().invoke(main, ["issue", str(write_register(tmp_path / "ok.xlsx", demo.register_grids())),
+                                      "--year", "2008/09", "--out", str(tmp_path / "ok")])  # fmt: skip
+    assert clean.exit_code == 0 and "problem" not in clean.output

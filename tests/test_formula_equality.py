@@ -31,14 +31,18 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(not have_soffice(), re
 FY = FinancialYear(2008)
 PROFILES = [100, -100, 0, 50, 0.3, -2.5, 1e6, 7.9, None, 12.345, -0.04, 3]
 TEXT_NUMBERS = [" 1,234 ", "1,234.5", "12.5", "+3", "-0.5", ".5", "-.25", "0012", "1 234", "\u00a045\u00a0",
-                "1,234,567.89", "12,345,678", "1,000,000,000,000", "  7  ", "001,234"]
+                "1,234,567.89", "12,345,678", "1,000,000,000,000", "  7  ", "001,234", "12.5\n", "\t12", "\r\n7\r\n"]
 NOT_NUMBERS = ["TBC", "n/a", "12 approx", "1,23", "1,2345", "1.2.3", "1e3", "$5", "5%", "(5)", "-", "+.", ".",
                "1.", ",123", "12,", "1,,234", "+-5", "1,234.5,6", "N/A", "0x10", "12,34,567", "1234,567",
-               "1,234,56", "1,2345,678", "1,234.", "--1", "1.5e2", "£5", "½", "TRUE"]
+               "1,234,56", "1,2345,678", "1,234.", "--1", "1.5e2", "£5", "½", "TRUE", "\uff11\uff12",
+               "\u0661\u0662", "12\u2003", "\u2003"]
 BLANKS = [None, "", "   ", "\u00a0"]
 OVERRIDES = [None, None, None, "Red", "amber", " G ", "green", "r", "x", "Redd", 1]
-TEXTS = [None, None, "", " ", "Because", "\u00a0"]
+TEXTS = [None, None, "", " ", "Because", "\u00a0", "\u2003", "\t\n"]
 N_TARGETS = 120
+# Likelihood and impact typed on the Risks sheet: numbers, numbers as text, and what is neither or out of range
+RISK_CASES = [(3, 3), (1, 4), (2, 2), (1, 3), (4, 4), ("3", "3"), (" 2 ", "2"), ("\t4\n", "1"), ("3.0", 3), (5, 1),
+              (0, 2), (2.5, 2), ("high", 3), ("\uff13", 3), (None, 2)]  # fmt: skip
 _RANDOM = object()
 
 
@@ -123,6 +127,9 @@ def _build(tmp: Path) -> tuple[Any, dict[tuple[str, str, str], dict[str, Any]], 
                 sheet[t.ref] = rec
                 typed[(code, q, t.ref)] = rec
             values[q] = sheet
+        if path == paths[0]:
+            values["Risks"] = [{"Risk ID": f"R{i}", "Risk": "Case", "Likelihood": li, "Impact": im}
+                               for i, (li, im) in enumerate(RISK_CASES)]  # fmt: skip
         (tmp / "filled").mkdir(exist_ok=True)
         filled.append(fill_return(path, values, tmp / "filled" / path.name))
     return register, typed, filled
@@ -202,3 +209,26 @@ def test_boundary_cases_are_in_the_sample(recalculated) -> None:
             if g is not None and abs(g + t.tolerance) < 1e-9:
                 found.add((t.polarity, t.tolerance_type))
     assert found == {("higher", "relative"), ("lower", "relative"), ("higher", "absolute"), ("lower", "absolute")}
+
+
+def _number_or_none(v: Any) -> float | None:
+    try:
+        return to_number(v)
+    except NotANumber:
+        return None
+
+
+def test_risk_score_and_rating_formulas_equal_python_rules(recalculated) -> None:
+    """The Risks sheet's Score and Rating read a likelihood or impact typed as text ("3", " 2 ") as the consolidation
+    does (SPEC 4: a number stored as text is that number), and leave out what is not a whole number from 1 to 4."""
+    _, _, files = recalculated
+    grid = read_grids(files[0])["Risks"]
+    hr = next(i for i, row in enumerate(grid) if row and row[0] == "Risk ID")
+    col = {h: grid[hr].index(h) for h in ("Risk ID", "Score", "Rating")}
+    got = {row[col["Risk ID"]]: (row[col["Score"]], row[col["Rating"]]) for row in grid[hr + 1:] if row[0]}
+    expected = {}
+    for i, (li, im) in enumerate(RISK_CASES):
+        score = rules.risk_score(_number_or_none(li), _number_or_none(im))
+        expected[f"R{i}"] = (score, rules.risk_rating(score))
+    assert got == expected
+    assert {s for s, _ in expected.values()} >= {None, 9, 4, 3, 16}  # blank, and each rating's boundaries

@@ -119,3 +119,19 @@ def test_a_date_typed_as_text_the_british_way_is_read(typed):
 def test_text_that_is_not_a_date_is_refused(typed):
     with pytest.raises(ValueError):
         parse_date(typed)
+
+
+def test_a_tolerance_typed_as_a_percentage_number_is_flagged(grids):
+    """5 typed for 5 % is a tolerance of 500 %: every miss short of five times the profile would be Amber."""
+    col = TARGET_COLUMNS.index
+    r = _row(grids, "NI 154")
+    grids["Targets"][r][col("Tolerance")] = 5
+    grids["Targets"][r][col("Tolerance type")] = "relative"
+    ab = _row(grids, "NI 20")
+    grids["Targets"][ab][col("Tolerance")] = 5  # 5 units: fine for an absolute tolerance
+    grids["Targets"][ab][col("Tolerance type")] = "absolute"
+    reg, issues = load_register(grids, "reg.xlsx")
+    flagged = [i for i in issues if i.code == "implausible-tolerance"]
+    assert [(i.location.cell, i.severity) for i in flagged] == [(f"K{r + 1}", "warning")]
+    assert "500%" in flagged[0].message and "type 0.05" in flagged[0].message
+    assert reg.target("NI 154").tolerance == 5  # kept as typed: it is a warning, the officer decides

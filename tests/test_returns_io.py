@@ -395,3 +395,25 @@ def read_pool_forks() -> bool:
     from laa_xl.io import read_pool
 
     return read_pool._context().get_start_method() == "fork"
+
+
+def test_every_newer_excel_function_in_a_return_carries_its_file_prefix(issued_dir):
+    """In the file, a function newer than Excel 2007 (UNICHAR, NUMBERVALUE) must be written _xlfn.UNICHAR:
+    without the prefix Excel shows #NAME? in the cell (LibreOffice too), though the formula reads the same.
+    XlsxWriter's own expansion of such names, applied to each formula as stored, must change nothing."""
+    import re
+    import zipfile
+
+    from xlsxwriter.worksheet import Worksheet
+
+    expand = Worksheet()._prepare_formula
+    checked = 0
+    for path in sorted(issued_dir.glob("*.xlsx")):
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/sheet"):
+                    for f in re.findall(r"<f>([^<]*)</f>", z.read(name).decode()):
+                        f = f.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
+                        assert expand(f, expand_future_functions=True) == f, f"{path.name} {name}: {f[:120]}"
+                        checked += 1
+    assert checked > 1000

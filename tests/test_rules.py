@@ -153,3 +153,10 @@ def test_vectorised_reward_and_risk_agree_with_scalar(rows):
     for x, sc in zip(li, scores, strict=True):
         r = rules.risk_score(None if math.isnan(x) else x, 3)
         assert (r is None and math.isnan(sc)) or r == sc
+
+
+def test_a_negative_tolerance_counts_as_none_given_as_the_register_does():
+    """The register refuses a negative tolerance and uses the default 5 %; the rules (and so the UDFs, where a
+    formula may pass one) do the same rather than grade 99 against 100 Red."""
+    assert rules.rag(99, 100, "higher", -0.1) == rules.rag(99, 100, "higher", None) == "Amber"
+    assert list(rules.rag_array([99.0, 90.0], [100.0, 100.0], "higher", [-0.1, -0.1])) == ["Amber", "Red"]

@@ -11,7 +11,12 @@ import datetime as dt
 import math
 import re
 
-_NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?$")
+_NUMBER_RE = re.compile(r"^[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)?(\.[0-9]+)?$")  # ASCII digits only, as Excel reads
+# What the return's own formulas see past: Excel's CLEAN drops the control characters (codes 0-31: tab, line feeds),
+# TRIM and SUBSTITUTE the spaces and non-breaking spaces. The same here, so that the return and the consolidation
+# agree on what is blank and what is a number (a text of em spaces is not blank in Excel, so not here either).
+_SPACES = "".join(map(chr, range(32))) + " \u00a0"
+_DROP_SPACES = str.maketrans("", "", _SPACES)
 
 
 class NotANumber(ValueError):
@@ -35,31 +40,32 @@ def to_number(value: object) -> float | None:
         return f
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         raise NotANumber(str(value))
-    text = str(value).replace("\u00a0", " ").strip()
-    if text == "":
+    typed = str(value)
+    compact = typed.translate(_DROP_SPACES)
+    if compact == "":
         return None
-    compact = text.replace(" ", "")
-    if compact in ("", "+", "-", ".") or not _NUMBER_RE.match(compact):
-        raise NotANumber(text)
+    if compact in ("+", "-", ".") or not _NUMBER_RE.match(compact):
+        raise NotANumber(typed.strip(_SPACES))
     return float(compact.replace(",", ""))
 
 
 def is_blank(value: object) -> bool:
+    """None, NaN, or a text of nothing but spaces and control characters (see ``_SPACES``)."""
     if value.__class__ is str:  # the common case first (every cell of every return passes here)
-        return not value.strip()
+        return not value.strip(_SPACES)
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True
-    return isinstance(value, str) and value.strip() == ""
+    return isinstance(value, str) and value.strip(_SPACES) == ""
 
 
 def text(value: object) -> str:
     """A cell's value as tidy text ('' for blank); whole floats print without '.0'."""
     if value.__class__ is str:  # the common case first: the same result as below, sooner
-        return value.strip()
+        return value.strip(_SPACES)
     if is_blank(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).strip(_SPACES)

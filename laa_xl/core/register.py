@@ -297,6 +297,9 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
         if tol is not None and tol < 0:
             issues.append(error("bad-tolerance", f"The tolerance of {ref} cannot be negative.", table.loc(r, "Tolerance")))
             tol = None
+        elif tol is not None and tol >= 1 and ttype == "relative":  # 5 typed for 5 %: every miss short of 500 % Amber
+            issues.append(warning("implausible-tolerance", f"The tolerance of {ref} is {tol:g}, which means {tol:.0%} "
+                                  f"of the profile: for {tol:g} % type {tol / 100:g}.", table.loc(r, "Tolerance")))  # fmt: skip
         freq = text(freq_v).lower() or "quarterly"
         if freq not in FREQUENCIES:
             issues.append(

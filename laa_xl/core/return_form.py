@@ -92,9 +92,10 @@ def _num(x: float) -> str:
 
 
 def text_formula(c: RowCells) -> str:
-    """Helper 1: the actual as text with spaces and non-breaking spaces removed ('' for numbers and errors)."""
+    """Helper 1: the actual as text with control characters (tabs, line feeds), spaces and non-breaking spaces
+    removed ('' for numbers and errors), as ``to_number`` reads it."""
     a = c.actual
-    return f'=IF(ISNUMBER({a}),"",IF(ISERROR({a}),"",SUBSTITUTE(SUBSTITUTE({a},UNICHAR(160),"")," ","")))'
+    return f'=IF(ISNUMBER({a}),"",IF(ISERROR({a}),"",SUBSTITUTE(SUBSTITUTE(CLEAN({a}),UNICHAR(160),"")," ","")))'
 
 
 def _unsigned(t: str) -> str:
@@ -186,11 +187,16 @@ def check_formula(c: RowCells, due: bool = True) -> str:
     return f'=MID({"&".join(parts)},3,1000)'
 
 
+def _one_to_four(ref: str) -> str:
+    """A likelihood or impact cell as the whole number 1 to 4 it holds, typed as a number or as text (" 3 ", "3.0":
+    SPEC 4), as ``to_number`` reads it; #N/A when it holds anything else (blank, 5, 2.5, "high")."""
+    typed = f'--SUBSTITUTE(SUBSTITUTE(CLEAN({ref}&""),UNICHAR(160),"")," ","")'
+    return f"MATCH(IF(ISNUMBER({ref}),{ref},{typed}),{{1,2,3,4}},0)"
+
+
 def risk_score_formula(likelihood: str, impact: str) -> str:
-    li, im = likelihood, impact
-    ok = f"AND(ISNUMBER({li}),ISNUMBER({im}))"
-    inrange = f"AND({li}>=1,{li}<=4,{im}>=1,{im}<=4,INT({li})={li},INT({im})={im})"
-    return f'=IF({ok},IF({inrange},{li}*{im},""),"")'
+    """Likelihood x impact, blank unless both are whole numbers from 1 to 4 (``rules.risk_score``)."""
+    return f'=IFERROR({_one_to_four(likelihood)}*{_one_to_four(impact)},"")'
 
 
 def risk_rating_formula(score: str) -> str:

@@ -85,7 +85,8 @@ def rag(
     if is_missing(actual) or is_missing(profile):
         return NO_DATA
     assert actual is not None and profile is not None
-    tol = DEFAULT_TOLERANCE if is_missing(tolerance) else float(tolerance)  # type: ignore[arg-type]
+    # a missing or negative tolerance: the default (the register refuses a negative one, and uses the default)
+    tol = DEFAULT_TOLERANCE if is_missing(tolerance) or tolerance < 0 else float(tolerance)  # type: ignore[arg-type,operator]
     s = sign(polarity)
     if not _is_absolute(tolerance_type) and profile == 0:
         return GREEN if s * actual >= 0 else RED
@@ -222,7 +223,7 @@ def rag_array(
         _absolute(tolerance_type),
         np.asarray(due, dtype=bool),
     )
-    tol = np.where(np.isnan(tol), DEFAULT_TOLERANCE, tol)
+    tol = np.where(np.isnan(tol) | (tol < 0), DEFAULT_TOLERANCE, tol)
     with np.errstate(divide="ignore", invalid="ignore"):
         g = np.where(ab, s * (a - p), s * (a - p) / np.abs(p))
     out = np.where(g >= -EPS, GREEN, np.where(g >= -tol - EPS, AMBER, RED)).astype(object)

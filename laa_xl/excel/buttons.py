@@ -325,7 +325,7 @@ def issue_returns(book: Any) -> str:
     from ..io.returns_writer import issue_returns as issue
     from ..io.returns_writer import return_file_name
 
-    reg, _ = load_live_register(book)
+    reg, warnings = load_live_register(book)
     period = current_period(reg, book)
     if period.year not in reg.years():
         raise ButtonProblem(f"The Profiles sheet has no profiles for {period.year}: add them, then issue the returns.")
@@ -336,6 +336,9 @@ def issue_returns(book: Any) -> str:
     msg = f"{len(new)} return workbook(s) for {period.year} written to {folder}."
     if kept:
         msg += f" Already there, so not replaced (they may hold figures): {', '.join(kept)}."
+    if warnings:
+        write_issues(book, warnings)
+        msg += f" The register has {len(warnings)} warning(s), listed on the Issues sheet: {warnings[0].message}"
     alert(book, msg, f"{TITLE}: Issue returns")
     return msg
 

@@ -40,9 +40,10 @@ def _col(h: str, first: int, last: int) -> str:
 def register_lookup(ref: str, field: str, default: str, table: str = TARGETS_TABLE, numeric: bool = False) -> str:
     """Each row's target's ``field`` from the register table; ``default`` when the ref is not there.
 
-    ``&""`` turns an empty register cell into "" (XLOOKUP would give 0); a number column keeps only numbers.
+    ``&""`` turns an empty register cell into "" (XLOOKUP would give 0); a number column keeps its cells as they
+    are but for that (a number typed as text, "0.1", is then read by the UDF as the register reads it).
     """
-    values = (f"IF(ISNUMBER({table}[{field}]),{table}[{field}],\"\")" if numeric
+    values = (f'IF({table}[{field}]&""="","",{table}[{field}])' if numeric
               else f'{table}[{field}]&""')  # fmt: skip
     return f"XLOOKUP({ref},{table}[Ref],{values},{default})"
 

@@ -453,7 +453,7 @@ def _risks(wb: Any, fmt: _Formats, t: dict[str, Any], names: Mapping[str, str]) 
     section = t["risks"]
 
     def score(row: int, col: Mapping[str, int]) -> str:
-        return rf.risk_score_formula(cell_name(row, col["Likelihood"] + 1), cell_name(row, col["Impact"] + 1))
+        return _xl(rf.risk_score_formula(cell_name(row, col["Likelihood"] + 1), cell_name(row, col["Impact"] + 1)))
 
     def rating(row: int, col: Mapping[str, int]) -> str:
         return rf.risk_rating_formula(cell_name(row, col["Score"] + 1))
