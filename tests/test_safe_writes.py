@@ -146,3 +146,27 @@ def test_kill_while_issuing_returns_leaves_every_return_whole(tmp_path, register
         read_return(p)  # every return is whole: passes the preflight and reads
     unchanged = [n for n, b in before.items() if (out / n).read_bytes() == b]
     assert len(unchanged) >= len(before) - 1  # at most the first one was rewritten (atomically) before the kill
+
+
+def test_outputs_can_be_opened_by_colleagues_as_any_new_file_could(tmp_path, register_path, issued_dir):
+    """An output is written to a temporary file that only its owner may read (mkstemp): renamed into place as it
+    was, a CONSOLIDATED.xlsx on a shared drive could not be opened by the rest of the team. It gets the mode a new
+    file gets (umask 022 here: rw-r--r--), or keeps the one the file it replaces had."""
+    import os
+    import stat
+
+    rdir = tmp_path / "returns"
+    shutil.copytree(issued_dir, rdir)
+    out = tmp_path / "out" / "CONSOLIDATED.xlsx"
+    args = [sys.executable, "-c", "import os, sys; os.umask(0o022); from laa_xl.cli import main; main(sys.argv[1:])",
+            "consolidate", register_path, rdir, "--period", "2008/09 Q2", "--out", out]  # fmt: skip
+    assert subprocess.run(args, cwd=ROOT, capture_output=True).returncode in (0, 1)
+    go = tmp_path / "out" / "GO.xlsx"
+    subprocess.run([*args[:3], "go-return", out, "--period", "2008/09 H1", "--out", go], cwd=ROOT, check=True)
+    archived = next((tmp_path / "out" / "archive").glob("*.xlsx"))
+    for f in (out, go, archived):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o644, f
+    os.chmod(out, 0o640)  # the team's own choice for this file is kept when it is replaced
+    assert subprocess.run(args, cwd=ROOT, capture_output=True).returncode in (0, 1)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "out" / "CONSOLIDATED.previous.xlsx").stat().st_mode) == 0o640

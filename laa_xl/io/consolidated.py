@@ -153,7 +153,7 @@ def write_consolidated(
     """Write CONSOLIDATED.xlsx; the file it replaces is kept as ``<name>.previous.xlsx``."""
     out = Path(out)
     if out.exists():
-        with atomic_path(backup_path(out)) as tmp:
+        with atomic_path(backup_path(out), like=out) as tmp:
             shutil.copyfile(out, tmp)
     sheets = itertools.chain(consolidated_sheets(cons), register_streams(register_grids, cons.period))
     return write_workbook(out, sheets)  # each sheet laid out, painted and let go in turn

@@ -9,6 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    """This process's umask (read once, as the module loads: reading it means setting it for a moment)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _umask()
+
+
 class OutputLocked(OSError):
     """The output is open in Excel (a ~$ lock file sits beside it): close it and run again."""
 
@@ -18,10 +28,11 @@ def lock_file(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(path: str | Path) -> Iterator[Path]:
+def atomic_path(path: str | Path, *, like: Path | None = None) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces ``path`` in one rename.
 
-    A crash mid-write leaves the previous file untouched (only a stray temp file).
+    A crash mid-write leaves the previous file untouched (only a stray temp file). The file gets the permissions
+    of the one it replaces, else of ``like`` (a copy: those of its original), else those of any new file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -32,6 +43,10 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        if os.name == "posix":  # mkstemp makes it readable by its owner alone: colleagues could not open it
+            with contextlib.suppress(OSError):
+                model = path if path.exists() else like if like is not None and like.exists() else None
+                os.chmod(tmp_path, model.stat().st_mode & 0o7777 if model is not None else 0o666 & ~_UMASK)
         try:
             os.replace(tmp_path, path)
         except PermissionError as e:  # Windows: Excel holds the file open
