@@ -11,6 +11,7 @@ import contextlib
 import functools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -48,7 +49,10 @@ def friendly(fn: F) -> F:
         except LaaError as e:
             click.echo(f"laa-xl: {e}", err=True)
             sys.exit(2)
-        except (OSError, ValueError) as e:
+        except OSError as e:
+            click.echo(f"laa-xl: {os_problem(e)}", err=True)
+            sys.exit(2)
+        except ValueError as e:
             click.echo(f"laa-xl: {e}", err=True)
             sys.exit(2)
         except Exception as e:  # a last net: never a traceback for a user; LAA_XL_DEBUG=1 shows it
@@ -59,6 +63,29 @@ def friendly(fn: F) -> F:
             sys.exit(2)
 
     return wrapper  # type: ignore[return-value]
+
+
+# atomic_path's temporary file beside an output: .<stem>.<8 random characters><suffix>.tmp
+_TEMPORARY = re.compile(r"\.(?P<stem>.+)\.[a-z0-9_]{8}(?P<suffix>\.[^.]+)\.tmp")
+
+
+def os_problem(e: OSError) -> str:
+    """The operating system's refusal in words: the file meant (not our temporary one beside it), and what to check.
+    Our own errors that are OSErrors (OutputLocked) already say it all."""
+    if e.filename is None or e.strerror is None:
+        return str(e)
+    path = Path(os.fsdecode(e.filename))
+    m = _TEMPORARY.fullmatch(path.name)
+    if m:
+        path = path.with_name(m["stem"] + m["suffix"])
+    if isinstance(e, PermissionError):
+        hint = (" Check that you may write in that folder (or choose another) and that no other program has the "
+                "file open.")  # fmt: skip
+    elif isinstance(e, FileNotFoundError):
+        hint = " Check the name and that its folder exists."
+    else:
+        hint = ""
+    return f"{path}: {e.strerror[:1].lower()}{e.strerror[1:]}.{hint} Any earlier version of it is unchanged."
 
 
 class Terminated(KeyboardInterrupt):

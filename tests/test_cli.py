@@ -95,3 +95,19 @@ def test_issue_lists_what_it_could_not_read_in_the_register(tmp_path):
     clean = CliRunner().invoke(main, ["issue", str(write_register(tmp_path / "ok.xlsx", demo.register_grids())),
                                       "--year", "2008/09", "--out", str(tmp_path / "ok")])  # fmt: skip
     assert clean.exit_code == 0 and "problem" not in clean.output
+
+
+def test_a_refusal_by_the_system_names_the_output_meant_not_a_temporary_file(tmp_path, register_path, issued_dir):
+    from laa_xl.cli import os_problem
+
+    denied = PermissionError(13, "Permission denied", "/shared/LAA/.CONSOLIDATED.k2x_9q0a.xlsx.tmp")
+    said = os_problem(denied)
+    assert said.startswith("/shared/LAA/CONSOLIDATED.xlsx: permission denied.") and "may write in that folder" in said
+    assert os_problem(OSError("our own message")) == "our own message"
+    if not Path("/proc/self").is_dir():
+        pytest.skip("needs a folder no file can be made in (Linux /proc)")
+    res = subprocess.run([sys.executable, "-m", "laa_xl", "consolidate", str(register_path), str(issued_dir),
+                          "--period", "2008/09 Q2", "--out", "/proc/CONSOLIDATED.xlsx"], cwd=ROOT,
+                         capture_output=True, text=True)  # fmt: skip
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert "/proc/CONSOLIDATED.xlsx: no such file or directory" in res.stderr and ".tmp" not in res.stderr
