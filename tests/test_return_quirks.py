@@ -181,6 +181,40 @@ def test_missing_actual_column_and_duplicate_row(cyp_return: Path, register) -> 
             ("Q2", f"A{r}", "duplicate-target-row")} <= _tuples(checked.issues)
 
 
+def test_a_renamed_or_repeated_heading_of_a_typed_column_is_an_error_naming_it(cyp_return: Path, register) -> None:
+    """Commentary headed 'Comments', an override column headed 'Override', a Risks 'Likelihood (1-4)': what is
+    typed under them would silently not be read. Each is an error at the heading, guessing which column it is;
+    the rest of the return is still read."""
+    vals = _complete(register)
+    ref = next(iter(vals["Q2"]))
+    vals["Q2"][ref]["Commentary"] = "Ahead of plan"
+    vals["Risks"] = [{"Risk ID": "R1", "Risk": "Staff turnover", "Likelihood": 3, "Impact": 2}]
+    fill_return(cyp_return, vals)
+    wb = openpyxl.load_workbook(cyp_return)
+    q2, q1, risks = wb["Q2"], wb["Q1"], wb["Risks"]
+    comm, over = _cols(q2)["Commentary"], _cols(q1)["RAG override"]
+    q2.cell(HEADER_ROW, comm).value = "Comments"
+    q1.cell(HEADER_ROW, over).value = "Override"
+    q1.insert_cols(2)
+    q1.cell(HEADER_ROW, 2).value = "Actual"  # a second 'Actual' column, left of the first
+    lik = next(c.column for c in risks[HEADER_ROW] if c.value == "Likelihood")
+    risks.cell(HEADER_ROW, lik).value = "Likelihood (1-4)"
+    wb.save(cyp_return)
+    data, checked = _checked(cyp_return, register)
+    letter = openpyxl.utils.get_column_letter
+    found = {(i.location.sheet, i.location.cell, i.code): i.message for i in checked.issues}
+    assert ("Q2", f"{letter(comm)}{HEADER_ROW}", "missing-column") in found
+    assert "'Commentary'" in found[("Q2", f"{letter(comm)}{HEADER_ROW}", "missing-column")]
+    assert "headed 'Comments'" in found[("Q2", f"{letter(comm)}{HEADER_ROW}", "missing-column")]
+    assert ("Q1", f"{letter(over + 1)}{HEADER_ROW}", "missing-column") in found  # shifted by the inserted column
+    assert ("Q1", f"{letter(7 + 1)}{HEADER_ROW}", "duplicate-column") in found  # the issued Actual (G), now H
+    assert ("Risks", f"{letter(lik)}{HEADER_ROW}", "missing-column") in found
+    assert all(i.is_error for i in checked.issues if i.code in ("missing-column", "duplicate-column"))
+    read = {r.ref.value: r.actual.value for r in data.rows if r.quarter == "Q2" and r.ref.value in vals["Q2"]}
+    assert read == {ref: v["Actual"] for ref, v in vals["Q2"].items()}  # the figures are still read
+    assert [r.risk.value for r in data.risks] == ["Staff turnover"]
+
+
 @pytest.mark.libreoffice
 @pytest.mark.skipif(not have_soffice(), reason="needs LibreOffice")
 def test_filled_then_saved_by_libreoffice_reads_back_exactly(cyp_return: Path, register, tmp_path: Path) -> None:

@@ -41,6 +41,7 @@ class SheetTable:
     columns: dict[str, int]  # normalised header -> 1-based column number
     rows: list[tuple[int, Sequence[Any]]] = field(default_factory=list)  # (1-based row, values from column A)
     headers: dict[str, str] = field(default_factory=dict)  # normalised -> header as written
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # normalised -> columns after the first with it
 
     def has(self, name: str) -> bool:
         return norm(name) in self.columns
@@ -93,13 +94,16 @@ def find_table(
         if any(norm(v) == want for v in row):
             columns: dict[str, int] = {}
             headers: dict[str, str] = {}
+            repeated: dict[str, list[int]] = {}
             for c, v in enumerate(row):
                 key = norm(v)
                 if key and key not in columns:
                     columns[key] = c + 1
                     headers[key] = re.sub(r"\s+", " ", str(v)).strip()
+                elif key:
+                    repeated.setdefault(key, []).append(c + 1)
             rows = [(i + 1, vals) for i, vals in enumerate(grid[r + 1 :], start=r + 1) if not all(map(_blank, vals))]
-            return SheetTable(file, sheet, r + 1, columns, rows, headers)
+            return SheetTable(file, sheet, r + 1, columns, rows, headers, repeated)
     return None
 
 

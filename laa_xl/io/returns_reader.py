@@ -10,6 +10,7 @@ and it passes the safety preflight before any parser sees it.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
@@ -19,10 +20,14 @@ from typing import Any
 from ..core.issues import Location, cell_name, error, warning
 from ..core.numbers import is_blank
 from ..core.periods import QUARTERS
+from ..core.return_form import HELPER_COLUMNS
 from ..core.returns import (
     BLANK,
     COVER_LABELS,
+    QUARTER_COLUMNS,
     REQUIRED_QUARTER_COLUMNS,
+    RISK_COLUMNS,
+    SPEND_COLUMNS,
     Cell,
     ReturnData,
     ReturnRow,
@@ -44,6 +49,7 @@ _ROW_FIELDS = {
 }  # fmt: skip
 # _read_quarter passes them positionally, after the quarter, ref and actual
 assert tuple(_ROW_FIELDS) == tuple(f.name for f in fields(ReturnRow))[3:]
+_TYPED_QUARTER_COLUMNS = tuple(_ROW_FIELDS.values())  # what the officer types, beside the Actual
 
 
 def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
@@ -131,8 +137,12 @@ def _quarter_sheets(names: list[str], by_norm: dict[str, str], data: ReturnData)
 
 
 def _table(
-    grid: Sequence[Sequence[Any]], file: str, sheet: str, first: str, required: Sequence[str], data: ReturnData
+    grid: Sequence[Sequence[Any]], file: str, sheet: str, first: str, required: Sequence[str], data: ReturnData,
+    typed: Sequence[str] = (),
 ) -> SheetTable | None:
+    """The sheet's table, None (and an error) without its header row or a ``required`` column. A column the officer
+    types in (``typed``) that is missing (its heading renamed: 'Comments') or headed twice is an error too: what is
+    typed under it would not be read."""
     table = find_table(grid, file, sheet, first)
     if table is None:
         data.issues.append(
@@ -141,13 +151,27 @@ def _table(
         )  # fmt: skip
         return None
     ok = True
-    for col in required:
+    at = Location(file, sheet, f"A{table.header_row}")
+    known = {norm(c) for c in (*QUARTER_COLUMNS, *HELPER_COLUMNS, *RISK_COLUMNS, *SPEND_COLUMNS)}
+    strange = {k: c for k, c in table.columns.items() if k not in known}  # headings we did not write: renamed ones?
+    for col in (*required, *typed):
         if not table.has(col):
-            ok = False
-            data.issues.append(
-                error("missing-column", f"The '{sheet}' sheet has no '{col}' column. Put the heading back in the "
-                      "header row.", Location(file, sheet, f"A{table.header_row}"))
-            )  # fmt: skip
+            ok = ok and col not in required
+            guess = difflib.get_close_matches(norm(col), strange, n=1, cutoff=0.6) or [
+                k for k in strange if norm(col) in k or k in norm(col)][:1]  # fmt: skip
+            hint = (f" (is it the column headed '{table.headers[guess[0]]}', in "
+                    f"{cell_name(1, strange[guess[0]])[:-1]}?)") if guess else ""  # fmt: skip
+            lost = "" if col in required else ", so nothing typed under it is read"
+            where = Location(file, sheet, cell_name(table.header_row, strange[guess[0]])) if guess else at
+            data.issues.append(error("missing-column", f"The '{sheet}' sheet has no '{col}' column{hint}{lost}. Put "
+                                     f"the heading '{col}' back in the header row.", where))  # fmt: skip
+        elif norm(col) in table.repeated:
+            first_col = cell_name(1, table.columns[norm(col)])[:-1]
+            others = " and ".join(cell_name(1, c)[:-1] for c in table.repeated[norm(col)])
+            data.issues.append(error("duplicate-column", f"The '{sheet}' sheet has more than one column headed '{col}' "
+                                     f"({first_col} and {others}): only {first_col} is read. Delete the other, or "
+                                     "give it another heading.",
+                                     Location(file, sheet, cell_name(table.header_row, table.repeated[norm(col)][0]))))  # fmt: skip
     return table if ok else None
 
 
@@ -166,7 +190,7 @@ def _row_cells(table: SheetTable, names: Sequence[str]) -> Callable[[int, Sequen
 
 
 def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: ReturnData) -> bool:
-    table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data)
+    table = _table(grid, data.file, sheet, "Target ref", REQUIRED_QUARTER_COLUMNS, data, _TYPED_QUARTER_COLUMNS)
     if table is None:
         return False
     cells = _row_cells(table, ("Target ref", "Actual", *_ROW_FIELDS.values()))  # ReturnRow's fields after the quarter
@@ -199,7 +223,8 @@ def _read_risks(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str,
     if sheet is None:
         _missing_sheet(data, "Risks")
         return
-    table = _table(grids[sheet], data.file, sheet, "Risk ID", ("Risk",), data)
+    table = _table(grids[sheet], data.file, sheet, "Risk ID", ("Risk",), data,
+                   ("Risk ID", "Target ref", "Likelihood", "Impact", "Mitigation", "Owner", "Review date"))
     if table is None:
         return
     cells = _row_cells(table, ("Risk ID", "Target ref", "Risk", "Likelihood", "Impact", "Mitigation", "Owner",
@@ -215,7 +240,8 @@ def _read_spend(grids: Mapping[str, Sequence[Sequence[Any]]], by_norm: dict[str,
     if sheet is None:
         _missing_sheet(data, "Spend")
         return
-    table = _table(grids[sheet], data.file, sheet, "Block", ("Block", "Quarter"), data)
+    table = _table(grids[sheet], data.file, sheet, "Block", ("Block", "Quarter"), data,
+                   ("Budget", "Spend", "Forecast outturn"))
     if table is None:
         return
     cells = _row_cells(table, ("Block", "Quarter", "Budget", "Spend", "Forecast outturn"))  # SpendRow's, in order
