@@ -375,3 +375,21 @@ def test_recompute_takes_last_years_actuals_as_history(register):
         assert o.direction == want and want != rules.NO_CHANGE
     recompute(cons.register, cons.observations)  # without it: against Q1, as before
     assert any(o.direction != rules.direction(o.actual, o.actual + 1, register.target(o.ref).polarity) for o in q2)
+
+
+def test_a_return_with_another_partnerships_code_on_its_cover_does_not_replace_that_partnerships_return(register):
+    """CYP's return sent with SAF on its cover, and dated after SAF's own: it used to win as SAF's latest return, so
+    every SAF target showed No data and SAF was asked to correct CYP's targets. Now it is refused, as CYP's, with
+    one error saying what to correct; SAF's own return is used."""
+    items = returns_for(register, Q2, codes={"SAF"})
+    fill = officer_fill(register, "CYP", Y, Q2.quarters, seed=5, submitted=ON_TIME + dt.timedelta(days=3))
+    fill.partnership = "SAF"  # the code typed on its cover
+    items.append((FileInfo("CYP_2008-09.xlsx", 900, "c" * 64), to_return_data(fill, "CYP_2008-09.xlsx")))
+    cons = consolidate(register, Q2, items)
+    assert {(e.partnership, e.file, e.status) for e in cons.log if e.file} == {
+        ("SAF", "SAF_2008-09.xlsx", "Used"), ("CYP", "CYP_2008-09.xlsx", "Refused")}
+    wrong = [i for i in cons.issues if i.location.file == "CYP_2008-09.xlsx"]
+    assert [(i.code, i.location.sheet, i.severity) for i in wrong] == [("wrong-partnership", "Cover", "error")]
+    assert "'SAF'" in wrong[0].message and "CYP's" in wrong[0].message
+    saf = [o for o in cons.observations if o.partnership == "SAF" and o.actual is not None]
+    assert saf and {o.source.file for o in saf} == {"SAF_2008-09.xlsx"}

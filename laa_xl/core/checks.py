@@ -40,6 +40,17 @@ def check_return(
     issues = list(data.issues)
     cover_loc = Location(data.file, "Cover")
     code, ret_year, submitted = _check_cover(data, register, year, issues)
+    if code is not None and register.partnership(code) is not None:
+        owner = _whose_targets(data.rows, register, code)
+        if owner is not None:  # another partnership's return under this one's code: it must not replace this one's
+            refs = sorted({ref for r in data.rows if (ref := normalise_ref(r.ref.value))})
+            cell = data.cover.get("Partnership code")
+            issues.append(error("wrong-partnership", f"The Cover says partnership '{code}', but the targets on this "
+                                f"return are {owner}'s ({', '.join(refs[:3])}{', …' if len(refs) > 3 else ''}), so it "
+                                f"is not used. If it is {owner}'s return, correct 'Partnership code' on the Cover to "
+                                f"'{owner}' and send it again.",
+                                cell.location if cell is not None and cell.location.cell else cover_loc))  # fmt: skip
+            code = owner  # refused as the return of the partnership it belongs to, which is then asked for it
     targets = register.targets_for(code) if code else []
     if quarters is None:
         last = data.last_typed_quarter()
@@ -133,6 +144,16 @@ def _check_cover(
             issues.append(warning("bad-date", f"'Date submitted' should be a date, not '{raw.value}'.",
                                   where("Date submitted")))  # fmt: skip
     return code, ret_year, submitted
+
+
+def _whose_targets(rows: list[ReturnRow], register: Register, code: str) -> str | None:
+    """The partnership whose targets fill a return when none is the cover's ``code`` and most are its: the return
+    is that partnership's with the wrong code on its cover. None otherwise (a stray row is its own error)."""
+    owners = Counter(t.partnership for r in rows if (t := register.target(normalise_ref(r.ref.value))))
+    if not owners or code in owners:
+        return None
+    owner, n = owners.most_common(1)[0]
+    return owner if 2 * n > sum(owners.values()) else None
 
 
 def _usable_rows(
