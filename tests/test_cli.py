@@ -111,3 +111,31 @@ def test_a_refusal_by_the_system_names_the_output_meant_not_a_temporary_file(tmp
                          capture_output=True, text=True)  # fmt: skip
     assert res.returncode == 2 and "Traceback" not in res.stderr
     assert "/proc/CONSOLIDATED.xlsx: no such file or directory" in res.stderr and ".tmp" not in res.stderr
+
+
+def test_our_own_workbooks_saved_among_the_returns_are_left_out_not_refused(tmp_path):
+    """An earlier output saved into the returns folder used to be refused as a broken return (7 errors each, exit
+    1). Ours (a consolidated workbook, its .previous copy, a GO return, the register) are now each one warning,
+    neither logged as a submission nor archived; `check` says what such a file is."""
+    import json
+    import shutil
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    ret = tmp_path / "returns"
+    shutil.copytree(d / "returns", ret)
+    for name in ("CONSOLIDATED.xlsx", "CONSOLIDATED.previous.xlsx", "GO.xlsx", "register.xlsx"):
+        shutil.copy(d / name, ret / name)
+    out = tmp_path / "out" / "C.xlsx"
+    res = CliRunner().invoke(main, ["consolidate", str(d / "register.xlsx"), str(ret), "--period", "2008/09 Q2",
+                                    "--out", str(out), "--json"])  # fmt: skip
+    got = json.loads(res.output)
+    ours = {i["file"]: i["severity"] for i in got["issues"] if i["code"] == "not-a-return"}
+    assert ours == dict.fromkeys(("CONSOLIDATED.xlsx", "CONSOLIDATED.previous.xlsx", "GO.xlsx", "register.xlsx"),
+                                 "warning")  # fmt: skip
+    assert not [i for i in got["issues"] if i["file"] in ours and i["code"] != "not-a-return"]
+    assert got["summary"]["returns refused"] == 0 and got["summary"]["archived returns"] == 6
+    checked = CliRunner().invoke(main, ["check", str(ret / "GO.xlsx"), "--register", str(d / "register.xlsx"),
+                                        "--json"])  # fmt: skip
+    assert checked.exit_code == 1
+    assert [i["code"] for i in json.loads(checked.output)["issues"]] == ["not-a-return"]

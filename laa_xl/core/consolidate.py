@@ -60,6 +60,7 @@ class Refusal:
 
     issues: tuple[Issue, ...]
     partnership: str = ""
+    ours: bool = False  # a workbook laa-xl wrote (an output), not a submission: listed, not logged
 
 
 @dataclass
@@ -177,6 +178,8 @@ def consolidate(
     for info, data in sorted(returns, key=lambda r: r[0].name):
         if isinstance(data, Refusal):
             issues.extend(data.issues)
+            if data.ours:
+                continue
             log.append(LogEntry(data.partnership, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
             continue
         if isinstance(data, CheckedReturn):

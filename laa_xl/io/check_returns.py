@@ -21,6 +21,7 @@ from ..core.returns import CheckedReturn
 from ..errors import UnreadableFile
 from .preflight import UnsafeFile
 from .register_io import usable_register
+from .return_files import not_a_return, our_workbook
 from .returns_reader import read_return
 
 REGISTER_NAMES = ("register.xlsx", "LAA_Central.xlsm", "workbook/LAA_Central.xlsm")
@@ -89,6 +90,10 @@ def check_files(
 def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedReturn | Issue]:
     """One return read and checked, or the issue that stopped it being read."""
     register, allow_macros = job
+    kind = our_workbook(path)
+    if kind is not None:
+        return path.name, error("not-a-return", not_a_return(path, kind, "it is not checked: check the returns"),
+                                Location(path.name))  # fmt: skip
     try:
         data = read_return(path, allow_macros=allow_macros)
     except UnsafeFile as e:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import zipfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -26,7 +25,7 @@ from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
 from .register_io import usable_register
-from .return_files import Reader, load_returns
+from .return_files import CONSOLIDATED_WORKBOOK, Reader, load_returns, our_workbook
 
 
 @dataclass
@@ -168,13 +167,8 @@ def check_output(out: Path, *inputs: Path) -> None:
 
 
 def _is_our_output(path: Path) -> bool:
-    """A consolidated workbook laa-xl wrote (it has the Data and GO Return sheets), not a partner's return."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            book = z.read("xl/workbook.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-    return b'name="Data"' in book and b'name="GO Return"' in book
+    """A consolidated workbook laa-xl wrote, not a partner's return."""
+    return our_workbook(path) == CONSOLIDATED_WORKBOOK
 
 
 def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared: dt.date | None = None) -> Path:

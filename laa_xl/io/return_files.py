@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.consolidate import FileInfo, Refusal
-from ..core.issues import Issue, Location, error
+from ..core.issues import Issue, Location, error, warning
 from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
 
@@ -47,6 +49,37 @@ def return_files(folder: Path) -> list[Path]:
         p for p in folder.iterdir()
         if p.is_file() and not p.name.startswith(("~$", ".")) and p.name.lower() not in SYSTEM_FILES
     )  # fmt: skip
+
+
+CONSOLIDATED_WORKBOOK = "the consolidated workbook laa-xl wrote"
+_SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
+
+
+def our_workbook(path: Path) -> str | None:
+    """What this file is when it is a workbook laa-xl wrote rather than a return (an output saved into the returns
+    folder, say): ``CONSOLIDATED_WORKBOOK``, "a GO return workbook" or "a register"; None otherwise. Only the
+    workbook part's sheet names are read, at most 1 MB of it (the preflight has not yet seen the file)."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            info = z.getinfo("xl/workbook.xml")
+            if info.file_size > 1 << 20:
+                return None
+            names = set(_SHEET_NAME.findall(z.read(info)))  # zipfile reads no more than the size declared
+    except (OSError, KeyError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
+        return None
+    if b"Cover" in names:
+        return None
+    if {b"Data", b"GO Return"} <= names:
+        return CONSOLIDATED_WORKBOOK
+    if {b"GO Return", b"Summary"} <= names:
+        return "a GO return workbook laa-xl wrote"
+    if {b"Targets", b"Profiles"} <= names:
+        return "a register"
+    return None
+
+
+def not_a_return(path: Path, kind: str, so: str = "it is left out. Move it out of the returns folder") -> str:
+    return f"{path.name} is {kind}, not a return, so {so}."
 
 
 def _not_a_return(path: Path) -> str:
@@ -129,6 +162,9 @@ def load_one(path: Path, read: Reader, check: Check | None, suffixes: tuple[str,
     del content
     if path.suffix.lower() not in suffixes:
         return info, Refusal((error("unsupported-file-type", _not_a_return(path), Location(path.name)),)), True
+    kind = our_workbook(path)
+    if kind is not None:  # not a submission: listed, but neither logged nor archived
+        return info, Refusal((warning("not-a-return", not_a_return(path, kind), Location(path.name)),), ours=True), False
     try:
         data = read(path)
     except Exception as e:  # a return is untrusted input: any failure refuses that file only
