@@ -132,6 +132,7 @@ def _print_summary(directory: Path, register: Path, returns_dir: Path, out: Path
     for i in [i for i in cons.issues if i.is_error][:3]:
         echo(f"    {i.location}: {i.message} ({i.code})")
     for r in cons.restatements:
-        echo(f"  Restated: {r.ref} {r.quarter} was {r.previous:g}, now {r.now:g} ({r.source})")
+        echo(f"  Restated: {r.ref} {r.quarter} was {r.previous:g}, now {'blank' if r.now is None else f'{r.now:g}'} "
+             f"({r.source})")
     echo("")
     echo(f"Next: open {go.name} (what the GO receives) and {out.name} (PSB Summary has the charts).")

@@ -393,3 +393,31 @@ def test_a_return_with_another_partnerships_code_on_its_cover_does_not_replace_t
     assert "'SAF'" in wrong[0].message and "CYP's" in wrong[0].message
     saf = [o for o in cons.observations if o.partnership == "SAF" and o.actual is not None]
     assert saf and {o.source.file for o in saf} == {"SAF_2008-09.xlsx"}
+
+
+def test_a_consolidated_actual_cleared_from_a_resent_return_is_a_restatement_not_no_actual_yet(register):
+    """A figure consolidated last time and now blank (or typed over with TBC) on the partnership's return has been
+    withdrawn: listed with its old value, not as "no actual yet". A partnership that sent nothing this time has not
+    withdrawn its figures (its missing return is listed instead)."""
+    first = consolidate(register, Q2, returns_for(register, Q2))
+    previous = {(o.ref, o.year, o.quarter): o.actual for o in first.observations}
+
+    def clear(code, fill):
+        if code == "OEP":
+            fill.rows[("NI 154", "Q1")].actual = None
+        if code == "CYP":
+            fill.rows[("NI 117", "Q1")].actual = "TBC"
+
+    second = consolidate(register, Q2, returns_for(register, Q2, mutate=clear, codes={"OEP", "CYP"}), previous=previous)
+    got = {(r.ref, r.quarter, r.previous, r.now) for r in second.restatements}
+    assert got == {("NI 154", "Q1", first.observation("NI 154", "Q1").actual, None),
+                   ("NI 117", "Q1", first.observation("NI 117", "Q1").actual, None)}  # fmt: skip
+    cell = second.observation("NI 154", "Q1").source.cell
+    at = {i.code for i in second.issues if i.location.file == "OEP_2008-09.xlsx" and i.location.cell == cell}
+    assert at == {"restated-actual"}  # and not missing-actual
+    msg = next(i.message for i in second.issues if i.code == "restated-actual" and "NI 154" in i.message)
+    assert "gone from the return" in msg and "type it in again" in msg
+    assert second.observation("NI 154", "Q1").rag == "No data"
+    assert {i.code for i in second.issues if i.location.file == "CYP_2008-09.xlsx" and "NI 117 Q1" in i.message} == {
+        "non-numeric-actual", "restated-actual"}
+    assert any(i.code == "missing-return" for i in second.issues)  # SAF and the rest sent nothing: no restatements

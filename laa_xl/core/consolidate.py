@@ -82,7 +82,7 @@ class Restatement:
     year: FinancialYear
     quarter: str
     previous: float
-    now: float
+    now: float | None  # None: the figure has gone from the return (blank, or no longer a number)
     source: Location
 
 
@@ -259,11 +259,16 @@ def consolidate(
         )  # fmt: skip
 
     restatements = _restatements(observations, previous)
+    gone = {(rs.source.file, rs.source.sheet, rs.source.cell) for rs in restatements if rs.now is None}
+    if gone:  # "no actual yet" would mislead: there was one
+        issues = [i for i in issues if not (i.code == "missing-actual" and
+                                            (i.location.file, i.location.sheet, i.location.cell) in gone)]  # fmt: skip
     for rs in restatements:
-        issues.append(
-            warning("restated-actual", f"{rs.ref} {rs.quarter}: the actual was {_num(rs.previous)} at the last "
-                    f"consolidation and is now {_num(rs.now)}. Both are kept; say why in the commentary.", rs.source)
-        )  # fmt: skip
+        was = f"{rs.ref} {rs.quarter}: the actual was {_num(rs.previous)} at the last consolidation"
+        issues.append(warning("restated-actual", f"{was} and is now {_num(rs.now)}. Both are kept; say why in the "
+                              "commentary." if rs.now is not None else f"{was} and has now gone from the return, so "
+                              "the quarter shows No data. If the figure still stands, type it in again; if not, say "
+                              "why in the commentary.", rs.source))  # fmt: skip
     order = {s: i for i, s in enumerate((USED, SUPERSEDED, REFUSED, MISSING))}
     log.sort(key=lambda e: (e.partnership or "~", order[e.status], e.file))
     risks = [r for _, (_, cr) in sorted(used.items()) for r in cr.risks]
@@ -356,7 +361,11 @@ def _restatements(
         return out
     for o in observations:
         old = previous.get((o.ref, o.year, o.quarter))
-        if o.actual is None or old is None or (isinstance(old, float) and math.isnan(old)):
+        if old is None or (isinstance(old, float) and math.isnan(old)):
+            continue
+        if o.actual is None:  # on the return's row, but blank or not a number now (no row, or no return: not this)
+            if o.source.file and o.source.cell:
+                out.append(Restatement(o.ref, o.year, o.quarter, float(old), None, o.source))
             continue
         if abs(o.actual - old) > rules.EPS * max(1.0, abs(old)):
             out.append(Restatement(o.ref, o.year, o.quarter, float(old), o.actual, o.source))
