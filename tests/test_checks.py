@@ -209,3 +209,18 @@ def test_spend_quarters_written_loosely_are_read_and_others_listed(register):
     bad = [i for i in res.issues if i.code == "bad-quarter"]
     assert [(i.location.cell, i.severity) for i in bad] == [("B10", "warning"), ("B12", "warning")]
     assert "the quarter 'autumn' is not one of Q1 to Q4, so this row is left out of the spend totals" in bad[0].message
+
+
+def test_spend_repeated_for_a_block_and_quarter_or_for_no_known_block_is_listed(register):
+    """A second row for SSC Q2 is added into the totals (budget and spend counted twice): listed at the repeat. A
+    block no target has ('XYZ') or none at all is totalled on its own: listed too."""
+    data = make_return([("Q1", 5, "NI 40", 1, {})])
+    for r, (block, q) in enumerate([("SSC", "Q2"), ("CYP", "Q2"), ("ssc ", "Qtr 2"), ("XYZ", "Q2"), (None, "Q2")], 5):
+        data.spend.append(SpendRow(cell("Spend", f"A{r}", block), cell("Spend", f"B{r}", q),
+                                   cell("Spend", f"C{r}", 1000), cell("Spend", f"D{r}", 250)))  # fmt: skip
+    res = check_return(data, register, year=Y, quarters=["Q1"])
+    got = [(i.location.cell, i.code) for i in res.issues if i.location.sheet == "Spend"]
+    assert got == [("A7", "duplicate-spend-row"), ("A8", "unknown-block"), ("A9", "unknown-block")]
+    assert "Spend for ssc Q2 is on two rows (this one and A5)" in res.issues[[i.location.cell for i in res.issues]
+                                                                           .index("A7")].message  # fmt: skip
+    assert len(res.spend) == 5  # all kept, as typed

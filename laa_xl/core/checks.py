@@ -18,6 +18,7 @@ from .numbers import NotANumber, is_blank, text, to_number
 from .periods import QUARTERS, FinancialYear, PeriodError
 from .register import Register, Target, normalise_ref, parse_date
 from .returns import Cell, CheckedReturn, Observation, ReturnData, ReturnRow, Risk, Spend
+from .table import norm
 
 JUMP_LIMIT = 0.5  # more than 50 % change from the previous quarter is worth a second look
 
@@ -89,7 +90,7 @@ def check_return(
         submitted,
         observations,
         _risks(data, code, register, issues),
-        _spend(data, code, issues),
+        _spend(data, code, register, issues),
         issues,
     )
 
@@ -288,8 +289,12 @@ def _risks(data: ReturnData, code: str, register: Register, issues: list[Issue])
     return out
 
 
-def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
+def _spend(data: ReturnData, code: str, register: Register, issues: list[Issue]) -> list[Spend]:
+    """The spend rows; a row repeating another's block and quarter (both are added into the totals) or naming a
+    block none of the register's targets has (it is totalled on its own) is listed."""
     out: list[Spend] = []
+    blocks = {norm(t.block): t.block for t in register.targets if t.block}
+    first: dict[tuple[str, str], Location] = {}
     for s in data.spend:
         vals = [
             _num_or_issue(c.value, c.location, name, issues)
@@ -297,8 +302,21 @@ def _spend(data: ReturnData, code: str, issues: list[Issue]) -> list[Spend]:
         ]
         budget, spent, forecast = vals
         block = text(s.block.value)
-        out.append(Spend(code, block, _spend_quarter(s.quarter, block, issues), budget, spent, forecast,
-                         s.block.location))  # fmt: skip
+        quarter = _spend_quarter(s.quarter, block, issues)
+        if not block:
+            issues.append(warning("unknown-block", f"Spend figures with no Block: write the funding block "
+                                  f"({', '.join(sorted(blocks.values()))}) they are for.", s.block.location))  # fmt: skip
+        elif blocks and norm(block) not in blocks:
+            issues.append(warning("unknown-block", f"Spend for '{block}': no target in the register has this funding "
+                                  f"block ({', '.join(sorted(blocks.values()))}), so it is totalled on its own. "
+                                  "Check the block's name.", s.block.location))  # fmt: skip
+        key = (norm(block), quarter)
+        if block and key in first:
+            issues.append(warning("duplicate-spend-row", f"Spend for {block} {quarter} is on two rows (this one and "
+                                  f"{first[key].cell}): both are added into the totals. If one repeats the other, "
+                                  "clear it.", s.block.location))  # fmt: skip
+        first.setdefault(key, s.block.location)
+        out.append(Spend(code, block, quarter, budget, spent, forecast, s.block.location))
     return out
 
 
