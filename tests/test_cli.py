@@ -139,3 +139,30 @@ def test_our_own_workbooks_saved_among_the_returns_are_left_out_not_refused(tmp_
                                         "--json"])  # fmt: skip
     assert checked.exit_code == 1
     assert [i["code"] for i in json.loads(checked.output)["issues"]] == ["not-a-return"]
+
+
+def test_check_refuses_what_the_consolidation_would_refuse(tmp_path):
+    """An officer's check before sending must not pass a file the consolidation then refuses: a return for another
+    year than the register's current period, or one saved under another name (.xlsm, no extension)."""
+    import json
+    import shutil
+
+    import openpyxl
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    good = d / "returns" / "SAF_2008-09.xlsx"
+    wrong_year = tmp_path / "SAF_2009-10.xlsx"
+    wb = openpyxl.load_workbook(good)
+    cover = wb["Cover"]
+    row = next(r for r in range(1, cover.max_row + 1) if cover.cell(r, 1).value == "Financial year")
+    cover.cell(row, 2).value = "2009/10"
+    wb.save(wrong_year)
+    for name in ("SAF_2008-09.xlsm", "SAF_2008-09"):
+        shutil.copy(good, tmp_path / name)
+    files = [good, wrong_year, tmp_path / "SAF_2008-09.xlsm", tmp_path / "SAF_2008-09"]
+    res = CliRunner().invoke(main, ["check", *map(str, files), "--register", str(d / "register.xlsx"), "--json"])
+    assert res.exit_code == 1
+    errors = {(i["file"], i["code"]) for i in json.loads(res.output)["issues"] if i["severity"] == "error"}
+    assert errors == {("SAF_2009-10.xlsx", "wrong-year"), ("SAF_2008-09.xlsm", "unsupported-file-type"),
+                      ("SAF_2008-09", "unsupported-file-type")}  # fmt: skip

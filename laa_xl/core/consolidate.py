@@ -226,8 +226,9 @@ def consolidate(
         if info.sha256 and info.sha256 == kept.sha256:
             why = f"this file is an identical copy of {kept.name}"
         elif cr.submitted == kept_cr.submitted:
-            why = f"this one and {kept.name} give the same date submitted ({_date(cr.submitted)}), so the later " \
-                "file name is taken"  # fmt: skip
+            why = f"this one and {kept.name} give the same date submitted ({_date(cr.submitted)}), so {kept.name} " \
+                "is used (its name sorts later). If this one is the corrected return, delete the other or correct " \
+                "its Date submitted"  # fmt: skip
         else:
             why = f"this one (submitted {_date(cr.submitted)}) is replaced by {kept.name}, submitted later"
         issues.append(

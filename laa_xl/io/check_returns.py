@@ -21,7 +21,7 @@ from ..core.returns import CheckedReturn
 from ..errors import UnreadableFile
 from .preflight import UnsafeFile
 from .register_io import usable_register
-from .return_files import not_a_return, our_workbook
+from .return_files import RETURN_SUFFIXES, not_a_return, our_workbook, unsupported
 from .returns_reader import read_return
 
 REGISTER_NAMES = ("register.xlsx", "LAA_Central.xlsm", "workbook/LAA_Central.xlsm")
@@ -90,6 +90,9 @@ def check_files(
 def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedReturn | Issue]:
     """One return read and checked, or the issue that stopped it being read."""
     register, allow_macros = job
+    if path.suffix.lower() not in ((*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES):
+        # what the consolidation would refuse by its name, refused here too (a check that passes must mean it)
+        return path.name, error("unsupported-file-type", unsupported(path), Location(path.name))
     kind = our_workbook(path)
     if kind is not None:
         return path.name, error("not-a-return", not_a_return(path, kind, "it is not checked: check the returns"),
@@ -100,7 +103,9 @@ def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedRetu
         return path.name, e.issue
     except UnreadableFile as e:
         return path.name, error("unreadable-file", str(e), Location(path.name))
-    return path.name, check_return(data, register, deadline=_deadline(data, register))
+    current = register.settings.current_period  # a return for another year would be refused by the consolidation
+    return path.name, check_return(data, register, year=current.year if current else None,
+                                   deadline=_deadline(data, register))  # fmt: skip
 
 
 def _deadline(data: Any, register: Register) -> Any:

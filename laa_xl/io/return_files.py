@@ -82,7 +82,7 @@ def not_a_return(path: Path, kind: str, so: str = "it is left out. Move it out o
     return f"{path.name} is {kind}, not a return, so {so}."
 
 
-def _not_a_return(path: Path) -> str:
+def unsupported(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in REFUSED_SUFFIXES:
         return (f"{suffix} files are not consolidated: save the return as an Excel Workbook (.xlsx), without "
@@ -161,7 +161,7 @@ def load_one(path: Path, read: Reader, check: Check | None, suffixes: tuple[str,
         info = FileInfo(path.name, len(content), hashlib.sha256(content).hexdigest())
     del content
     if path.suffix.lower() not in suffixes:
-        return info, Refusal((error("unsupported-file-type", _not_a_return(path), Location(path.name)),)), True
+        return info, Refusal((error("unsupported-file-type", unsupported(path), Location(path.name)),)), True
     kind = our_workbook(path)
     if kind is not None:  # not a submission: listed, but neither logged nor archived
         return info, Refusal((warning("not-a-return", not_a_return(path, kind), Location(path.name)),), ours=True), False
