@@ -33,7 +33,8 @@ def make_return(rows, code="SAF", year="2008/09", submitted=dt.date(2008, 10, 20
     data = ReturnData(FILE)
     for label, value in (("Partnership code", code), ("Financial year", year), ("Date submitted", submitted)):
         data.cover[label] = cell("Cover", f"B{len(data.cover) + 1}", value)
-    cols = {"rag_override": "J", "override_reason": "K", "commentary": "L", "remedial_action": "M"}
+    cols = {"rag_override": "J", "override_reason": "K", "commentary": "L", "remedial_action": "M",
+            "data_quality_note": "O"}
     for q, r, ref, actual, extra in rows:
         fields = {k: cell(q, f"{c}{r}", extra.get(k)) for k, c in cols.items()}  # blanks have cells too
         data.rows.append(ReturnRow(q, cell(q, f"A{r}", ref), cell(q, f"G{r}", actual), **fields))
@@ -224,3 +225,18 @@ def test_spend_repeated_for_a_block_and_quarter_or_for_no_known_block_is_listed(
     assert "Spend for ssc Q2 is on two rows (this one and A5)" in res.issues[[i.location.cell for i in res.issues]
                                                                            .index("A7")].message  # fmt: skip
     assert len(res.spend) == 5  # all kept, as typed
+
+
+def test_the_officers_override_reason_and_data_quality_note_reach_the_issues(register):
+    """Neither had any place in the outputs: the reason now goes with the override it explains, and a data quality
+    note (the officer's own caveat on a figure) is listed at its cell, so it reaches Issues and the GO's Data
+    quality sheet."""
+    p = profile(register, "NI 40", "Q1")
+    rows = [("Q1", 5, "NI 40", p * 0.5, {"rag_override": "amber", "override_reason": "New provider from July",
+                                          "commentary": "c", "remedial_action": "r",
+                                          "data_quality_note": "Provisional: validated figures due in January"})]
+    res = check_return(make_return(rows), register, year=Y, quarters=["Q1"])
+    said = {(i.location.cell, i.code): i.message for i in res.issues}
+    assert "The reason given: 'New provider from July'." in said[("J5", "rag-overridden")]
+    assert "'Provisional: validated figures due in January'" in said[("O5", "data-quality-note")]
+    assert next(o for o in res.observations if o.ref == "NI 40").data_quality_note.startswith("Provisional")

@@ -230,8 +230,9 @@ def _observe(
                               "no reason is given. Add one in 'Override reason'.",
                               _at(row.override_reason, row)))  # fmt: skip
     if override and override != computed:
+        because = f" The reason given: '{reason}'." if reason else ""
         issues.append(warning("rag-overridden", f"{t.ref} {q}: reported {override}, though the figures give "
-                              f"{computed}.", _at(row.rag_override, row)))  # fmt: skip
+                              f"{computed}.{because}", _at(row.rag_override, row)))  # fmt: skip
     reported = rules.reported_rag(computed, override)
     commentary = text(row.commentary.value)
     remedial = text(row.remedial_action.value)
@@ -241,10 +242,13 @@ def _observe(
     if reported == rules.RED and not remedial:
         issues.append(warning("no-remedial-action", f"{t.ref} {q} is Red: say what remedial action is being taken.",
                               _at(row.remedial_action, row)))  # fmt: skip
+    note = text(row.data_quality_note.value)
+    if note:  # the officer's own caveat on the figure: listed (on Issues, and the GO's Data quality sheet)
+        issues.append(warning("data-quality-note", f"{t.ref} {q}: the partnership notes on this figure's quality: "
+                              f"'{note}'.", row.data_quality_note.location))  # fmt: skip
     return Observation(
         t.ref, t.partnership, year, q, profile, actual, rules.variance(actual, profile), computed, reported,
-        override, reason, commentary, remedial, text(row.evidence.value), text(row.data_quality_note.value),
-        row.actual.location,
+        override, reason, commentary, remedial, text(row.evidence.value), note, row.actual.location,
     )  # fmt: skip
 
 
