@@ -166,3 +166,21 @@ def test_check_refuses_what_the_consolidation_would_refuse(tmp_path):
     errors = {(i["file"], i["code"]) for i in json.loads(res.output)["issues"] if i["severity"] == "error"}
     assert errors == {("SAF_2009-10.xlsx", "wrong-year"), ("SAF_2008-09.xlsm", "unsupported-file-type"),
                       ("SAF_2008-09", "unsupported-file-type")}  # fmt: skip
+
+
+def test_an_empty_returns_folder_does_not_replace_a_consolidation(tmp_path):
+    """The wrong folder (empty) would have replaced a good CONSOLIDATED.xlsx with one listing every return
+    missing; twice, and the .previous copy of the good one was gone too. Into a new --out it is still allowed:
+    every partnership listed as missing, to chase them all."""
+    import json
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    (tmp_path / "empty").mkdir()
+    before = (d / "CONSOLIDATED.xlsx").read_bytes()
+    args = ["consolidate", str(d / "register.xlsx"), str(tmp_path / "empty"), "--period", "2008/09 Q2", "--out"]
+    res = CliRunner().invoke(main, [*args, str(d / "CONSOLIDATED.xlsx")])
+    assert res.exit_code == 2 and "has no files in it" in res.output and "was not replaced" in res.output
+    assert (d / "CONSOLIDATED.xlsx").read_bytes() == before
+    fresh = CliRunner().invoke(main, [*args, str(tmp_path / "new.xlsx"), "--json"])
+    assert fresh.exit_code == 0 and json.loads(fresh.output)["summary"]["returns used"] == 0

@@ -421,3 +421,19 @@ def test_a_consolidated_actual_cleared_from_a_resent_return_is_a_restatement_not
     assert {i.code for i in second.issues if i.location.file == "CYP_2008-09.xlsx" and "NI 117 Q1" in i.message} == {
         "non-numeric-actual", "restated-actual"}
     assert any(i.code == "missing-return" for i in second.issues)  # SAF and the rest sent nothing: no restatements
+
+
+def test_go_comments_too_long_for_one_cell_are_cut_and_say_so():
+    """Commentary and remedial action each fit a cell (the reader keeps no more), but together they may not: the
+    GO Return's comment cell used to lose the end of the remedial action without a word."""
+    from types import SimpleNamespace
+
+    from laa_xl.core.reports import CELL_TEXT_MAX, comments
+
+    long = SimpleNamespace(commentary="c" * 20_000, remedial_action="r😀" * 10_000)
+    got = comments([long])
+    assert len(got.encode("utf-16-le")) // 2 <= CELL_TEXT_MAX
+    assert got.startswith("c" * 20_000 + "\nRemedial action: r") and got.endswith("the full text is on the "
+                                                                                  "consolidated workbook's Data sheet]")  # fmt: skip
+    short = SimpleNamespace(commentary="On track", remedial_action="")
+    assert comments([short]) == "On track"

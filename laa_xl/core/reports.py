@@ -164,14 +164,23 @@ def _latest_text(obs: Sequence[Observation], what: str) -> str:
     return ""
 
 
+CELL_TEXT_MAX = 32_767  # characters an Excel cell holds
+_CUT = " … [cut to fit one cell: the full text is on the consolidated workbook's Data sheet]"
+
+
 def comments(obs: Sequence[Observation]) -> str:
-    """The latest quarter's commentary, then 'Remedial action: ...' when there is one."""
+    """The latest quarter's commentary, then 'Remedial action: ...' when there is one; cut, and said to be, when the
+    two together are more than a cell holds (each alone fits: the reader keeps no more)."""
     for o in reversed(obs):
         if o.commentary or o.remedial_action:
             parts = [o.commentary] if o.commentary else []
             if o.remedial_action:
                 parts.append(f"Remedial action: {o.remedial_action}")
-            return "\n".join(parts)
+            joined = "\n".join(parts)
+            units = joined.encode("utf-16-le")  # Excel counts UTF-16 units (an emoji is two)
+            if len(units) <= 2 * CELL_TEXT_MAX:
+                return joined
+            return units[: 2 * (CELL_TEXT_MAX - len(_CUT))].decode("utf-16-le", errors="ignore") + _CUT
     return ""
 
 

@@ -122,6 +122,10 @@ def consolidate_loaded(
                               deadline=deadline)  # fmt: skip
     loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
                           allow_macros=allow_macros, allow_spawn=allow_spawn)
+    if not loaded.items and out.exists():  # the wrong folder, surely: its output would list every return missing
+        raise LaaError(f"The returns folder {returns_dir} has no files in it, so nothing was consolidated and "
+                       f"{out.name} was not replaced. Check the folder. (To list every partnership as missing, "
+                       "consolidate into a new --out.)")  # fmt: skip
     # The output replaced is read once the returns are: its figures (a national one's are ~100 MB) are then not
     # held while the returns are read in worker processes, each of which needs memory of its own.
     prev_path = previous or (out if out.exists() else None)
