@@ -240,3 +240,22 @@ def test_the_officers_override_reason_and_data_quality_note_reach_the_issues(reg
     assert "The reason given: 'New provider from July'." in said[("J5", "rag-overridden")]
     assert "'Provisional: validated figures due in January'" in said[("O5", "data-quality-note")]
     assert next(o for o in res.observations if o.ref == "NI 40").data_quality_note.startswith("Provisional")
+
+
+def test_a_date_submitted_before_the_quarter_ended_is_questioned(register):
+    """'11/01/2008' is read the British way, 11 January 2008, months before Q2 ended: most likely 1 November typed
+    the American way. It decides which of two returns is the later one, so it is listed."""
+    p = profile(register, "NI 40", "Q1")
+    early = check_return(make_return([("Q1", 5, "NI 40", p, {})], submitted="11/01/2008"), register, year=Y,
+                         quarters=["Q1", "Q2"])  # fmt: skip
+    [i] = [i for i in early.issues if i.code == "early-date"]
+    assert (i.location.sheet, i.severity) == ("Cover", "warning") and early.submitted == dt.date(2008, 1, 11)
+    assert "before Q2 2008/09 ended (30 Sep 2008)" in i.message
+    on_time = check_return(make_return([("Q1", 5, "NI 40", p, {})]), register, year=Y, quarters=["Q1", "Q2"])
+    assert "early-date" not in {i.code for i in on_time.issues}
+
+
+def test_a_huge_figure_is_written_shortly_in_messages(register):
+    from laa_xl.core.checks import _fmt
+
+    assert _fmt(1e308) == "1e+308" and _fmt(1234.0) == "1,234" and _fmt(2.5) == "2.50"

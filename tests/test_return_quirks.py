@@ -298,3 +298,23 @@ def test_typed_by_libreoffice_reads_back_exactly(cyp_return: Path, register, tmp
     assert grid[4][8] == rules.rag(1234.0, register.profile("NI 117", FY, "Q1"), t.polarity, t.tolerance,
                                    t.tolerance_type)
     assert grid[7][8] == "No data" and grid[7][15] == "Number needed"
+
+
+def test_one_mistake_is_listed_once_not_once_per_target(cyp_return: Path, register) -> None:
+    """A quarter sheet whose Actual heading is gone, or a target typed on two rows, is one error; "has no row"
+    for each of the quarter's targets (or for the duplicated one) only repeated it."""
+    fill_return(cyp_return, _complete(register))
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q1"].cell(HEADER_ROW, 7).value = "Figure"
+    ws = wb["Q2"]
+    first = _row_of(ws, "NI 117")
+    r = ws.max_row + 1
+    ws.cell(r, 1).value = "NI 117"
+    ws.cell(r, 7).value = 6.0
+    wb.save(cyp_return)
+    _, checked = _checked(cyp_return, register)
+    codes = [(i.location.sheet, i.code) for i in checked.issues]
+    assert codes.count(("Q1", "missing-column")) == 1 and ("Q1", "missing-actual") not in codes
+    assert not [i for i in checked.issues if i.code == "missing-actual" and "NI 117" in i.message]
+    assert {("Q2", f"A{first}", "duplicate-target-row"), ("Q2", f"A{r}", "duplicate-target-row")} <= _tuples(
+        checked.issues)

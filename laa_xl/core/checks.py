@@ -57,6 +57,12 @@ def check_return(
         last = data.last_typed_quarter()
         quarters = QUARTERS[: QUARTERS.index(last) + 1] if last else ()
     quarters = tuple(quarters)
+    if submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
+        issues.append(
+            warning("early-date", f"'Date submitted' reads {submitted:%d %b %Y}, before {quarters[-1]} {ret_year} "
+                    f"ended ({ret_year.quarter_end(quarters[-1]):%d %b %Y}). Check it: dates are read day first "
+                    "(01/11/2008 is 1 November).", cover_loc.at(data.cover["Date submitted"].location.cell or "B7"))
+        )  # fmt: skip
     if deadline and submitted and submitted > deadline:
         issues.append(
             warning("late-return", f"This return was submitted on {submitted:%d %b %Y}, after the deadline of "
@@ -67,11 +73,17 @@ def check_return(
         return CheckedReturn(data.file, code or "", ret_year, submitted, [], [], [], issues)
 
     rows = _usable_rows(data.rows, register, code, issues)
+    # where "no row" would only repeat an error already listed: a target on two rows (neither used), or a quarter
+    # sheet that could not be read (missing, or its Target ref or Actual heading gone)
+    on_rows = Counter((normalise_ref(r.ref.value), r.quarter) for r in data.rows)
+    unread = {q for q in quarters if q not in data.quarters_found and q not in {k[1] for k in on_rows}}
+    explained = {k for k, n in on_rows.items() if n > 1} | {(t.ref, q) for t in targets for q in unread}
     observations: list[Observation] = []
     for t in targets:
         prev_actual: float | None = None
         for q in quarters:
-            obs = _observe(t, q, ret_year, rows.get((t.ref, q)), register, data.file, issues)
+            obs = _observe(t, q, ret_year, rows.get((t.ref, q)), register, data.file, issues,
+                           quiet=(t.ref, q) in explained)  # fmt: skip
             if obs.actual is not None and prev_actual is not None and prev_actual != 0:
                 change = (obs.actual - prev_actual) / abs(prev_actual)
                 if abs(change) > JUMP_LIMIT + rules.EPS:
@@ -107,6 +119,8 @@ def _exact(x: float) -> str:
 
 
 def _fmt(x: float) -> str:
+    if abs(x) >= 1e15:  # not 300 digits for a 1e308 typed by mistake
+        return f"{x:.6g}"
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
@@ -182,12 +196,14 @@ def _usable_rows(
 
 
 def _observe(
-    t: Target, q: str, year: FinancialYear, row: ReturnRow | None, register: Register, file: str, issues: list[Issue]
+    t: Target, q: str, year: FinancialYear, row: ReturnRow | None, register: Register, file: str, issues: list[Issue],
+    *, quiet: bool = False,
 ) -> Observation:
+    """One target's quarter from its row; ``quiet``: a missing row is not listed (an error already says why)."""
     profile = register.profile(t.ref, year, q)
     due = t.is_due(q)
     if row is None:
-        if due:
+        if due and not quiet:
             issues.append(warning("missing-actual", f"{t.ref} has no row on {q}, where it is due. Add its actual.",
                                   Location(file, q)))  # fmt: skip
         r = rules.rag(None, profile, t.polarity, t.tolerance, t.tolerance_type, due)

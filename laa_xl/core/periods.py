@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
-_YEAR_RE = re.compile(r"^\s*(\d{4})\s*[/-]\s*(\d{2}|\d{4})\s*$")
+_YEAR_RE = re.compile(r"^\s*(\d{4}|\d{2})\s*[/-]\s*(\d{2}|\d{4})\s*$")  # 2008/09, 2008-2009; 08/09 is 2008/09
 _PERIOD_RE = re.compile(r"^\s*(\d{4}\s*[/-]\s*(?:\d{2}|\d{4}))\s+(Q[1-4]|H[12]|Y)\s*$", re.I)
 
 
@@ -35,6 +35,8 @@ class FinancialYear:
         if not m:
             raise PeriodError(f"'{text}' is not a financial year: write it like 2008/09")
         start, end = int(m.group(1)), int(m.group(2))
+        if start < 100:  # '08/09': this century's (LAAs ran 2007-11)
+            start += 2000
         end_full = end if end >= 1000 else (start // 100) * 100 + end
         if end_full < start:  # 1999/00
             end_full += 100

@@ -90,8 +90,10 @@ def check_files(
 def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedReturn | Issue]:
     """One return read and checked, or the issue that stopped it being read."""
     register, allow_macros = job
-    if path.suffix.lower() not in ((*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES):
-        # what the consolidation would refuse by its name, refused here too (a check that passes must mean it)
+    # what the consolidation would refuse by its name is refused here too (a check that passes must mean it); an
+    # .xlsm is read first, so that macros in it are named as such
+    misnamed = path.suffix.lower() not in ((*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES)
+    if misnamed and path.suffix.lower() != ".xlsm":
         return path.name, error("unsupported-file-type", unsupported(path), Location(path.name))
     kind = our_workbook(path)
     if kind is not None:
@@ -104,8 +106,10 @@ def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedRetu
     except UnreadableFile as e:
         return path.name, error("unreadable-file", str(e), Location(path.name))
     current = register.settings.current_period  # a return for another year would be refused by the consolidation
-    return path.name, check_return(data, register, year=current.year if current else None,
-                                   deadline=_deadline(data, register))  # fmt: skip
+    checked = check_return(data, register, year=current.year if current else None, deadline=_deadline(data, register))
+    if misnamed:
+        checked.issues.insert(0, error("unsupported-file-type", unsupported(path), Location(path.name)))
+    return path.name, checked
 
 
 def _deadline(data: Any, register: Register) -> Any:

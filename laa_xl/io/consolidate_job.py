@@ -74,7 +74,8 @@ def _refuse_if_locked(out: Path) -> None:
     """Before any work: the output cannot be replaced while Excel has it open."""
     if lock_file(out).exists():
         raise OutputLocked(f"{out} is open in Excel (found {lock_file(out).name} beside it). Close it in Excel and "
-                           "run again; nothing was changed.")  # fmt: skip
+                           f"run again; nothing was changed. If Excel is not open, {lock_file(out).name} was left "
+                           "behind by a crash: delete it.")  # fmt: skip
 
 
 @contextmanager

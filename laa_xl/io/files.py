@@ -37,7 +37,9 @@ def atomic_path(path: str | Path, *, like: Path | None = None) -> Iterator[Path]
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if lock_file(path).exists():
-        raise OutputLocked(f"{path} is open in Excel (found {lock_file(path).name}). Close it and run again.")
+        lock = lock_file(path).name
+        raise OutputLocked(f"{path} is open in Excel (found {lock}). Close it and run again. If Excel is not open, "
+                           f"{lock} was left behind by a crash: delete it.")  # fmt: skip
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix + ".tmp", dir=path.parent)
     os.close(fd)
     tmp_path = Path(tmp)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.issues import Location, cell_name, error, warning
-from ..core.numbers import is_blank
+from ..core.numbers import is_blank, text
 from ..core.periods import QUARTERS
 from ..core.return_form import HELPER_COLUMNS
 from ..core.returns import (
@@ -168,10 +168,10 @@ def _table(
         elif norm(col) in table.repeated:
             first_col = cell_name(1, table.columns[norm(col)])[:-1]
             others = " and ".join(cell_name(1, c)[:-1] for c in table.repeated[norm(col)])
+            second = Location(file, sheet, cell_name(table.header_row, table.repeated[norm(col)][0]))
             data.issues.append(error("duplicate-column", f"The '{sheet}' sheet has more than one column headed '{col}' "
                                      f"({first_col} and {others}): only {first_col} is read. Delete the other, or "
-                                     "give it another heading.",
-                                     Location(file, sheet, cell_name(table.header_row, table.repeated[norm(col)][0]))))  # fmt: skip
+                                     "give it another heading.", second))  # fmt: skip
     return table if ok else None
 
 
@@ -200,7 +200,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
         if is_blank(ref.value):
             if not is_blank(actual.value):
                 data.issues.append(
-                    warning("row-without-ref", f"There is an actual here ({actual.value}) with no Target ref, so "
+                    warning("row-without-ref", f"There is an actual here ({text(actual.value)}) with no Target ref, so "
                             "it is not used. Type it on its target's row.", actual.location)
                 )  # fmt: skip
             continue
