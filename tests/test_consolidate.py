@@ -437,3 +437,21 @@ def test_go_comments_too_long_for_one_cell_are_cut_and_say_so():
                                                                                   "consolidated workbook's Data sheet]")  # fmt: skip
     short = SimpleNamespace(commentary="On track", remedial_action="")
     assert comments([short]) == "On track"
+
+
+def test_wrapped_headings_and_texts_get_the_row_heights_they_need(register):
+    """Rows are given the height their wrapped text needs: a row left at one line showed only the first line of
+    'Expected without stretch (E)' or of a risk, the rest printed over the next row."""
+    from laa_xl.core.layout import LINE_HEIGHT
+    from laa_xl.core.reports import data_stream, reward_layout, risks_stream
+
+    cons = consolidate(register, Q2, returns_for(register, Q2))
+    reward = reward_layout(cons)
+    assert reward.heights[reward.header_row] == 3 * LINE_HEIGHT  # 'Expected without stretch (E)', 13 wide
+    assert reward.widths[1] == 50 and any(reward.heights.get(r) for r in range(reward.header_row + 1, len(reward.rows)))
+    assert data_stream(cons).heights[0] == 2 * LINE_HEIGHT  # 'Financial year', 9 wide
+    risks = risks_stream(cons.risks).materialise()
+    for r, row in enumerate(risks.rows[1:], start=1):
+        long = max(len(row[3].value or ""), len(row[8].value or "")) > 55  # Risk and Mitigation, 50 wide
+        assert (risks.heights.get(r) or 0) >= (2 * LINE_HEIGHT if long else 0)
+    assert {row[3].style for row in risks.rows[1:]} == {"text"}  # wrapped

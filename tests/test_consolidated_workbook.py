@@ -126,7 +126,7 @@ def test_text_stays_text_and_formats_are_right(written):
     assert reds and ws.cell(reds[0], col["RAG"]).fill.fgColor.rgb.endswith("FFC7CE")
 
 
-def test_go_workbook_is_values_only_printable_and_has_its_sheets(written):
+def test_go_workbook_is_values_only_printable_and_has_its_sheets(written, register):
     _, _, go = written
     wb = openpyxl.load_workbook(go)
     assert wb.sheetnames == ["GO Return", "Summary", "Spend", "Data quality"]
@@ -144,7 +144,10 @@ def test_go_workbook_is_values_only_printable_and_has_its_sheets(written):
     assert labels[3][1] == "2008/09 H1"
     grid = read_grids(go, ["Summary"])["Summary"]
     t = find_table(grid, "GO.xlsx", "Summary", "Partnership")
-    assert list(t.headers.values())[:7] == ["Partnership", "Green", "Amber", "Red", "No data", "Not due", "Total"]
+    assert list(t.headers.values())[:8] == ["Partnership", "Name", "Green", "Amber", "Red", "No data", "Not due",
+                                            "Total"]  # fmt: skip
+    names = {v[0]: v[1] for _, v in t.rows if len(v) > 1 and v[1]}  # named: the GO does not know our codes
+    assert names["CYP"] == register.partnership("CYP").name and len(names) == len(register.partnerships)
 
 
 def test_go_return_reads_like_annex_a_row_by_row(written, register):

@@ -34,13 +34,16 @@ def test_demoshire_round_trips_through_xlsx(tmp_path, grids):
 
 
 def test_the_register_written_prints_landscape_one_page_wide_headers_repeated(tmp_path, grids):
+    """Targets (21 columns) on two pages across, its Ref on each: one page wide, its text was about 4 points."""
     ws_all = openpyxl.load_workbook(write_register(tmp_path / "register.xlsx", grids))
     for ws in ws_all.worksheets:
         ps = ws.page_setup
         width = 1 if ps.fitToWidth is None else ps.fitToWidth  # 1 is the default, which XlsxWriter leaves out
-        assert (ps.orientation, ps.paperSize, width, ps.fitToHeight) == ("landscape", 9, 1, 0), ws.title
+        wide = 2 if ws.title == "Targets" else 1
+        assert (ps.orientation, ps.paperSize, width, ps.fitToHeight) == ("landscape", 9, wide, 0), ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert ws.print_title_rows == (None if ws.title == "Settings" else "$1:$1"), ws.title
+        assert ws.print_title_cols == ("$A:$A" if wide > 1 else None), ws.title
 
 
 def test_demoshire_has_the_shape_the_product_needs(grids):

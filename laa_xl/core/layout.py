@@ -13,6 +13,7 @@ Style names: ``title``, ``subtitle``, ``section``, ``header``, ``outcome``,
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,6 +75,9 @@ class SheetLayout:
     header_row: int | None = None  # 0-based row of the main table's header
     print_scale: int | None = None  # percent; manual page breaks need a fixed scale (fit-to-width ignores them)
     page_breaks: list[int] = field(default_factory=list)  # 0-based rows that start a new printed page
+    font_size: int | None = None  # points, for this sheet alone (else the workbook's)
+    pages_wide: int = 1  # with fit_width: the pages across the columns are printed on
+    repeat_cols: tuple[int, int] | None = None  # columns printed on every page, 0-based inclusive
 
     def add(self, *cells: Cell | None) -> int:
         """Append a row; return its 0-based index."""
@@ -87,6 +91,36 @@ class SheetLayout:
         """The values alone, as a grid (for tests and readers)."""
         width = max((len(r) for r in self.rows), default=0)
         return [[c.value if c is not None else None for c in r] + [None] * (width - len(r)) for r in self.rows]
+
+
+LINE_HEIGHT = 13.0  # points a line of 10-point text takes in a row
+
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped text takes in a column ``width`` characters wide (about 1.1 characters per unit)."""
+    if not text:
+        return 1
+    per = max(1.0, width * 1.1)
+    return sum(max(1, math.ceil(len(part) / per)) for part in text.split("\n"))
+
+
+def header_height(header: Sequence[str], widths: Sequence[float]) -> float | None:
+    """The height a header row needs for its headings to wrap whole, word by word, in bold (about 0.95 characters per
+    unit of width); None when one line is enough."""
+    need = max((_word_lines(h, w * 0.95) for h, w in zip(header, widths, strict=False)), default=1)
+    return LINE_HEIGHT * need if need > 1 else None
+
+
+def _word_lines(text: str, per: float) -> int:
+    """Lines ``text`` takes wrapped at word boundaries, ``per`` characters a line."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per:
+            lines, used = lines + 1, 0
+        used += (1 if used else 0) + len(word)
+        while used > per > 1:  # a word longer than a line
+            lines, used = lines + 1, used - int(per)
+    return lines
 
 
 def table(
@@ -103,6 +137,8 @@ def table(
         lay.add(*r)
     lay.autofilter = (0, 0, max(len(rows), 1), len(header) - 1)
     lay.widths = list(widths) if widths else [auto_width(lay, c) for c in range(len(header))]
+    if (h := header_height(header, lay.widths)) is not None:
+        lay.heights[0] = h
     return lay
 
 
@@ -142,7 +178,8 @@ class StreamLayout(SheetLayout):
         """A laid-out sheet painted the streamed way (its rows are the head; no body)."""
         out = cls(lay.name)
         for f in ("rows", "widths", "heights", "merges", "freeze", "autofilter", "repeat_rows", "landscape",
-                  "fit_width", "charts", "header_row", "print_scale", "page_breaks"):  # fmt: skip
+                  "fit_width", "charts", "header_row", "print_scale", "page_breaks", "font_size", "pages_wide",
+                  "repeat_cols"):  # fmt: skip
             setattr(out, f, getattr(lay, f))
         return out
 
@@ -157,7 +194,7 @@ class StreamLayout(SheetLayout):
             if height is not None:
                 lay.heights[r] = height
         for f in ("widths", "merges", "freeze", "autofilter", "repeat_rows", "landscape", "fit_width", "charts",
-                  "header_row", "print_scale", "page_breaks"):  # fmt: skip
+                  "header_row", "print_scale", "page_breaks", "font_size", "pages_wide", "repeat_cols"):  # fmt: skip
             setattr(lay, f, getattr(self, f))
         return lay
 
@@ -168,6 +205,8 @@ def stream_table(name: str, header: Sequence[str], body: Iterable[Row], widths: 
     lay = StreamLayout(name, header_row=0, freeze=(1, 1), repeat_rows=(0, 0), landscape=True, fit_width=True,
                        widths=list(widths))  # fmt: skip
     lay.add(*(Cell(h, "header") for h in header))
+    if (h := header_height(header, widths)) is not None:
+        lay.heights[0] = h
 
     def rows() -> Iterator[Row]:
         n = 0

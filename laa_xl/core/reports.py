@@ -17,7 +17,20 @@ import numpy as np
 from . import rules
 from .consolidate import COUNT_COLUMNS, Consolidation, LogEntry, rag_counts
 from .issues import Issue
-from .layout import Cell, Chart, Range, Row, Series, SheetLayout, StreamLayout, auto_width, stream_table
+from .layout import (
+    LINE_HEIGHT,
+    Cell,
+    Chart,
+    Range,
+    Row,
+    Series,
+    SheetLayout,
+    StreamLayout,
+    auto_width,
+    header_height,
+    stream_table,
+    text_lines,
+)
 from .periods import QUARTERS, FinancialYear, Period, quarter_label
 from .register import Register, Target
 from .returns import Observation, Risk, Spend
@@ -63,7 +76,7 @@ def _title(area: str, what: str, period: Period) -> str:
 DATA_STYLES = ("plain", "plain", "plain", "plain", "number", "number", "pct", "rag", "rag", "plain", "plain", "plain",
                "plain")  # fmt: skip
 LOG_STYLES = ("plain", "plain", "number", "plain", "date", "date", "plain", "number", "plain")
-RISK_STYLES = ("plain", "plain", "plain", "plain", "number", "number", "number", "risk", "plain", "plain", "date",
+RISK_STYLES = ("plain", "plain", "plain", "text", "number", "number", "number", "risk", "text", "plain", "date",
                "plain")  # fmt: skip
 SPEND_STYLES = ("plain", "plain", "plain", "money", "money", "money", "money", "plain")
 
@@ -119,10 +132,18 @@ def log_layout(log: Sequence[LogEntry]) -> SheetLayout:
 
 
 def risks_stream(risks: Sequence[Risk]) -> StreamLayout:
+    widths = [12, 8, 9, 50, 10, 8, 7, 9, 50, 16, 13, 30]
     rows = (((r.partnership, r.risk_id or None, r.ref or None, r.risk or None, r.likelihood, r.impact, r.score,
               r.rating, r.mitigation or None, r.owner or None, r.review_date, str(r.source) or None),
-             RISK_STYLES, 0, None) for r in sorted_risks(risks))  # fmt: skip
-    return stream_table("Risks", RISK_COLUMNS, rows, [12, 8, 9, 50, 10, 8, 7, 9, 50, 16, 13, 30])
+             RISK_STYLES, 0, _height((r.risk, widths[3]), (r.mitigation, widths[8])))
+            for r in sorted_risks(risks))  # fmt: skip
+    return stream_table("Risks", RISK_COLUMNS, rows, widths)
+
+
+def _height(*texts: tuple[str | None, float]) -> float | None:
+    """The height a row needs for its wrapped texts, each (text, column width); None for one line."""
+    need = max(text_lines(t or "", w) for t, w in texts)
+    return LINE_HEIGHT * need if need > 1 else None
 
 
 def risks_layout(risks: Sequence[Risk]) -> SheetLayout:
@@ -150,11 +171,6 @@ def sorted_risks(risks: Iterable[Risk]) -> list[Risk]:
 # --- the GO return (Annex A) -----------------------------------------------------
 
 
-def _lines(text: str, width: float) -> int:
-    if not text:
-        return 1
-    per = max(1.0, width * 1.1)
-    return sum(max(1, math.ceil(len(part) / per)) for part in text.split("\n"))
 
 
 def _latest_text(obs: Sequence[Observation], what: str) -> str:
@@ -185,6 +201,7 @@ def comments(obs: Sequence[Observation]) -> str:
 
 
 GO_WIDTHS = [42, 11, 9, 11, 11, 11, 11, 24, 52]
+GO_FONT_SIZE = 9
 
 
 def go_return_stream(cons: Consolidation, period: Period | None = None, *,
@@ -197,7 +214,8 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
     for o in cons.observations:
         by_ref.setdefault(o.ref, []).append(o)
     s = reg.settings
-    lay = StreamLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=False, print_scale=GO_PRINT_SCALE)
+    lay = StreamLayout("GO Return", widths=list(GO_WIDTHS), landscape=True, fit_width=False, print_scale=GO_PRINT_SCALE,
+                       font_size=GO_FONT_SIZE)  # its widths and heights are for this size, in either workbook
     lay.add(Cell(f"Annex A: reporting monitoring outcomes — {_title(s.area, 'LAA performance return', period)}", "title"))
     sub = " · ".join(x for x in (s.laa, s.government_office) if x)
     lay.add(Cell(f"{sub + ' · ' if sub else ''}Time periods are the quarters of {year}; quarters not yet reported "
@@ -240,7 +258,7 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
                 last = r + len(MEASURES) - 1
                 for c in (0, 2, ncols - 2, ncols - 1):
                     lay.merges.append((r, c, last, c))
-                need = max(_lines(title, GO_WIDTHS[0]), _lines(ev or "", GO_WIDTHS[7]), _lines(com, GO_WIDTHS[8]))
+                need = max(text_lines(title, GO_WIDTHS[0]), text_lines(ev or "", GO_WIDTHS[7]), text_lines(com, GO_WIDTHS[8]))
                 h = round(max(13.0, need * 11.5 / len(MEASURES)), 1)
                 qobs = [of_t.get(q) if q in reported else None for q in QUARTERS]
                 yield ((title, "Profile", t.related_psa or None, *(reg.profile(t.ref, year, q) for q in QUARTERS),
@@ -595,7 +613,7 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         yield from section(f"Exceptions: every Red and Amber target in {q}", exc_cols)
         for o in m.exceptions:
             t = reg.target(o.ref)
-            h = 13.0 * max(_lines(o.commentary, 48), _lines(o.remedial_action, 44), _lines(t.title if t else "", 40))
+            h = 13.0 * max(text_lines(o.commentary, 48), text_lines(o.remedial_action, 44), text_lines(t.title if t else "", 40))
             yield ((o.ref, t.title if t else "", o.partnership, o.profile, o.actual, o.variance, o.reported_rag,
                     o.direction or None, None, o.commentary or "(no commentary)",
                     o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None)),
@@ -610,7 +628,7 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         for k in m.top_risks:
             yield ((k.partnership, k.risk, k.risk_id or None, k.ref or None, k.likelihood, k.impact, k.score, k.rating,
                     None, k.mitigation or None, k.owner or None), risk_styles, 0,
-                   13.0 * max(_lines(k.risk, 40), _lines(k.mitigation, 48)))  # fmt: skip
+                   13.0 * max(text_lines(k.risk, 40), text_lines(k.mitigation, 48)))  # fmt: skip
         if not m.top_risks:
             yield ("No risks reported.",), ("plain",), None, None
 
@@ -724,13 +742,17 @@ def reward_layout(cons: Consolidation) -> SheetLayout:
                  "until the year is complete.", "subtitle"))  # fmt: skip
     lay.blank()
     lay.header_row = lay.add(*(Cell(h, "header") for h in REWARD_COLUMNS))
+    if (h := header_height(REWARD_COLUMNS, lay.widths)) is not None:
+        lay.heights[lay.header_row] = h
     lay.freeze = (lay.header_row + 1, 0)
     lay.repeat_rows = (lay.header_row, lay.header_row)
     for x in lines:
         t = x.target
-        lay.add(Cell(t.ref), Cell(t.title, "text"), Cell(t.partnership), Cell(t.units or None), _n(x.expected, t),
-                _n(x.stretch, t), Cell(x.stretch_year or None), _n(x.actual, t), Cell(x.basis), Cell(x.achieved, "pct"),
-                Cell(x.grant, "money"), Cell(x.reward, "money"))  # fmt: skip
+        r = lay.add(Cell(t.ref), Cell(t.title, "text"), Cell(t.partnership), Cell(t.units or None), _n(x.expected, t),
+                    _n(x.stretch, t), Cell(x.stretch_year or None), _n(x.actual, t), Cell(x.basis, "text"),
+                    Cell(x.achieved, "pct"), Cell(x.grant, "money"), Cell(x.reward, "money"))  # fmt: skip
+        if (h := _height((t.title, lay.widths[1]), (x.basis, lay.widths[8]))) is not None:
+            lay.heights[r] = h
     grants = [x.grant for x in lines if x.grant is not None]
     rewards = [x.reward for x in lines if x.reward is not None]
     lay.add(Cell("Total", "total"), *(Cell(None, "total") for _ in range(9)),
@@ -741,6 +763,10 @@ def reward_layout(cons: Consolidation) -> SheetLayout:
 
 
 # --- the GO workbook's other sheets -------------------------------------------------
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def go_title(cons: Consolidation, period: Period) -> str:
@@ -762,17 +788,17 @@ def go_summary_layout(cons: Consolidation, period: Period, prepared: dt.date) ->
                          ("Period", str(period)), ("Prepared", prepared)):  # fmt: skip
         lay.add(Cell(label, "label-bold"), Cell(value, "date-left" if isinstance(value, dt.date) else "plain-left"))
     lay.blank()
-    lay.header_row = lay.add(*(Cell(h, "header") for h in ("Partnership", *COUNT_HEADER)))
-    for code, _name, counts in counts_by_partnership(cons):
-        lay.add(*_count_row(code, None, counts))
+    lay.header_row = lay.add(*(Cell(h, "header") for h in ("Partnership", "Name", *COUNT_HEADER)))
+    for code, name, counts in counts_by_partnership(cons):  # the name too: the GO does not know our codes
+        lay.add(*_count_row(code, name if code != "All" else "", counts))
     lay.blank()
-    lay.add(*(Cell(h, "header") for h in ("Block", *COUNT_HEADER)))
+    lay.add(*(Cell(h, "header") for h in ("Block", "", *COUNT_HEADER)))
     for block, counts in counts_by_block(cons):
-        lay.add(*_count_row(block, None, counts))
+        lay.add(*_count_row(block, "", counts))
     lay.blank()
     lay.add(Cell(f"Counts are of the RAG reported for {period.last_quarter} {period.year}. Missing returns: "
                  f"{', '.join(cons.missing) or 'none'}.", "subtitle"))  # fmt: skip
-    lay.widths = [max(22.0, auto_width(lay, 0, hi=30)), 12, 10, 10, 10, 10, 10, 10]
+    lay.widths = [max(22.0, auto_width(lay, 0, hi=30)), max(12.0, auto_width(lay, 1, hi=44)), 10, 10, 10, 10, 10, 10]
     return lay
 
 
@@ -802,8 +828,8 @@ def data_quality_layout(cons: Consolidation, period: Period) -> SheetLayout:
     used = sum(e.status == "Used" for e in cons.log)
     late = [e.partnership for e in cons.log if e.late and e.status == "Used"]
     lay.add(Cell(f"{used} returns consolidated; missing: {', '.join(cons.missing) or 'none'}; late: "
-                 f"{', '.join(late) or 'none'}. {errors} errors (figures not used; the quarter shows No data), "
-                 f"{len(cons.issues) - errors} warnings (figures used).", "subtitle"))  # fmt: skip
+                 f"{', '.join(late) or 'none'}. {_count(errors, 'error')} (figures not used; the quarter shows No "
+                 f"data), {_count(len(cons.issues) - errors, 'warning')} (figures used).", "subtitle"))  # fmt: skip
     lay.blank()
     lay.header_row = lay.add(*(Cell(h, "header") for h in ISSUE_COLUMNS))
     lay.repeat_rows = (lay.header_row, lay.header_row)
@@ -811,7 +837,7 @@ def data_quality_layout(cons: Consolidation, period: Period) -> SheetLayout:
     for i in sorted(cons.issues, key=lambda i: (not i.is_error, i.location.file, i.code)):
         lay.add(Cell(i.severity), Cell(i.code), Cell(i.message, "text"), Cell(i.location.file or None),
                 Cell(i.location.sheet or None), Cell(i.location.cell or None))  # fmt: skip
-        lay.heights[len(lay.rows) - 1] = 12.5 * _lines(i.message, 90)
+        lay.heights[len(lay.rows) - 1] = 12.5 * text_lines(i.message, 90)
     if not cons.issues:
         lay.add(Cell("No open issues."))
     return lay

@@ -33,7 +33,7 @@ from ..errors import LaaError
 from ..io.files import atomic_path
 from ..io.paint import Painter
 from ..io.stream_paint import discard_streams_on_error
-from ..io.styles import FONT, HEADER, NAVY, column_width, write_grid
+from ..io.styles import FONT, HEADER, NAVY, PAGES_WIDE, column_width, write_grid
 from . import layout
 
 MACROS_DIR = Path(__file__).resolve().parents[2] / "macros"
@@ -122,6 +122,7 @@ def _sheets(grids: Mapping[str, Sequence[Sequence[Any]]]) -> bytes:
             if grid and name != "Settings":
                 ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
             ws.freeze_panes(1, 0 if name == "Settings" else 1)
+            _print_setup(ws, repeat=name != "Settings")
         _conf(sheets[layout.CONF_SHEET], f)
         sheets[layout.HOME].activate()
         wb.close()
@@ -213,6 +214,18 @@ def _targets(ws: Any, grid: Sequence[Sequence[Any]], f: _Formats) -> None:
     for c, h in enumerate(headers):
         ws.set_column(c, c, column_width((row[c] for row in rows), h))
     ws.freeze_panes(1, 1)
+    _print_setup(ws, pages_wide=PAGES_WIDE["Targets"])  # one page wide would be unreadably small
+
+
+def _print_setup(ws: Any, *, repeat: bool = True, pages_wide: int = 1) -> None:
+    """A register sheet printed as the consolidated tables are: A4 landscape, header row (and Ref) on every page."""
+    ws.set_paper(9)
+    ws.set_landscape()
+    ws.fit_to_pages(pages_wide, 0)
+    if repeat:
+        ws.repeat_rows(0)
+        if pages_wide > 1:
+            ws.repeat_columns(0)
 
 
 def _conf(ws: Any, f: _Formats) -> None:

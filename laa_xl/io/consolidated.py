@@ -41,6 +41,7 @@ from .packed import PackedRows
 from .paint import Painter
 from .sheet_stream import NotPlain
 from .stream_paint import discard_streams_on_error
+from .styles import PAGES_WIDE
 from .xlsx_fast import Workbook
 
 CONSOLIDATED_SHEETS = ("Data", "Issues", "Log", "GO Return", "PSB Summary", "Reward", "Risks", "Spend")
@@ -93,7 +94,10 @@ def register_streams(register_grids: Mapping[str, Sequence[Sequence[Any]]], peri
             else:
                 grid = [*grid, ["Current period", str(period)]]
         width = max((len(r) for r in grid), default=0)
-        lay = StreamLayout(name, landscape=True, fit_width=True)  # printed as the other tables are
+        # printed as the other tables are (a wide one on PAGES_WIDE pages, its ref on each)
+        lay = StreamLayout(name, landscape=True, fit_width=True, pages_wide=PAGES_WIDE.get(name, 1))
+        if lay.pages_wide > 1:
+            lay.repeat_cols = (0, 0)
         if name != "Settings" and grid:
             lay.freeze = (1, 1)
             lay.autofilter = (0, 0, max(len(grid) - 1, 1), width - 1)

@@ -91,6 +91,7 @@ class Painter:
     def __init__(self, wb: Any, font_size: int = 10) -> None:
         self.wb = wb
         self.font_size = font_size
+        self._sheet_size: int | None = None  # the font size of the sheet being painted, when it has its own
         self._cache: dict[tuple[Any, ...], Any] = {}
         self._protos: dict[tuple[Any, ...], Any] = {}  # line-chart prototypes (see _line_chart)
         self._ws: Any = None  # the sheet whose charts are being added
@@ -104,11 +105,20 @@ class Painter:
         found = self._cache.get(key)  # looked up before any dict is built: this runs once per cell
         if found is None:
             props = look_props(key)
-            size = props.pop("font_size", self.font_size)
+            size = props.pop("font_size", self._sheet_size or self.font_size)
             found = self._cache[key] = self.wb.add_format({"font_name": FONT, "font_size": size, "valign": "top", **props})
         return found
 
     def paint(self, layout: SheetLayout) -> Any:
+        if layout.font_size and layout.font_size != self.font_size:  # a sheet with a size of its own: its own formats
+            kept, self._cache, self._sheet_size = self._cache, {}, layout.font_size
+            try:
+                return self._paint(layout)
+            finally:
+                self._cache, self._sheet_size = kept, None
+        return self._paint(layout)
+
+    def _paint(self, layout: SheetLayout) -> Any:
         if isinstance(layout, StreamLayout):  # big tables: row by row, no cell objects
             ws = self.wb.add_worksheet(layout.name, worksheet_class=StreamWorksheet)
             charts = list(layout.charts)
@@ -131,8 +141,10 @@ class Painter:
             ws.set_landscape()
         if layout.repeat_rows:
             ws.repeat_rows(*layout.repeat_rows)
+        if layout.repeat_cols:
+            ws.repeat_columns(*layout.repeat_cols)
         if layout.fit_width:
-            ws.fit_to_pages(1, 0)
+            ws.fit_to_pages(layout.pages_wide, 0)
         elif layout.print_scale:
             ws.set_print_scale(layout.print_scale)
         if layout.page_breaks:

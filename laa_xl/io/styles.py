@@ -17,6 +17,9 @@ RAG_FILLS = {"Green": "#C6EFCE", "Amber": "#FFEB9C", "Red": "#FFC7CE", "No data"
 RAG_FONTS = {"Green": "#006100", "Amber": "#9C5700", "Red": "#9C0006", "No data": "#404040", "Not due": "#7F7F7F"}
 INPUT_FILL = "#FFF2CC"
 FONT = "Arial"
+# A register sheet too wide to print one page wide at a readable size: the pages across it (its first column, the
+# ref, is printed on every page)
+PAGES_WIDE = {"Targets": 2}
 
 
 def column_width(values: Iterable[Any], header: str, lo: int = 6, hi: int = 60) -> float:
@@ -28,7 +31,7 @@ def write_table_sheets(
     path: str | Path, grids: Mapping[str, Sequence[Sequence[Any]]], *, label_value_sheets: Iterable[str] = ()
 ) -> Path:
     """Each grid (header row first) as a sheet: styled header, frozen, filtered, sized, dates as dates; printed on A4
-    landscape, one page wide, the header on every page."""
+    landscape, one page wide (``PAGES_WIDE``), the header on every page."""
     path = Path(path)
     lv = set(label_value_sheets)
     with atomic_path(path) as tmp:
@@ -43,9 +46,11 @@ def write_table_sheets(
                 ws.autofilter(0, 0, max(len(grid) - 1, 1), len(grid[0]) - 1)
                 ws.repeat_rows(0)
             ws.freeze_panes(1, 1 if name not in lv else 0)
-            ws.set_paper(9)  # A4 landscape, all the columns on one page wide
+            ws.set_paper(9)  # A4 landscape, all the columns on one page wide (or PAGES_WIDE)
             ws.set_landscape()
-            ws.fit_to_pages(1, 0)
+            ws.fit_to_pages(PAGES_WIDE.get(name, 1), 0)
+            if PAGES_WIDE.get(name, 1) > 1:
+                ws.repeat_columns(0)
         wb.close()
     return path
 
