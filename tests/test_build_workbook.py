@@ -144,6 +144,13 @@ def test_cli_builds_to_out(tmp_path):
     assert out.read_bytes() == COMMITTED.read_bytes()
 
 
+def test_the_central_workbook_is_only_written_as_xlsm(tmp_path):
+    """Macro-enabled content under an .xlsx name is a file Excel refuses to open."""
+    r = subprocess.run([sys.executable, "-m", "laa_xl", "build-workbook", "--out", str(tmp_path / "Central.xlsx")],
+                       cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    assert r.returncode == 2 and "must be saved as .xlsm" in r.stderr and not (tmp_path / "Central.xlsx").exists()
+
+
 def test_missing_macros_folder_is_a_clear_message(tmp_path):
     with pytest.raises(build.MacrosMissing, match="macros"):
         build.build_workbook(tmp_path / "x.xlsm", macros_dir=tmp_path / "nowhere")

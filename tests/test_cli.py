@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from laa_xl.cli import main
+from laa_xl.io.grids import read_grids
 from laa_xl.io.register_io import read_register
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,6 +167,8 @@ def test_check_refuses_what_the_consolidation_would_refuse(tmp_path):
     errors = {(i["file"], i["code"]) for i in json.loads(res.output)["issues"] if i["severity"] == "error"}
     assert errors == {("SAF_2009-10.xlsx", "wrong-year"), ("SAF_2008-09.xlsm", "unsupported-file-type"),
                       ("SAF_2008-09", "unsupported-file-type")}  # fmt: skip
+    said = next(i["message"] for i in json.loads(res.output)["issues"] if i["code"] == "wrong-year")
+    assert "the register's current period is 2008/09 Q2 (its Settings sheet)" in said
 
 
 def test_an_empty_returns_folder_does_not_replace_a_consolidation(tmp_path):
@@ -184,3 +187,28 @@ def test_an_empty_returns_folder_does_not_replace_a_consolidation(tmp_path):
     assert (d / "CONSOLIDATED.xlsx").read_bytes() == before
     fresh = CliRunner().invoke(main, [*args, str(tmp_path / "new.xlsx"), "--json"])
     assert fresh.exit_code == 0 and json.loads(fresh.output)["summary"]["returns used"] == 0
+
+
+def test_a_figure_corrected_on_data_goes_to_the_go_with_its_variance_and_rag_worked_out_again(tmp_path):
+    """The file-based Data holds values, not the live UDFs: a corrected Actual used to reach the GO beside its old
+    % variance and Red."""
+    import openpyxl
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    cons = tmp_path / "d" / "CONSOLIDATED.xlsx"
+    wb = openpyxl.load_workbook(cons)
+    ws = wb["Data"]
+    head = {c.value: c.column for c in ws[1]}
+    row = next(r for r in range(2, ws.max_row + 1)
+               if ws.cell(r, head["Ref"]).value == "NI 16" and ws.cell(r, head["Quarter"]).value == "Q2")  # fmt: skip
+    assert ws.cell(row, head["Reported RAG"]).value == "Red"
+    profile = ws.cell(row, head["Profile"]).value
+    ws.cell(row, head["Actual"]).value = profile  # on profile: Green, 0 %
+    wb.save(cons)
+    go = tmp_path / "GO.xlsx"
+    res = CliRunner().invoke(main, ["go-return", str(cons), "--period", "2008/09 H1", "--out", str(go)])
+    assert res.exit_code == 0, res.output
+    grid = read_grids(go, ["GO Return"])["GO Return"]
+    first = next(i for i, r in enumerate(grid) if r and str(r[0] or "").startswith("NI 16 "))
+    actual, variance, rating = (grid[first + k][4] for k in (1, 2, 3))  # Q2 2008/09
+    assert (actual, variance, rating) == (profile, 0.0, "Green")

@@ -138,3 +138,79 @@ def test_a_tolerance_typed_as_a_percentage_number_is_flagged(grids):
     assert [(i.location.cell, i.severity) for i in flagged] == [(f"K{r + 1}", "warning")]
     assert "500%" in flagged[0].message and "type 0.05" in flagged[0].message
     assert reg.target("NI 154").tolerance == 5  # kept as typed: it is a warning, the officer decides
+
+
+def test_what_would_silently_take_a_default_is_listed(grids):
+    """Each of these used to change RAGs, rewards or summaries without a word: a renamed Frequency heading (every
+    target quarterly), a blank polarity (taken as higher: a lower-is-better target Red turned Green), an absolute
+    tolerance left blank (0.05 units), a partnership listed twice (counted twice), a grant on a target not marked
+    stretch (left out of Reward), a note typed under the table (read as a target), a blank title, absurd decimals."""
+    col = TARGET_COLUMNS.index
+    head = grids["Targets"][0]
+    head[col("Frequency")] = "Frequency (how often)"
+    head[col("Sponsor")] = "Target lead"  # a heading twice
+    r16, r32, ds2 = _row(grids, "NI 16"), _row(grids, "NI 32"), _row(grids, "DS-02")
+    grids["Targets"][r16][col("Polarity")] = None
+    grids["Targets"][r32][col("Tolerance type")] = "absolute"
+    grids["Targets"][r32][col("Tolerance")] = None
+    grids["Targets"][ds2][col("Stretch")] = "x"
+    grids["Targets"][_row(grids, "NI 20")][col("Title")] = ""
+    grids["Targets"][_row(grids, "NI 30")][col("Decimals")] = 10_000_000
+    grids["Targets"].append(["Note: NI 56 figures are provisional"] + [None] * (len(head) - 1))
+    grids["Partnerships"].append(list(grids["Partnerships"][1]))
+    reg, issues = load_register(grids, "reg.xlsx")
+    got = {(i.location.sheet, i.location.cell, i.code, i.severity) for i in issues}
+    k = openpyxl.utils.get_column_letter(col("Tolerance") + 1)
+    assert ("Targets", f"{openpyxl.utils.get_column_letter(col('Frequency') + 1)}1", "missing-column", "warning") in got
+    msg = next(i.message for i in issues if i.code == "missing-column")
+    assert "headed 'Frequency (how often)'" in msg and "every target is taken as quarterly" in msg
+    assert ("Targets", f"{openpyxl.utils.get_column_letter(col('Sponsor') + 1)}1", "duplicate-column", "warning") in got
+    assert ("Targets", f"H{r16 + 1}", "unknown-polarity", "error") in got
+    assert ("Targets", f"{k}{r32 + 1}", "missing-tolerance", "warning") in got
+    assert ("Targets", f"S{ds2 + 1}", "not-stretch", "warning") in got
+    assert ("Targets", f"C{_row(grids, 'NI 20') + 1}", "missing-text", "warning") in got
+    assert ("Targets", f"J{_row(grids, 'NI 30') + 1}", "bad-decimals", "error") in got
+    assert ("Targets", f"A{len(grids['Targets'])}", "not-a-target", "warning") in got
+    assert ("Partnerships", f"A{len(grids['Partnerships'])}", "duplicate-partnership", "error") in got
+    codes = [p.code for p in reg.partnerships]
+    assert len(codes) == len(set(codes)) and not any(t.ref.startswith("Note") for t in reg.targets)
+    assert reg.target("NI 30").decimals == 0
+
+
+def test_a_register_cell_a_formula_left_empty_or_in_error_is_named(tmp_path, grids):
+    """python-calamine reads an Excel error (#N/A from a lookup) or a formula never calculated as blank: a polarity
+    or deadline would then silently take its default. Each is an error at its cell; LibreOffice makes the error."""
+    from tests.return_helpers import have_soffice, soffice_convert
+
+    path = write_register(tmp_path / "register.xlsx", grids)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Targets"]
+    pol = TARGET_COLUMNS.index("Polarity") + 1
+    ws.cell(3, pol).value = '=NA()'  # as a lookup that finds nothing; openpyxl saves no result
+    wb.save(path)
+    _, issues = read_register(path)
+    cell = f"{openpyxl.utils.get_column_letter(pol)}3"
+    assert ("Targets", cell, "formula-without-value") in where(issues)
+    if not have_soffice():
+        pytest.skip("needs LibreOffice to save the formula's error")
+    [saved] = soffice_convert([path], tmp_path / "lo")
+    _, issues = read_register(saved)
+    assert ("Targets", cell, "error-value") in where(issues)
+    assert "#N/A" in next(i.message for i in issues if i.code == "error-value")
+
+
+def test_a_timetable_deadline_that_would_make_every_return_late_or_none_is_listed(grids):
+    tt = grids["Timetable"]
+    q1 = next(i for i, r in enumerate(tt) if r[0] == "2008/09 Q1")
+    q2 = next(i for i, r in enumerate(tt) if r[0] == "2008/09 Q2")
+    q3 = next(i for i, r in enumerate(tt) if r[0] == "2008/09 Q3")
+    tt[q1][2] = dt.date(2007, 7, 25)  # the wrong year: before Q1 ended
+    tt[q2][2] = None  # no deadline: lateness not checked
+    tt[q3][1], tt[q3][2] = dt.date(2009, 2, 5), dt.date(2009, 1, 30)  # before the round opens
+    tt.append(list(tt[q1]))  # the same period twice
+    reg, issues = load_register(grids, "reg.xlsx")
+    got = {(i.location.cell, i.code) for i in issues if i.location.sheet == "Timetable"}
+    assert got == {(f"C{q1 + 1}", "early-deadline"), (f"C{q2 + 1}", "missing-deadline"),
+                   (f"C{q3 + 1}", "early-deadline"), (f"A{len(tt)}", "duplicate-period")}  # fmt: skip
+    assert all(i.severity == "warning" for i in issues if i.location.sheet == "Timetable")
+    assert "every return would count as late" in next(i.message for i in issues if i.location.cell == f"C{q1 + 1}")

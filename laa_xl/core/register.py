@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import Issue, Location, error, warning
+from .issues import Issue, Location, cell_name, error, warning
 from .numbers import NotANumber, is_blank, text, to_number
 from .periods import QUARTERS, FinancialYear, Period, PeriodError
 from .rules import POLARITIES, TOLERANCE_TYPES
-from .table import Grid, SheetTable, find_table, label_values, norm
+from .table import Grid, SheetTable, find_table, label_values, missing_column_hint, norm, renamed_heading
 
 FREQUENCIES: dict[str, tuple[str, ...]] = {
     "quarterly": QUARTERS,
@@ -34,7 +34,21 @@ PARTNERSHIP_COLUMNS = ("Code", "Name", "Lead contact", "Email")
 TIMETABLE_COLUMNS = ("Period", "Open", "Deadline", "PSB papers", "PSB meeting")
 SETTINGS_LABELS = ("Area", "LAA", "Government Office", "GO contact", "GO email", "Returns folder", "Current period")
 REQUIRED_TARGET_COLUMNS = ("Ref", "Title", "Outcome", "Partnership", "Polarity")
+# Targets columns whose absence every target silently survives with a default: a renamed heading is listed
+DEFAULTED_TARGET_COLUMNS = {
+    "Tolerance": "every target takes the default tolerance of 5 %",
+    "Tolerance type": "every tolerance is taken as relative (a percentage of the profile)",
+    "Frequency": "every target is taken as quarterly",
+    "Units": "no target is known to be a percentage",
+    "Decimals": "every figure is shown without decimals",
+    "Block": "spend and RAG counts cannot be given by funding block",
+    "Related PSA": "the GO return's Related PSA column is empty",
+    "Stretch": "no target is taken as an LAA1 stretch target",
+}
+MAX_DECIMALS = 6
 REGISTER_SHEETS = ("Targets", "Profiles", "Partnerships", "Timetable", "Settings")
+REGISTER_COLUMNS = {"Targets": TARGET_COLUMNS, "Profiles": PROFILE_COLUMNS, "Partnerships": PARTNERSHIP_COLUMNS,
+                    "Timetable": TIMETABLE_COLUMNS}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,8 +226,12 @@ def _missing_sheet(file: str, sheet: str) -> Issue:
 
 
 def _table(
-    grids: Mapping[str, Grid], file: str, sheet: str, first: str, required: Iterable[str], issues: list[Issue]
+    grids: Mapping[str, Grid], file: str, sheet: str, first: str, required: Iterable[str], issues: list[Issue],
+    defaulted: Mapping[str, str] | None = None,
 ) -> SheetTable | None:
+    """The sheet's table; an error for a missing ``required`` column. A column of ``defaulted`` ({column: what its
+    absence means}) missing (its heading renamed, say), or any heading given twice, is a warning: the register is
+    read, but every row takes the default, or the left column."""
     grid = grids.get(sheet)
     if grid is None:
         issues.append(_missing_sheet(file, sheet))
@@ -225,12 +243,29 @@ def _table(
                   Location(file, sheet, "A1"))
         )  # fmt: skip
         return None
+    known = REGISTER_COLUMNS.get(sheet, ())
     for col in required:
         if not table.has(col):
+            guess = renamed_heading(table, col, known)
             issues.append(
-                error("missing-column", f"The '{sheet}' sheet has no '{col}' column. Add it back to the header row.",
-                      Location(file, sheet, f"A{table.header_row}"))
+                error("missing-column", f"The '{sheet}' sheet has no '{col}' column{missing_column_hint(table, guess)}. "
+                      "Add it back to the header row.", Location(file, sheet, f"A{table.header_row}"))
             )  # fmt: skip
+    for col, meaning in (defaulted or {}).items():
+        if not table.has(col):
+            guess = renamed_heading(table, col, known)
+            issues.append(
+                warning("missing-column", f"The '{sheet}' sheet has no '{col}' column"
+                        f"{missing_column_hint(table, guess)}, so {meaning}. Put the heading '{col}' back.",
+                        Location(file, sheet, cell_name(table.header_row, guess) if guess else f"A{table.header_row}"))
+            )  # fmt: skip
+    for key, cols in table.repeated.items():
+        first_col = cell_name(table.header_row, table.columns[key])
+        issues.append(
+            warning("duplicate-column", f"The '{sheet}' sheet has more than one column headed '{table.headers[key]}': "
+                    f"only the first ({first_col[:-len(str(table.header_row))]}) is read.",
+                    Location(file, sheet, cell_name(table.header_row, cols[0])))
+        )  # fmt: skip
     return table
 
 
@@ -258,7 +293,7 @@ def load_register(grids: Mapping[str, Grid], file: str = "") -> tuple[Register, 
 
 
 def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[Target]:
-    table = _table(grids, file, "Targets", "Ref", REQUIRED_TARGET_COLUMNS, issues)
+    table = _table(grids, file, "Targets", "Ref", REQUIRED_TARGET_COLUMNS, issues, DEFAULTED_TARGET_COLUMNS)
     if table is None:
         return []
     targets: list[Target] = []
@@ -271,6 +306,11 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
         if not ref:
             issues.append(error("missing-ref", "This target has no Ref.", table.loc(r, "Ref")))
             continue
+        if all(is_blank(x) for x in (title, outcome, partnership, polarity_v)):  # a note typed under the table?
+            issues.append(warning("not-a-target", f"'{text(ref_v)[:60]}' has no title, outcome, partnership or "
+                                  "polarity, so it is not read as a target. If it is one, fill in its row.",
+                                  table.loc(r, "Ref")))  # fmt: skip
+            continue
         if ref.upper() in seen:
             issues.append(
                 error("duplicate-ref", f"Target {ref} is listed twice (first at {table.cell(seen[ref.upper()], 'Ref')}). Keep one row.",
@@ -278,8 +318,17 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
             )  # fmt: skip
             continue
         seen[ref.upper()] = r
-        polarity = text(polarity_v).lower() or "higher"
-        if polarity not in POLARITIES:
+        for col, value in (("Title", title), ("Outcome", outcome)):
+            if is_blank(value):  # the GO return would show an empty heading
+                issues.append(warning("missing-text", f"{ref} has no {col.lower()}.", table.loc(r, col)))
+        polarity = text(polarity_v).lower()
+        if not polarity:  # blank, or an error a formula left (read as blank): not silently 'higher'
+            issues.append(
+                error("unknown-polarity", f"Polarity of {ref} is blank: type 'higher' or 'lower' (whichever is better). "
+                      "Until then 'higher' is used.", table.loc(r, "Polarity"))
+            )  # fmt: skip
+            polarity = "higher"
+        elif polarity not in POLARITIES:
             issues.append(
                 error("unknown-polarity", f"Polarity of {ref} must be 'higher' or 'lower', not '{polarity}'.",
                       table.loc(r, "Polarity"))
@@ -294,6 +343,10 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
             )  # fmt: skip
             ttype = "relative"
         tol = _num(table, r, tol_v, "Tolerance", issues, "The tolerance of {}", ref)
+        if tol is None and ttype == "absolute" and table.has("Tolerance"):  # 5 % is a relative default
+            issues.append(warning("missing-tolerance", f"{ref} has an absolute tolerance but none is given, so 0.05 "
+                                  f"{text(units) or 'units'} is used. Type the tolerance in units.",
+                                  table.loc(r, "Tolerance")))  # fmt: skip
         if tol is not None and tol < 0:
             issues.append(error("bad-tolerance", f"The tolerance of {ref} cannot be negative.", table.loc(r, "Tolerance")))
             tol = None
@@ -317,7 +370,15 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
             )  # fmt: skip
             due = FREQUENCIES[freq]
         decimals = _num(table, r, decimals_v, "Decimals", issues, "Decimals of {}", ref)
+        if decimals is not None and not (0 <= decimals <= MAX_DECIMALS and decimals == int(decimals)):
+            issues.append(error("bad-decimals", f"Decimals of {ref} must be a whole number from 0 to {MAX_DECIMALS}, "
+                                f"not {text(decimals_v)}. Until then 0 is used.", table.loc(r, "Decimals")))  # fmt: skip
+            decimals = None
         stretch = text(stretch_v).lower() in ("yes", "y", "true", "1")
+        if not stretch and not is_blank(grant_v):  # a grant on a target not marked stretch is left out of Reward
+            issues.append(warning("not-stretch", f"{ref} has a reward grant but its Stretch is "
+                                  f"'{text(stretch_v)}', not 'yes', so it is left out of the Reward sheet. Type yes "
+                                  "if it is an LAA1 stretch target.", table.loc(r, "Stretch")))  # fmt: skip
         targets.append(
             Target(
                 ref=ref,
@@ -390,19 +451,22 @@ def _load_profiles(
 
 
 def _load_partnerships(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[Partnership]:
-    table = _table(grids, file, "Partnerships", "Code", ("Code", "Name"), issues)
+    table = _table(grids, file, "Partnerships", "Code", ("Code", "Name"), issues,
+                   {"Email": "no partnership can be emailed"})
     if table is None:
         return []
-    return [
-        Partnership(
-            text(table.value(v, "Code")).upper(),
-            text(table.value(v, "Name")),
-            text(table.value(v, "Lead contact")),
-            text(table.value(v, "Email")),
-        )
-        for _, v in table.rows
-        if text(table.value(v, "Code"))
-    ]
+    out: dict[str, Partnership] = {}
+    for r, v in table.rows:
+        code = text(table.value(v, "Code")).upper()
+        if not code:
+            continue
+        if code in out:  # counted twice in every summary otherwise
+            issues.append(error("duplicate-partnership", f"Partnership {code} is listed twice: only the first row is "
+                                "used. Keep one row.", table.loc(r, "Code")))  # fmt: skip
+            continue
+        out[code] = Partnership(code, text(table.value(v, "Name")), text(table.value(v, "Lead contact")),
+                                text(table.value(v, "Email")))  # fmt: skip
+    return list(out.values())
 
 
 def _load_timetable(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> list[TimetableEntry]:
@@ -410,6 +474,7 @@ def _load_timetable(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -
     if table is None:
         return []
     out: list[TimetableEntry] = []
+    seen: dict[Period, int] = {}  # period -> the row it is first on
     for r, v in table.rows:
         try:
             period = Period.parse(table.value(v, "Period"))
@@ -423,8 +488,33 @@ def _load_timetable(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -
             except ValueError as e:
                 issues.append(error("bad-date", f"'{e}' is not a date: write it like 2008-11-12.", table.loc(r, col)))
                 dates[col] = None
+        if period in seen:
+            issues.append(warning("duplicate-period", f"{period} is in the timetable twice (first at "
+                                  f"{table.cell(seen[period], 'Period')}): only the first row is used.",
+                                  table.loc(r, "Period")))  # fmt: skip
+            continue
+        seen[period] = r
+        issues.extend(_timetable_doubts(period, dates["Open"], dates["Deadline"], table, r))
         out.append(TimetableEntry(period, dates["Open"], dates["Deadline"], dates["PSB papers"], dates["PSB meeting"]))
     return out
+
+
+def _timetable_doubts(period: Period, opens: dt.date | None, deadline: dt.date | None, table: SheetTable,
+                      r: int) -> list[Issue]:  # fmt: skip
+    """A deadline that would make every return late (or none): one before the period ended or before it opens,
+    or none at all (then no return is checked for lateness)."""
+    ended = period.year.quarter_end(period.last_quarter)
+    if deadline is None:
+        return [warning("missing-deadline", f"{period} has no deadline, so no return is checked for lateness. Add "
+                        "one.", table.loc(r, "Deadline"))]  # fmt: skip
+    if deadline < ended:
+        return [warning("early-deadline", f"The {period} deadline, {deadline:%d %b %Y}, is before {period.last_quarter} "
+                        f"{period.year} ended ({ended:%d %b %Y}): every return would count as late. Check the year.",
+                        table.loc(r, "Deadline"))]  # fmt: skip
+    if opens is not None and deadline < opens:
+        return [warning("early-deadline", f"The {period} deadline, {deadline:%d %b %Y}, is before the round opens "
+                        f"({opens:%d %b %Y}). Check both dates.", table.loc(r, "Deadline"))]  # fmt: skip
+    return []
 
 
 def _load_settings(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> Settings:

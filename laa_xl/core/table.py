@@ -7,8 +7,9 @@ moves a column breaks nothing. Every value keeps its cell reference.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -116,3 +117,21 @@ def label_values(grid: Grid) -> dict[str, tuple[int, Any]]:
             if key not in out:
                 out[key] = (r + 1, row[1] if len(row) > 1 else None)
     return out
+
+
+def renamed_heading(table: SheetTable, name: str, known: Iterable[str]) -> int | None:
+    """The 1-based column whose heading is most likely ``name`` renamed ('Comments' for 'Commentary', 'Tolerance (%)'
+    for 'Tolerance'), among the headings not in ``known``; None when none is."""
+    known_norms = {norm(k) for k in known}
+    strange = {k: c for k, c in table.columns.items() if k not in known_norms}
+    want = norm(name)
+    guess = difflib.get_close_matches(want, strange, n=1, cutoff=0.6) or [k for k in strange if want in k or k in want][:1]
+    return strange[guess[0]] if guess else None
+
+
+def missing_column_hint(table: SheetTable, col: int | None) -> str:
+    """' (is it the column headed 'X', in L?)' for a guessed column, else ''."""
+    if col is None:
+        return ""
+    header = next(table.headers[k] for k, c in table.columns.items() if c == col)
+    return f" (is it the column headed '{header}', in {cell_name(1, col)[:-1]}?)"

@@ -71,6 +71,9 @@ def build_workbook(
     A different workbook already at ``out`` is first copied to ``<name>.previous.xlsm``.
     """
     out = Path(out)
+    if out.suffix.lower() != ".xlsm":  # Excel refuses to open macro-enabled content under another name
+        raise LaaError(f"The central workbook holds macros, so it must be saved as .xlsm, not {out.name}: give an "
+                       "--out ending in .xlsm. Nothing was written.")  # fmt: skip
     macros = read_macros(macros_dir)
     package = _with_macros(_macro_enabled(_sheets(grids or demo.register_grids())), macros)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -105,8 +105,15 @@ def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedRetu
         return path.name, e.issue
     except UnreadableFile as e:
         return path.name, error("unreadable-file", str(e), Location(path.name))
-    current = register.settings.current_period  # a return for another year would be refused by the consolidation
-    checked = check_return(data, register, year=current.year if current else None, deadline=_deadline(data, register))
+    checked = check_return(data, register, deadline=_deadline(data, register))
+    current = register.settings.current_period  # a return for another year would be refused by its consolidation
+    if checked.year is not None and current is not None and checked.year != current.year:
+        cover = data.cover.get("Financial year")
+        checked.issues.insert(0, error("wrong-year", f"This return is for {checked.year}, but the register's current "
+                                       f"period is {current} (its Settings sheet), so consolidating that period would "
+                                       f"not use it. If the register is right, send the {current.year} return; if "
+                                       "not, correct 'Current period' on the register's Settings sheet.",
+                                       cover.location if cover is not None else Location(path.name, "Cover")))  # fmt: skip
     if misnamed:
         checked.issues.insert(0, error("unsupported-file-type", unsupported(path), Location(path.name)))
     return path.name, checked

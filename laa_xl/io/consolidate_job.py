@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.checks import check_return
-from ..core.consolidate import Consolidation, consolidate
+from ..core.consolidate import Consolidation, actuals_of, consolidate, recompute
 from ..core.issues import Issue, Location, warning
 from ..core.periods import Period
 from ..core.register import Register
@@ -186,4 +186,7 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
         raise LaaError(f"{consolidated.name} is consolidated to {cons.period}, but {period} reports up to "
                        f"{period.last_quarter}: consolidate {period.quarter_period()} and make the GO return from "
                        "that.")  # fmt: skip
+    # A central officer may have corrected a figure on Data (as in the live workbook, where the UDFs recompute): the
+    # rules are applied again to what the file now holds, so an Actual and its % variance and RAG never disagree.
+    recompute(cons.register, cons.observations, actuals_of(cons.carried))
     return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)

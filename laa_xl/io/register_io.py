@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.issues import Issue
+from ..core.issues import Issue, Location, error
 from ..core.register import REGISTER_SHEETS, Register, load_register
 from ..errors import BadRegister, UnreadableFile
 from .grids import read_grids
@@ -28,13 +28,34 @@ def read_register_grids(path: str | Path) -> tuple[Register, list[Issue], dict[s
     path = Path(path)
     # the central workbook is an .xlsm; anything else unsafe is refused (within the limits of a central workbook:
     # after a national consolidation its Data sheet has more rows than a return may have)
-    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS, sheets=REGISTER_SHEETS)  # the only sheets read
+    xml: dict[str, bytes] = {}
+    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS, sheets=REGISTER_SHEETS, sheet_xml=xml)  # sheets read
     try:
         grids = read_grids(path, REGISTER_SHEETS, share_values=True)  # a national register repeats its values
     except Exception as e:  # not a workbook at all
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     register, issues = load_register(grids, path.name)
-    return register, issues, grids
+    return register, _unreadable_cells(path, xml) + issues, grids
+
+
+def _unreadable_cells(path: Path, xml: dict[str, bytes]) -> list[Issue]:
+    """Register cells python-calamine reads as blank though they are not: an Excel error (#N/A from a lookup) or
+    a formula whose result was never saved. Read as blank, a polarity, tolerance or deadline would silently take
+    its default; each is an error at its cell."""
+    from .return_scan import scan_sheets
+
+    out: list[Issue] = []
+    for sheet, sx in scan_sheets(path, REGISTER_SHEETS, sheet_xml=xml).items():
+        for ref, c in sx.cells.items():
+            where = Location(path.name, sheet, ref)
+            if c.is_error:
+                out.append(error("error-value", f"This cell shows the Excel error {c.value or ''}, so it is read as "
+                                 "blank. Correct its formula, or type the value itself.", where))  # fmt: skip
+            elif c.formula and c.value is None:
+                out.append(error("formula-without-value", "This cell holds a formula whose result was never saved, "
+                                 "so it is read as blank. Open the register in Excel and save it, or type the value "
+                                 "itself.", where))  # fmt: skip
+    return out
 
 
 def usable_register(path: str | Path) -> tuple[Register, list[Issue], dict[str, list[list[Any]]]]:

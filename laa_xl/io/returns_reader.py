@@ -10,7 +10,6 @@ and it passes the safety preflight before any parser sees it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
@@ -34,7 +33,7 @@ from ..core.returns import (
     RiskRow,
     SpendRow,
 )
-from ..core.table import SheetTable, find_table, label_values, norm
+from ..core.table import SheetTable, find_table, label_values, missing_column_hint, norm, renamed_heading
 from ..core.timing import phase
 from ..errors import UnreadableFile
 from .grids import read_grids
@@ -152,19 +151,16 @@ def _table(
         return None
     ok = True
     at = Location(file, sheet, f"A{table.header_row}")
-    known = {norm(c) for c in (*QUARTER_COLUMNS, *HELPER_COLUMNS, *RISK_COLUMNS, *SPEND_COLUMNS)}
-    strange = {k: c for k, c in table.columns.items() if k not in known}  # headings we did not write: renamed ones?
+    known = (*QUARTER_COLUMNS, *HELPER_COLUMNS, *RISK_COLUMNS, *SPEND_COLUMNS)  # headings we wrote
     for col in (*required, *typed):
         if not table.has(col):
             ok = ok and col not in required
-            guess = difflib.get_close_matches(norm(col), strange, n=1, cutoff=0.6) or [
-                k for k in strange if norm(col) in k or k in norm(col)][:1]  # fmt: skip
-            hint = (f" (is it the column headed '{table.headers[guess[0]]}', in "
-                    f"{cell_name(1, strange[guess[0]])[:-1]}?)") if guess else ""  # fmt: skip
+            guess = renamed_heading(table, col, known)
             lost = "" if col in required else ", so nothing typed under it is read"
-            where = Location(file, sheet, cell_name(table.header_row, strange[guess[0]])) if guess else at
-            data.issues.append(error("missing-column", f"The '{sheet}' sheet has no '{col}' column{hint}{lost}. Put "
-                                     f"the heading '{col}' back in the header row.", where))  # fmt: skip
+            where = Location(file, sheet, cell_name(table.header_row, guess)) if guess else at
+            data.issues.append(error("missing-column", f"The '{sheet}' sheet has no '{col}' column"
+                                     f"{missing_column_hint(table, guess)}{lost}. Put the heading '{col}' back in the "
+                                     "header row.", where))  # fmt: skip
         elif norm(col) in table.repeated:
             first_col = cell_name(1, table.columns[norm(col)])[:-1]
             others = " and ".join(cell_name(1, c)[:-1] for c in table.repeated[norm(col)])
