@@ -259,3 +259,21 @@ def test_a_huge_figure_is_written_shortly_in_messages(register):
     from laa_xl.core.checks import _fmt
 
     assert _fmt(1e308) == "1e+308" and _fmt(1234.0) == "1,234" and _fmt(2.5) == "2.50"
+
+
+def test_a_register_mistake_is_not_laid_at_the_partnerships_door():
+    """NI 16 with no partnership in the register: SAF's figure for it used to be an error telling SAF that NI 16
+    'belongs to the  partnership', and SAF was asked to correct it. It is the register's to correct: a warning."""
+    import copy
+
+    from laa_xl.core.register import TARGET_COLUMNS
+
+    grids = copy.deepcopy(demo.register_grids())
+    row = next(r for r in grids["Targets"] if r[0] == "NI 16")
+    row[TARGET_COLUMNS.index("Partnership")] = None
+    reg, _ = load_register(grids)
+    res = check_return(make_return([("Q1", 5, "NI 16", 3.0, {}), ("Q1", 6, "NI 40", profile(reg, "NI 40", "Q1"), {})]),
+                       reg, year=Y, quarters=["Q1"])  # fmt: skip
+    [i] = [i for i in res.issues if "NI 16" in i.message]
+    assert (i.code, i.severity, i.location.cell) == ("register-partnership", "warning", "A5")
+    assert "no partnership in the register" in i.message and "central team" in i.message

@@ -214,3 +214,21 @@ def test_a_timetable_deadline_that_would_make_every_return_late_or_none_is_liste
                    (f"C{q3 + 1}", "early-deadline"), (f"A{len(tt)}", "duplicate-period")}  # fmt: skip
     assert all(i.severity == "warning" for i in issues if i.location.sheet == "Timetable")
     assert "every return would count as late" in next(i.message for i in issues if i.location.cell == f"C{q1 + 1}")
+
+
+def test_sheet_names_and_refs_are_matched_as_loosely_as_elsewhere(tmp_path, grids):
+    """'profiles' or 'Timetable ' is the sheet meant; a local ref typed 'ds-01' on Profiles is the target DS-01 (as
+    refs match everywhere else); a blank or numeric year is named as a person would write it."""
+    grids["Profiles"] = [list(r) for r in grids["Profiles"]]
+    r = next(i for i, row in enumerate(grids["Profiles"]) if row[0] == "DS-01" and row[1] == "2008/09")
+    grids["Profiles"][r][0] = "ds-01"
+    grids["Profiles"].append(["NI 154", None, 1, 2, 3, 4, 10])
+    grids["Profiles"].append(["NI 154", 2008.0, 1, 2, 3, 4, 10])
+    renamed = {"Profiles": "profiles", "Timetable": "Timetable "}
+    path = write_register(tmp_path / "register.xlsx", {renamed.get(k, k): v for k, v in grids.items()})
+    reg, issues = read_register(path)
+    assert not [i for i in issues if i.code in ("missing-sheet", "unknown-ref")]
+    assert reg.profile("DS-01", FinancialYear(2008), "Q1") is not None and reg.timetable
+    years = [i.message for i in issues if i.code == "bad-year"]
+    assert years == ["The financial year is blank: write it like 2008/09",
+                     "'2008' is not a financial year: write it like 2008/09"]  # fmt: skip

@@ -183,6 +183,11 @@ def _usable_rows(
         if t is None:
             issues.append(error("unknown-target", f"'{ref}' is not a target in the register. Check the reference, "
                                 "or ask the central team to add it.", r.ref.location))  # fmt: skip
+        elif register.partnerships and register.partnership(t.partnership) is None:  # the register's mistake
+            whose = (f"the partnership '{t.partnership}', which is not on its Partnerships sheet," if t.partnership
+                     else "no partnership")  # fmt: skip
+            issues.append(warning("register-partnership", f"{t.ref} has {whose} in the register, so its figure here "
+                                  "is not used. The central team should correct the register.", r.ref.location))  # fmt: skip
         elif t.partnership != code:
             issues.append(error("other-partnership-target", f"{t.ref} belongs to the {t.partnership} partnership, "
                                 f"not {code}. Its figure here is not used: the {t.partnership} return reports it.",

@@ -31,8 +31,12 @@ class FinancialYear:
     def parse(cls, text: object) -> FinancialYear:
         if isinstance(text, FinancialYear):
             return text
+        if isinstance(text, float) and text.is_integer():  # a cell holding 2008 reads as 2008.0
+            text = int(text)
         m = _YEAR_RE.match(str(text))
         if not m:
+            if text is None or not str(text).strip():
+                raise PeriodError("The financial year is blank: write it like 2008/09")
             raise PeriodError(f"'{text}' is not a financial year: write it like 2008/09")
         start, end = int(m.group(1)), int(m.group(2))
         if start < 100:  # '08/09': this century's (LAAs ran 2007-11)

@@ -284,7 +284,7 @@ def load_register(grids: Mapping[str, Grid], file: str = "") -> tuple[Register, 
     issues: list[Issue] = []
     targets = _load_targets(grids, file, issues)
     partnerships = _load_partnerships(grids, file, issues)
-    profiles = _load_profiles(grids, file, issues, {t.ref for t in targets})
+    profiles = _load_profiles(grids, file, issues, {t.ref.upper(): t.ref for t in targets})
     timetable = _load_timetable(grids, file, issues)
     settings = _load_settings(grids, file, issues)
     reg = Register(targets, profiles, partnerships, timetable, settings, file)
@@ -415,7 +415,7 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
 
 
 def _load_profiles(
-    grids: Mapping[str, Grid], file: str, issues: list[Issue], refs: set[str]
+    grids: Mapping[str, Grid], file: str, issues: list[Issue], refs: Mapping[str, str]
 ) -> dict[tuple[str, FinancialYear], Profile]:
     table = _table(grids, file, "Profiles", "Ref", PROFILE_COLUMNS[:2], issues)
     if table is None:
@@ -436,11 +436,12 @@ def _load_profiles(
         except PeriodError as e:
             issues.append(error("bad-year", str(e), table.loc(r, "Financial year")))
             continue
-        if ref not in refs:
+        if ref.upper() not in refs:
             issues.append(
                 error("unknown-ref", f"Profile for {ref}, which is not on the Targets sheet.", table.loc(r, "Ref"))
             )
             continue
+        ref = refs[ref.upper()]  # as the Targets sheet writes it ('ds-01' here is its DS-01)
         if (ref, year) in out:
             issues.append(error("duplicate-profile", f"{ref} has two profile rows for {year}.", table.loc(r, "Ref")))
             continue

@@ -7,8 +7,9 @@ from typing import Any
 
 from ..core.issues import Issue, Location, error
 from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..core.table import norm
 from ..errors import BadRegister, UnreadableFile
-from .grids import read_grids
+from .grids import read_grids, sheet_names
 from .styles import write_table_sheets
 
 # Without these a register cannot be used at all: consolidating would give wrong RAGs or nothing.
@@ -29,23 +30,34 @@ def read_register_grids(path: str | Path) -> tuple[Register, list[Issue], dict[s
     # the central workbook is an .xlsm; anything else unsafe is refused (within the limits of a central workbook:
     # after a national consolidation its Data sheet has more rows than a return may have)
     xml: dict[str, bytes] = {}
-    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS, sheets=REGISTER_SHEETS, sheet_xml=xml)  # sheets read
     try:
-        grids = read_grids(path, REGISTER_SHEETS, share_values=True)  # a national register repeats its values
+        named = _register_sheet_names(path)
+    except Exception:  # not a zip: the preflight says what it is
+        named = {s: s for s in REGISTER_SHEETS}
+    preflight(path, allow_macros=True, limits=CENTRAL_LIMITS, sheets=named.values(), sheet_xml=xml)  # sheets read
+    try:
+        read = read_grids(path, named.values(), share_values=True)  # a national register repeats its values
     except Exception as e:  # not a workbook at all
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
+    grids = {sheet: read[name] for sheet, name in named.items() if name in read}
     register, issues = load_register(grids, path.name)
-    return register, _unreadable_cells(path, xml) + issues, grids
+    return register, _unreadable_cells(path, xml, named) + issues, grids
 
 
-def _unreadable_cells(path: Path, xml: dict[str, bytes]) -> list[Issue]:
+def _register_sheet_names(path: Path) -> dict[str, str]:
+    """Each register sheet's name in the file: 'profiles' or 'Timetable ' is the Profiles or Timetable sheet."""
+    actual = {norm(n): n for n in reversed(sheet_names(path))}  # the first of two that differ only so
+    return {s: actual.get(norm(s), s) for s in REGISTER_SHEETS}
+
+
+def _unreadable_cells(path: Path, xml: dict[str, bytes], named: dict[str, str]) -> list[Issue]:
     """Register cells python-calamine reads as blank though they are not: an Excel error (#N/A from a lookup) or
     a formula whose result was never saved. Read as blank, a polarity, tolerance or deadline would silently take
     its default; each is an error at its cell."""
     from .return_scan import scan_sheets
 
     out: list[Issue] = []
-    for sheet, sx in scan_sheets(path, REGISTER_SHEETS, sheet_xml=xml).items():
+    for sheet, sx in scan_sheets(path, named.values(), sheet_xml=xml).items():
         for ref, c in sx.cells.items():
             where = Location(path.name, sheet, ref)
             if c.is_error:
