@@ -417,3 +417,24 @@ def test_every_newer_excel_function_in_a_return_carries_its_file_prefix(issued_d
                         assert expand(f, expand_future_functions=True) == f, f"{path.name} {name}: {f[:120]}"
                         checked += 1
     assert checked > 1000
+
+
+def test_a_blank_actual_is_needed_only_once_its_quarter_has_ended() -> None:
+    """Opening the return in July, a lead used to see 'Number needed' on every Q3 and Q4 row. The Check formula
+    asks for the number only after the quarter's last day (TODAY(), worked out by Excel as it opens the file); the
+    Python twin takes the same two dates. A number typed that is not one is always flagged."""
+    import datetime as dt
+
+    from laa_xl.core import return_form as rf
+
+    ended = FY.quarter_end("Q3")
+    assert ended == dt.date(2008, 12, 31)
+    before, after = dt.date(2008, 7, 15), dt.date(2009, 1, 5)
+    assert rf.row_check(None, 10.0, ended=ended, today=before) == ""
+    assert rf.row_check(None, 10.0, ended=ended, today=after) == rf.NUMBER_NEEDED
+    assert rf.row_check("TBC", 10.0, ended=ended, today=before) == rf.NUMBER_NEEDED
+    assert rf.row_check(None, 10.0, due=False, ended=ended, today=after) == ""
+    cells = rf.RowCells(*(f"{c}5" for c in "FGIJKLMQRS"))
+    formula = rf.check_formula(cells, True, ended)
+    assert 'AND(S5="",TODAY()>DATE(2008,12,31))' in formula and 'S5="?"' in formula
+    assert "TODAY()" not in rf.check_formula(cells, False, ended)  # not due: never needed

@@ -16,6 +16,7 @@ officer cannot change them by accident. The actual may be typed as text
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from . import rules
@@ -42,13 +43,19 @@ def row_check(
     reason: object = None,
     commentary: object = None,
     remedial_action: object = None,
+    *,
+    ended: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> str:
-    """What a quarter-sheet row still needs, in words; '' when it is complete (the ``Check`` column)."""
+    """What a quarter-sheet row still needs, in words; '' when it is complete (the ``Check`` column).
+
+    ``ended``/``today``: a blank actual is needed only once the quarter has ended (``today`` after ``ended``; either
+    None: as if it had), so a lead opening the return in July is not told Q3 and Q4 need numbers."""
     needs: list[str] = []
     number: float | None = None
     try:
         number = to_number(actual)
-        if number is None and due:
+        if number is None and due and (ended is None or today is None or today > ended):
             needs.append(NUMBER_NEEDED)
     except NotANumber:
         needs.append(NUMBER_NEEDED)
@@ -170,13 +177,18 @@ def _blank(ref: str) -> str:
     return f'(LEN(TRIM(SUBSTITUTE(CLEAN({ref}&""),UNICHAR(160)," ")))=0)'
 
 
-def check_formula(c: RowCells, due: bool = True) -> str:
-    """The ``Check`` column: :func:`row_check` as a native formula ('' when the row is complete)."""
+def check_formula(c: RowCells, due: bool = True, ended: dt.date | None = None) -> str:
+    """The ``Check`` column: :func:`row_check` as a native formula ('' when the row is complete); ``ended``: the
+    quarter's last day, before which a blank actual is not yet needed (TODAY(), which Excel works out as the file
+    opens)."""
     o = f'TRIM(SUBSTITUTE({c.override}&"",UNICHAR(160)," "))'
     red, amber, green = f'OR({o}="red",{o}="r")', f'OR({o}="amber",{o}="a")', f'OR({o}="green",{o}="g")'
     valid = f"OR({red},{amber},{green})"
     reported = f'IF({red},"Red",IF({amber},"Amber",IF({green},"Green",{c.rag})))'
-    number = f'{c.number}="{NOT_A_NUMBER}"' + (f',{c.number}=""' if due else "")
+    blank = f'{c.number}=""'
+    if ended is not None:
+        blank = f"AND({blank},TODAY()>DATE({ended.year},{ended.month},{ended.day}))"
+    number = f'{c.number}="{NOT_A_NUMBER}"' + (f",{blank}" if due else "")
     parts = [
         f'IF(OR({number}),"; {NUMBER_NEEDED}","")',
         f'IF(AND({o}<>"",NOT({valid})),"; {OVERRIDE_NOT_RAG}","")',

@@ -391,10 +391,13 @@ def _quarter_row(
         number_cache: object = "" if number is None else number
     except NotANumber:
         number, number_cache = None, rf.NOT_A_NUMBER
-    text_cache = "" if prior is None or isinstance(prior, int | float) else str(prior).replace("\u00a0", "").replace(" ", "")
+    text_cache = ("" if prior is None or isinstance(prior, int | float)
+                  else "".join(ch for ch in str(prior) if ch not in " \u00a0" and ord(ch) >= 32))  # as text_formula  # fmt: skip
     var = rules.variance(number, profile)
     rag = rules.rag(number, profile, target.polarity, target.tolerance, target.tolerance_type, due)
-    check = rf.row_check(prior, profile, target.polarity, target.tolerance, target.tolerance_type, due)
+    ended = year.quarter_end(q)
+    check = rf.row_check(prior, profile, target.polarity, target.tolerance, target.tolerance_type, due, ended=ended,
+                         today=dt.date.today())  # fmt: skip
     hidden = fmt.plain()
     ws.write_formula(r, cols[rf.HELPER_COLUMNS[0]], _xl(rf.text_formula(cells)), hidden, text_cache)
     ws.write_formula(r, cols[rf.HELPER_COLUMNS[1]], _xl(rf.whole_formula(cells)), hidden, _whole(text_cache))
@@ -403,7 +406,8 @@ def _quarter_row(
                      "" if var is None else var)  # fmt: skip
     ws.write_formula(r, cols["RAG"], _xl(rf.rag_formula(cells, target.polarity, target.tolerance, target.tolerance_type, due)),
                      fmt.plain(center=True), rag)  # fmt: skip
-    ws.write_formula(r, cols["Check"], _xl(rf.check_formula(cells, due)), fmt.plain(wrap=True, bold=True), check)
+    ws.write_formula(r, cols["Check"], _xl(rf.check_formula(cells, due, ended)), fmt.plain(wrap=True, bold=True),
+                     check)  # fmt: skip
 
 
 def _xl(formula: str) -> str:
