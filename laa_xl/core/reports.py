@@ -539,12 +539,12 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
     last_part = len(lay.rows) - 2  # without the All row
 
     _section(lay, "RAG by block")
-    lay.add(*(Cell(h, "header") for h in ("Block", "", *COUNT_HEADER)))
+    lay.add(*(Cell(h, "header") if h else None for h in ("Block", "", *COUNT_HEADER)))
     for block, counts in m.by_block:
         lay.add(*_count_row(block, "", counts))
 
     _section(lay, f"Direction of travel ({q} against the same quarter last year where known, else the last quarter)")
-    lay.add(*(Cell(h, "header") for h in ("Partnership", "", *DIRECTIONS)))
+    lay.add(*(Cell(h, "header") if h else None for h in ("Partnership", "", *DIRECTIONS)))
     for code, d in m.directions:
         lay.add(Cell(code, "total" if code == "All" else "plain"), Cell(""),
                 *(Cell(d[k], "total" if code == "All" else "number", 0) for k in DIRECTIONS))  # fmt: skip
@@ -604,7 +604,7 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
     def section(title: str, header: Sequence[str]) -> Iterator[Row]:
         yield (), (), None, None
         yield (title,), ("section",), None, None
-        yield header, ("header",) * len(header), None, None
+        yield header, tuple("header" if h else None for h in header), None, None  # a spacer column: no dark cell
 
     def rows() -> Iterator[Row]:
         exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
@@ -792,7 +792,7 @@ def go_summary_layout(cons: Consolidation, period: Period, prepared: dt.date) ->
     for code, name, counts in counts_by_partnership(cons):  # the name too: the GO does not know our codes
         lay.add(*_count_row(code, name if code != "All" else "", counts))
     lay.blank()
-    lay.add(*(Cell(h, "header") for h in ("Block", "", *COUNT_HEADER)))
+    lay.add(*(Cell(h, "header") if h else None for h in ("Block", "", *COUNT_HEADER)))
     for block, counts in counts_by_block(cons):
         lay.add(*_count_row(block, "", counts))
     lay.blank()
