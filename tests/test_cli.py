@@ -212,3 +212,20 @@ def test_a_figure_corrected_on_data_goes_to_the_go_with_its_variance_and_rag_wor
     first = next(i for i, r in enumerate(grid) if r and str(r[0] or "").startswith("NI 16 "))
     actual, variance, rating = (grid[first + k][4] for k in (1, 2, 3))  # Q2 2008/09
     assert (actual, variance, rating) == (profile, 0.0, "Green")
+
+
+def test_go_return_replaces_only_a_go_return_it_wrote(tmp_path):
+    """--out naming a colleague's workbook or a partner's return used to replace it silently (and go-return keeps no
+    .previous copy)."""
+    import shutil
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    theirs = tmp_path / "CYP_2008-09.xlsx"
+    shutil.copy(d / "returns" / "CYP_2008-09.xlsx", theirs)
+    before = theirs.read_bytes()
+    args = ["go-return", str(d / "CONSOLIDATED.xlsx"), "--period", "2008/09 H1", "--out"]
+    res = CliRunner().invoke(main, [*args, str(theirs)])
+    assert res.exit_code == 2 and "is not a GO return laa-xl wrote" in res.output and theirs.read_bytes() == before
+    again = CliRunner().invoke(main, [*args, str(d / "GO.xlsx")])  # its own output: replaced, as every run does
+    assert again.exit_code == 0, again.output

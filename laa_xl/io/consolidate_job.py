@@ -25,7 +25,7 @@ from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
 from .register_io import usable_register
-from .return_files import CONSOLIDATED_WORKBOOK, Reader, load_returns, our_workbook
+from .return_files import CONSOLIDATED_WORKBOOK, GO_WORKBOOK, Reader, load_returns, our_workbook
 
 
 @dataclass
@@ -178,6 +178,9 @@ def _is_our_output(path: Path) -> bool:
 
 def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared: dt.date | None = None) -> Path:
     check_output(out, consolidated)
+    if out.exists() and our_workbook(out) != GO_WORKBOOK:  # a partner's return, a colleague's workbook: not ours
+        raise LaaError(f"{out} already exists and is not a GO return laa-xl wrote, so it is not replaced: give another "
+                       "--out. Nothing was changed.")  # fmt: skip
     period = Period.parse(period_text)
     cons, evidence, _ = read_consolidated(consolidated)
     if period.year != cons.year:

@@ -52,6 +52,7 @@ def return_files(folder: Path) -> list[Path]:
 
 
 CONSOLIDATED_WORKBOOK = "the consolidated workbook laa-xl wrote"
+GO_WORKBOOK = "a GO return workbook laa-xl wrote"
 _SHEET_NAME = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"')
 
 
@@ -72,7 +73,7 @@ def our_workbook(path: Path) -> str | None:
     if {b"Data", b"GO Return"} <= names:
         return CONSOLIDATED_WORKBOOK
     if {b"GO Return", b"Summary"} <= names:
-        return "a GO return workbook laa-xl wrote"
+        return GO_WORKBOOK
     if {b"Targets", b"Profiles"} <= names:
         return "a register"
     return None
