@@ -100,11 +100,12 @@ class Handler:
 @dataclass
 class Authenticator:
     calls: int = 0
+    password: str = PASSWORD  # the one it accepts (UTF-8 on the wire, as RFC 4616 has PLAIN)
 
     def __call__(self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> AuthResult:
         self.calls += 1
         ok = (isinstance(auth_data, LoginPassword) and auth_data.login == USER.encode()
-              and auth_data.password == PASSWORD.encode())  # fmt: skip
+              and auth_data.password == self.password.encode())  # fmt: skip
         return AuthResult(success=ok, handled=False)
 
 

@@ -18,6 +18,7 @@ from laa_xl.core.email_content import (
     TargetInfo,
     chase_messages,
     email_in,
+    emails_in,
     go_message,
     go_subject,
     red_two_quarters_running,
@@ -179,3 +180,21 @@ def test_any_workbook_text_reaches_the_html_body_as_text_not_markup(ref, title, 
                       "td", "td", "td", "td", "td", "td", "td", "p", "ul", "li", "b", "br", "p", "p", "br"]
     shown = "".join(p.text)
     assert all(x.strip() in shown for x in (ref, title, remedial, area))
+
+
+def test_an_address_is_taken_whole_or_not_at_all_and_every_one_in_a_cell_is_written_to():
+    """'zoë.bronte@x' was cut down to '.bronte@x' and mail went there; of 'a@x; b@x' only a@x was written to."""
+    assert emails_in("zoë.bronte@cyp.example") == () and email_in("josé-maria@x.example") == ""
+    assert emails_in("cyp@x..example") == ()
+    assert emails_in("Jo Bloggs <jo@x.gov.uk>; ann@y.gov.uk, jo@x.gov.uk") == ("jo@x.gov.uk", "ann@y.gov.uk")
+    assert emails_in("o'brien@hwb.example.") == ("o'brien@hwb.example",)
+    inp = ChaseInput(
+        area="Shire", period=Period.parse("2008/09 Q2"),
+        log=[LogEntry("CYP", status="Missing"), LogEntry("ENV", status="Missing")], data=[],
+        contacts=[Contact("CYP", "Children", "Zoë", "zoë.bronte@cyp.example"),
+                  Contact("ENV", "Environment", "Al", "a@env.example; b@env.example")],
+        targets=[],
+    )  # fmt: skip
+    got = {m.key: (m.to, m.problems) for m in chase_messages(inp)}
+    assert got["ENV"] == (("a@env.example", "b@env.example"), ())
+    assert got["CYP"][0] == () and "'zoë.bronte@cyp.example', is not an address laa-xl can send to" in got["CYP"][1][0]

@@ -185,3 +185,14 @@ def test_demo_writes_the_go_email_draft_and_the_chase_drafts(tmp_path):
     fix = parse(demo_dir / "chase" / "corrections-cyp.eml")
     assert fix["Subject"].endswith("return, 1 entry to correct")
     assert "  - Q2!G5: NI 117 Q2: the actual 'TBC' is not a number." in body(fix, "plain")
+
+
+def test_a_line_break_typed_in_a_register_cell_does_not_stop_the_drafts(tmp_path):
+    """A partnership name typed with Alt+Enter reaches the subject: 'Header values may not contain linefeed' stopped
+    every draft. The subject is written on one line."""
+    from laa_xl.core.email_content import MessageContent
+    from laa_xl.io.mailer import build_message
+
+    msg = build_message(MessageContent(("a@x.example",), "Shire LAA return 2008/09 Q2: Environment\nPartnership return",
+                                       "text", "<p>text</p>"), None, "from@x.example")  # fmt: skip
+    assert msg["Subject"] == "Shire LAA return 2008/09 Q2: Environment Partnership return"

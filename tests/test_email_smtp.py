@@ -102,6 +102,25 @@ def test_bad_login_fails_once_without_retry_and_keeps_the_files(server, env, go)
     assert "LAA_XL_SMTP_PASSWORD" in str(e.value) and str(eml) in str(e.value)
 
 
+def test_a_password_with_a_pound_sign_logs_in(server, env, go):
+    """smtplib sends a login as ASCII only: a council password holding a £ failed with a bare Python error. PLAIN
+    carries it as UTF-8 (RFC 4616), as the real server here checks."""
+    server.auth.password = "£ecret pässwörd"
+    try:
+        res = email_go_return(go, GO_ADDR, smtp=server.hostport, environ={**env, "LAA_XL_SMTP_PASSWORD": "£ecret pässwörd"},
+                              delays=(0, 0), sleep=Sleeps())  # fmt: skip
+    finally:
+        server.auth.password = PASSWORD
+    assert res.sent_to == [GO_ADDR] and len(server.handler.received) == 1
+
+
+def test_a_sender_with_a_name_is_sent_from_its_address(server, env, go):
+    email_go_return(go, GO_ADDR, smtp=server.hostport, environ={**env, "LAA_XL_SMTP_FROM": f"Performance Team <{SENDER}>"},
+                    delays=(0, 0), sleep=Sleeps())  # fmt: skip
+    [got] = server.handler.received
+    assert got.mail_from == SENDER and parse(got.data)["From"].addresses[0].display_name == "Performance Team"
+
+
 def test_451_then_success_is_retried(server, env, go):
     server.handler.defer_data = 1
     sleeps = Sleeps()
@@ -266,10 +285,19 @@ def test_a_bad_smtp_host_or_port_says_how_to_write_it(text):
 
 
 def test_bad_settings_in_the_environment_are_named(go):
-    with pytest.raises(EmailError, match="LAA_XL_SMTP_TIMEOUT must be a number of seconds, not 'soon'"):
-        SmtpSettings.from_env("mail:587", {"LAA_XL_SMTP_TIMEOUT": "soon"})
+    for bad in ("soon", "0", "-1", "nan"):  # the last three were bare Python errors from the socket
+        with pytest.raises(EmailError, match=f"LAA_XL_SMTP_TIMEOUT must be a number of seconds above 0, not '{bad}'"):
+            SmtpSettings.from_env("mail:587", {"LAA_XL_SMTP_TIMEOUT": bad})
+    for bad in ("Performance Team", "a@x.gov.uk, b@x.gov.uk"):  # no address, or two: sent as they were
+        with pytest.raises(EmailError, match="LAA_XL_SMTP_FROM must be one email address"):
+            SmtpSettings.from_env("mail:587", {"LAA_XL_SMTP_FROM": bad})
+    named = SmtpSettings.from_env("mail:587", {"LAA_XL_SMTP_FROM": "Performance Team <perf@x.gov.uk>"})
+    assert named.from_addr == "Performance Team <perf@x.gov.uk>"
     with pytest.raises(EmailError, match="LAA_XL_MAX_ATTACHMENT_MB must be a number of megabytes, not 'ten'"):
         email_go_return(go, GO_ADDR, environ={"LAA_XL_MAX_ATTACHMENT_MB": "ten"})
     assert addresses(["a@x.gov.uk; B <b@x.gov.uk>", "a@x.gov.uk,"]) == ("a@x.gov.uk", "b@x.gov.uk")
     with pytest.raises(EmailError, match="'GOSE team' is not an email address"):
         addresses("go@x.gov.uk, GOSE team")
+    with pytest.raises(EmailError, match="'zoë.bronte@gose.example' is not an email address"):
+        addresses("zoë.bronte@gose.example")  # was sent to '.bronte@gose.example'
+    assert addresses("jo@x.example jo2@y.example") == ("jo@x.example", "jo2@y.example")  # both, not the first

@@ -20,6 +20,7 @@ from .register import Partnership as Contact  # a partnership's contact, as the 
 
 RAG_COLUMNS: tuple[str, ...] = ("Green", "Amber", "Red", "No data", "Not due")
 _EMAIL_RE = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_WORD_SPLIT = re.compile(r"[\s<>,;()\[\]\"]+")  # what separates the addresses and names in a cell
 
 
 @dataclass(frozen=True)
@@ -297,10 +298,31 @@ def red_two_quarters_running(data: Iterable[DataRow], period: Period) -> list[Re
     return out
 
 
+def emails_in(text: str) -> tuple[str, ...]:
+    """Every email address written in a register cell, in order ('Jo Bloggs <jo@x.gov.uk>; ann@y.gov.uk'). A word
+    with an @ that is not wholly an address ('zoë.bronte@x.gov.uk', 'jo@x..gov.uk') is not taken: it was once cut
+    down to the part that looked like one ('.bronte@x.gov.uk'), and mail went there."""
+    words = (w.rstrip(".") for w in _WORD_SPLIT.split(text or "") if "@" in w)
+    return tuple(dict.fromkeys(w for w in words if _EMAIL_RE.fullmatch(w) and ".." not in w))
+
+
+def not_addresses_in(text: str) -> list[str]:
+    """The words with an @ in ``text`` that are not email addresses laa-xl can send to."""
+    return [w.rstrip(".") for w in _WORD_SPLIT.split(text or "") if "@" in w and w.rstrip(".") not in emails_in(w)]
+
+
+def _no_address(code: str, cell: str) -> str:
+    bad = not_addresses_in(cell)
+    if bad:
+        return (f"The register's email for partnership {code}, '{bad[0]}', is not an address laa-xl can send to "
+                "(letters with accents cannot be used in one).")  # fmt: skip
+    return f"The register has no email address for partnership {code}."
+
+
 def email_in(text: str) -> str:
-    """The first email address written in a register cell ('Jo Bloggs <jo@x.gov.uk>' -> 'jo@x.gov.uk')."""
-    m = _EMAIL_RE.search(text or "")
-    return m.group(0) if m else ""
+    """The first email address written in a register cell ('Jo Bloggs <jo@x.gov.uk>' -> 'jo@x.gov.uk'); ''."""
+    found = emails_in(text)
+    return found[0] if found else ""
 
 
 def _para(lines: Sequence[str]) -> str:
@@ -332,8 +354,8 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     for ch in returns_to_chase(inp.log):
         c = contacts.get(ch.partnership, Contact(ch.partnership, ""))
         name = c.name or ch.partnership
-        to: tuple[str, ...] = tuple(a for a in [email_in(c.email)] if a)
-        problems: tuple[str, ...] = () if to else (f"The register has no email address for partnership {ch.partnership}.",)
+        to: tuple[str, ...] = emails_in(c.email)
+        problems: tuple[str, ...] = () if to else (_no_address(ch.partnership, c.email),)
         dl = ch.deadline or deadline
         when = f" (deadline {dl})" if dl else ""
         greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
@@ -367,8 +389,8 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     for code, (file, found) in corrections_to_chase(inp.log, inp.issues).items():
         c = contacts.get(code, Contact(code, ""))
         name = c.name or code
-        to = tuple(a for a in [email_in(c.email)] if a)
-        problems = () if to else (f"The register has no email address for partnership {code}.",)
+        to = emails_in(c.email)
+        problems = () if to else (_no_address(code, c.email),)
         greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
         n = len(found)
         subject = f"{inp.area} LAA return {inp.period}: {name} return, {n} entr{'y' if n == 1 else 'ies'} to correct"
@@ -396,7 +418,7 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         if addr:
             to = (addr,)
         else:  # the register keeps sponsors by name: write to their partnerships' contacts, for the sponsor
-            to = tuple(dict.fromkeys(a for a in (email_in(contacts.get(c, Contact(c, "")).email) for c in codes) if a))
+            to = tuple(dict.fromkeys(a for c in codes for a in emails_in(contacts.get(c, Contact(c, "")).email)))
         problems = () if to else (f"The register has no email address for the sponsor '{sponsor}' or their partnership.",)
         subject = f"{inp.area} LAA {inp.period}: targets Red two quarters running ({sponsor})"
         greet = f"Dear {sponsor}," if not addr else "Dear colleague,"

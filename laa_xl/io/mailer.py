@@ -17,8 +17,10 @@ but takes the rest is reported, never ignored.
 
 from __future__ import annotations
 
+import base64
 import copy
 import email.policy
+import math
 import os
 import smtplib
 import socket
@@ -31,7 +33,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, getaddresses, make_msgid
 from pathlib import Path
 
-from ..core.email_content import MessageContent, email_in
+from ..core.email_content import MessageContent, email_in, emails_in, not_addresses_in
 from ..errors import LaaError
 from .files import atomic_path
 
@@ -108,13 +110,19 @@ class SmtpSettings:
         env = os.environ if environ is None else environ
         host, port = parse_hostport(hostport)
         user = env.get("LAA_XL_SMTP_USER", "")
+        raw_timeout = env.get("LAA_XL_SMTP_TIMEOUT", "")
         try:
-            timeout = float(env.get("LAA_XL_SMTP_TIMEOUT", "") or 30)
-        except ValueError as e:
-            raise EmailError(f"LAA_XL_SMTP_TIMEOUT must be a number of seconds, not '{env['LAA_XL_SMTP_TIMEOUT']}'.") from e
-        return cls(host, port, user, env.get("LAA_XL_SMTP_PASSWORD", ""),
-                   env.get("LAA_XL_SMTP_FROM", "") or email_in(user), env.get("LAA_XL_SMTP_CAFILE", ""),
-                   timeout)  # fmt: skip
+            timeout = float(raw_timeout or 30)
+        except ValueError:
+            timeout = math.nan
+        if not 0 < timeout < math.inf:  # 0, -1 or nan: bare Python errors from the socket
+            raise EmailError(f"LAA_XL_SMTP_TIMEOUT must be a number of seconds above 0, not '{raw_timeout}'.")
+        sender = env.get("LAA_XL_SMTP_FROM", "")
+        if sender and (len(emails_in(sender)) != 1 or not_addresses_in(sender)):  # 'Performance Team' was sent as is
+            raise EmailError(f"LAA_XL_SMTP_FROM must be one email address (a name may go with it: 'Performance Team "
+                             f"<perf@council.gov.uk>'), not '{sender}'.")  # fmt: skip
+        return cls(host, port, user, env.get("LAA_XL_SMTP_PASSWORD", ""), sender or email_in(user),
+                   env.get("LAA_XL_SMTP_CAFILE", ""), timeout)  # fmt: skip
 
 
 def parse_hostport(text: str) -> tuple[str, int]:
@@ -153,10 +161,12 @@ def addresses(values: Sequence[str] | str) -> tuple[str, ...]:
         for part in v.replace(";", ",").split(","):
             if not part.strip():
                 continue
-            addr = email_in(part)
-            if not addr:
-                raise BadAddress(f"'{part.strip()}' is not an email address.")
-            out.append(addr)
+            bad = not_addresses_in(part)
+            found = emails_in(part)
+            if bad or not found:  # never cut down to something that looks like an address
+                raise BadAddress(f"'{bad[0] if bad else part.strip()}' is not an email address laa-xl can send to "
+                                 "(letters with accents cannot be used in one).")  # fmt: skip
+            out.extend(found)
     return tuple(dict.fromkeys(out))
 
 
@@ -193,9 +203,9 @@ def build_message(
         msg["From"] = from_addr
     if content.to:
         msg["To"] = ", ".join(content.to)
-    msg["Subject"] = content.subject
+    msg["Subject"] = " ".join(content.subject.split())  # a line break typed in a register cell (Alt+Enter)
     msg["Date"] = formatdate(localtime=True)
-    msg["Message-ID"] = make_msgid(domain=(from_addr.rpartition("@")[2] or None))
+    msg["Message-ID"] = make_msgid(domain=(email_in(from_addr).rpartition("@")[2] or None))
     msg.set_content(content.text)
     msg.add_alternative(content.html, subtype="html")
     if attachment is not None:
@@ -307,7 +317,7 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
                     f"The message is {_size(len(data))}; the mail server {where} takes at most "
                     f"{_size(int(limit))}. Send the workbook by secure file transfer instead."
                 )
-            refused = server.sendmail(s.from_addr, to, data)
+            refused = server.sendmail(email_in(s.from_addr) or s.from_addr, to, data)
     except smtplib.SMTPAuthenticationError as e:
         raise PermanentSendFailure(
             f"The mail server {where} refused the login for '{s.user}' ({_answer(e.smtp_code, e.smtp_error)}). "
@@ -363,8 +373,19 @@ def _login_once(server: smtplib.SMTP, s: SmtpSettings) -> None:
     mech = next((m for m in ("PLAIN", "LOGIN", "CRAM-MD5") if m in offered), None)
     if mech is None:
         raise PermanentSendFailure(f"The mail server {s.where} offers no login method laa-xl knows ({' '.join(offered)}).")
+    if mech == "PLAIN":  # by hand: smtplib sends credentials as ASCII only, and a password may well hold a £ (RFC
+        token = base64.b64encode(f"\0{s.user}\0{s.password}".encode()).decode("ascii")  # 4616: PLAIN is UTF-8)
+        code, answer = server.docmd("AUTH", f"PLAIN {token}")
+        if code not in (235, 503):  # 503: already logged in
+            raise smtplib.SMTPAuthenticationError(code, answer)
+        return
     server.user, server.password = s.user, s.password
-    server.auth(mech, getattr(server, "auth_" + mech.lower().replace("-", "_")))
+    try:
+        server.auth(mech, getattr(server, "auth_" + mech.lower().replace("-", "_")))
+    except UnicodeEncodeError as e:
+        raise PermanentSendFailure(f"The mail server {s.where} offers only {mech} logins, which cannot carry the "
+                                   f"character '{e.object[e.start:e.end]}' in LAA_XL_SMTP_USER or LAA_XL_SMTP_PASSWORD."
+                                   ) from e  # fmt: skip
 
 
 def _list_refused(refused: Mapping[str, tuple[int, str]]) -> str:
