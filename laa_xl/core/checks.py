@@ -318,7 +318,7 @@ def _spend(data: ReturnData, code: str, register: Register, issues: list[Issue])
     """The spend rows; a row repeating another's block and quarter (both are added into the totals) or naming a
     block none of the register's targets has (it is totalled on its own) is listed."""
     out: list[Spend] = []
-    blocks = {norm(t.block): t.block for t in register.targets if t.block}
+    blocks = register.blocks()  # not built here: once per return, over a national register, was quadratic
     first: dict[tuple[str, str], Location] = {}
     for s in data.spend:
         vals = [

@@ -133,6 +133,7 @@ class Register:
         self._index_key: tuple[int, int] | None = None
         self._by_partnership: dict[str, list[Target]] = {}
         self._partnership_by_code: dict[str, Partnership] = {}
+        self._blocks: dict[str, str] = {}
 
     def _indexed(self) -> None:
         """Targets by partnership and partnerships by code, so national-scale registers stay linear."""
@@ -145,7 +146,13 @@ class Register:
         self._partnership_by_code = {}
         for p in self.partnerships:
             self._partnership_by_code.setdefault(p.code.upper(), p)
+        self._blocks = {norm(t.block): t.block for t in self.targets if t.block}
         self._index_key = key
+
+    def blocks(self) -> dict[str, str]:
+        """The funding blocks of the targets, by their name compared loosely (built once: every return asks)."""
+        self._indexed()
+        return self._blocks
 
     def target(self, ref: str) -> Target | None:
         return self._by_ref.get(normalise_ref(ref).upper())
