@@ -171,8 +171,6 @@ def sorted_risks(risks: Iterable[Risk]) -> list[Risk]:
 # --- the GO return (Annex A) -----------------------------------------------------
 
 
-
-
 def _latest_text(obs: Sequence[Observation], what: str) -> str:
     for o in reversed(obs):
         if getattr(o, what):
@@ -258,7 +256,8 @@ def go_return_stream(cons: Consolidation, period: Period | None = None, *,
                 last = r + len(MEASURES) - 1
                 for c in (0, 2, ncols - 2, ncols - 1):
                     lay.merges.append((r, c, last, c))
-                need = max(text_lines(title, GO_WIDTHS[0]), text_lines(ev or "", GO_WIDTHS[7]), text_lines(com, GO_WIDTHS[8]))
+                need = max(text_lines(title, GO_WIDTHS[0]), text_lines(ev or "", GO_WIDTHS[7]),
+                           text_lines(com, GO_WIDTHS[8]))  # fmt: skip
                 h = round(max(13.0, need * 11.5 / len(MEASURES)), 1)
                 qobs = [of_t.get(q) if q in reported else None for q in QUARTERS]
                 yield ((title, "Profile", t.related_psa or None, *(reg.profile(t.ref, year, q) for q in QUARTERS),
@@ -613,7 +612,8 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         yield from section(f"Exceptions: every Red and Amber target in {q}", exc_cols)
         for o in m.exceptions:
             t = reg.target(o.ref)
-            h = 13.0 * max(text_lines(o.commentary, 48), text_lines(o.remedial_action, 44), text_lines(t.title if t else "", 40))
+            h = LINE_HEIGHT * max(text_lines(o.commentary, 48), text_lines(o.remedial_action, 44),
+                                  text_lines(t.title if t else "", 40))  # fmt: skip
             yield ((o.ref, t.title if t else "", o.partnership, o.profile, o.actual, o.variance, o.reported_rag,
                     o.direction or None, None, o.commentary or "(no commentary)",
                     o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None)),
@@ -628,7 +628,7 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         for k in m.top_risks:
             yield ((k.partnership, k.risk, k.risk_id or None, k.ref or None, k.likelihood, k.impact, k.score, k.rating,
                     None, k.mitigation or None, k.owner or None), risk_styles, 0,
-                   13.0 * max(text_lines(k.risk, 40), text_lines(k.mitigation, 48)))  # fmt: skip
+                   LINE_HEIGHT * max(text_lines(k.risk, 40), text_lines(k.mitigation, 48)))  # fmt: skip
         if not m.top_risks:
             yield ("No risks reported.",), ("plain",), None, None
 
