@@ -296,6 +296,8 @@ def chase(consolidated: Path, smtp: str | None, eml_dir: Path | None) -> None:
         click.echo("Nobody to chase: every return is in on time and no target is Red two quarters running.")
     for subject in result.sent:
         click.echo(f"Sent: {subject}")
+    for subject in result.already:
+        click.echo(f"Not sent again (an earlier run sent it in the last 12 hours): {subject}")
     for d in result.drafts:
         click.echo(f"Draft: {d}")
     for i in result.issues:

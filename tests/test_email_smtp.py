@@ -140,6 +140,10 @@ def test_a_refused_recipient_among_several_is_reported(server, env, go):
     [got] = server.handler.received  # delivered once to the others, not re-sent
     assert got.rcpt_tos == ["a@gose.example", "b@gose.example"] and sleeps == []
     assert (go.parent / "GO.eml").exists() and "nobody@gose.example" in str(e.value)
+    # the draft kept, to send by hand, is for the one who did not get it: sent as written, a and b had it twice
+    kept = email.message_from_bytes((go.parent / "GO.eml").read_bytes(), policy=email.policy.default)
+    assert [a.addr_spec for a in kept["To"].addresses] == ["nobody@gose.example"]
+    assert kept.get_content_type() == "multipart/mixed" and kept["X-Unsent"] == "1"
 
 
 def test_a_server_that_is_down_fails_after_the_retries_and_loses_nothing(env, go):
@@ -218,6 +222,24 @@ def test_chase_sends_the_addressed_messages_and_keeps_the_rest_as_drafts(server,
     assert all(p.exists() for p in res.drafts)
     assert [(i.code, i.location.sheet) for i in res.issues] == [("no-contact-email", "Partnerships"),
                                                                 ("no-contact-email", "Targets")]
+
+
+def test_running_chase_again_after_a_failure_sends_only_what_was_not_sent(server, env, tmp_path):
+    """'run again' was the advice after a refused recipient, and running again sent every message a second time.
+    Each message sent is recorded beside the drafts (sent.json): the second run sends only the one refused; a
+    sent draft leaves the folder given (moves to sent/), not to be sent by hand again."""
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    server.handler.refuse = {"stronger.partnership@demoshire.example"}
+    drafts = tmp_path / "drafts"
+    with pytest.raises(EmailError, match="Sent 3 of 4 chase emails"):
+        chase(cons, smtp=server.hostport, eml_dir=drafts, environ=env, delays=(0,), sleep=Sleeps())
+    assert len(server.handler.received) == 3
+    assert sorted(p.name for p in (drafts / "sent").glob("*.eml")) == ["late-cyp.eml", "red-director-for-children.eml",
+                                                                       "refused-hwb.eml"]  # fmt: skip
+    server.handler.refuse = set()
+    again = chase(cons, smtp=server.hostport, eml_dir=drafts, environ=env, delays=(0,), sleep=Sleeps())
+    assert [r.rcpt_tos for r in server.handler.received[3:]] == [["stronger.partnership@demoshire.example"]]
+    assert len(again.sent) == 1 and len(again.already) == 3
 
 
 def test_a_server_without_starttls_is_refused_not_sent_to_in_clear(env, go):
@@ -301,3 +323,22 @@ def test_bad_settings_in_the_environment_are_named(go):
     with pytest.raises(EmailError, match="'zoë.bronte@gose.example' is not an email address"):
         addresses("zoë.bronte@gose.example")  # was sent to '.bronte@gose.example'
     assert addresses("jo@x.example jo2@y.example") == ("jo@x.example", "jo2@y.example")  # both, not the first
+
+
+def test_a_reminder_chased_days_later_is_sent(server, env, tmp_path):
+    """The record only stops a resend soon after (a run after a failure): a chase a week later is a reminder."""
+    import datetime as dt
+    import json
+
+    from laa_xl.io.email_jobs import RESEND_AFTER, SENT_RECORD
+
+    cons = write_consolidated(tmp_path / "CONSOLIDATED.xlsx")
+    first = chase(cons, smtp=server.hostport, environ=env, delays=(0,), sleep=Sleeps())
+    record_path = tmp_path / "chase" / SENT_RECORD
+    record = json.loads(record_path.read_text())
+    assert len(record) == len(first.sent) == 4
+    for entry in record.values():
+        entry["sent"] = (dt.datetime.now() - RESEND_AFTER - dt.timedelta(minutes=1)).isoformat(timespec="seconds")
+    record_path.write_text(json.dumps(record))
+    later = chase(cons, smtp=server.hostport, environ=env, delays=(0,), sleep=Sleeps())
+    assert len(later.sent) == 4 and later.already == [] and len(server.handler.received) == 8

@@ -7,15 +7,20 @@ open it in Outlook. Every error names what is still on disk and what to do next.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
 import os
 import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..core.email_content import MessageContent, chase_messages, go_message
 from ..core.issues import Issue, Location, error
+from .files import atomic_path
 from .go_summary import read_chase_input, read_go_summary
 from .mailer import (
     DEFAULT_DELAYS,
@@ -93,6 +98,12 @@ def email_go_return(
     if settings is not None:
         try:
             result.sent_to = send_smtp(msg, settings, delays=delays, sleep=sleep)
+        except RecipientsRefused as e:
+            if e.delivered:  # the draft kept is for the others only: sent as it was, some would have it twice
+                del msg["To"]
+                msg["To"] = ", ".join(e.refused)
+                write_eml(msg, eml_path)
+            raise with_next_step(e, _keep_note(go_path, eml_path)) from e
         except EmailError as e:
             raise with_next_step(e, _keep_note(go_path, eml_path)) from e
         if eml is None:  # the draft was only a safety copy: a sent message must not linger "ready to send"
@@ -123,6 +134,38 @@ class ChaseResult:
     messages: list[MessageContent] = field(default_factory=list)
     sent: list[str] = field(default_factory=list)  # subjects sent
     issues: list[Issue] = field(default_factory=list)
+    already: list[str] = field(default_factory=list)  # subjects sent by an earlier run, not sent again
+
+
+SENT_RECORD = "sent.json"  # in the drafts folder: what chase has sent, so that running it again soon resends nothing
+RESEND_AFTER = dt.timedelta(hours=12)  # a run after a failure comes within minutes; a reminder chased days later
+
+
+def _fingerprint(m: MessageContent) -> str:
+    """The same message to the same people (not its date or message id)."""
+    return hashlib.sha256("\0".join((*sorted(a.lower() for a in m.to), m.subject, m.text)).encode()).hexdigest()
+
+
+def _sent_record(folder: Path) -> dict[str, Any]:
+    try:
+        data = json.loads((folder / SENT_RECORD).read_text(encoding="utf-8"))
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _sent_lately(entry: Any) -> bool:
+    try:
+        return bool(dt.datetime.now() - dt.datetime.fromisoformat(entry["sent"]) < RESEND_AFTER)
+    except (TypeError, KeyError, ValueError):
+        return False
+
+
+def _record_sent(folder: Path, record: dict[str, Any], m: MessageContent) -> None:
+    when = dt.datetime.now().isoformat(timespec="seconds")
+    record[_fingerprint(m)] = {"subject": m.subject, "to": list(m.to), "sent": when}
+    with atomic_path(folder / SENT_RECORD) as tmp:
+        tmp.write_text(json.dumps(record, indent=2, ensure_ascii=False) + os.linesep, encoding="utf-8")
 
 
 def _slug(text: str) -> str:
@@ -182,7 +225,12 @@ def chase(
     if settings is None:
         return result
     failures: list[str] = []
+    record = _sent_record(folder)
     for i, (m, path) in enumerate(to_send):
+        if _sent_lately(record.get(_fingerprint(m))):  # an earlier run (stopped by a failure, say) sent it
+            result.already.append(m.subject)
+            _set_sent_aside(path, folder, eml_dir is None, result)
+            continue
         try:
             send_smtp(build_message(m, None, settings.from_addr), settings, delays=delays, sleep=sleep)
         except RecipientsRefused as e:
@@ -193,15 +241,27 @@ def chase(
             failures += [f"{p.name}: not tried" for _, p in to_send[i + 1 :]]
             break
         result.sent.append(m.subject)
-        if eml_dir is None:
-            path.unlink(missing_ok=True)
-            result.drafts.remove(path)
+        _record_sent(folder, record, m)
+        _set_sent_aside(path, folder, eml_dir is None, result)
     if failures:
+        earlier = f" ({len(result.already)} sent by an earlier run were not sent again.)" if result.already else ""
         raise EmailError(
-            f"Sent {len(result.sent)} of {len(to_send)} chase emails. Not sent: {'; '.join(failures)} "
-            f"The unsent drafts are in {folder}: open them in your mail program and send them, or run again."
-        )
+            f"Sent {len(result.sent)} of {len(to_send) - len(result.already)} chase emails.{earlier} Not sent: "
+            f"{'; '.join(failures)}. The unsent drafts are in {folder}: open them in your mail program and send "
+            "them, or run again (what was sent is not sent again)."
+        )  # fmt: skip
     return result
+
+
+def _set_sent_aside(path: Path, folder: Path, remove: bool, result: ChaseResult) -> None:
+    """A sent draft goes (from the default folder) or moves to ``sent/`` (from one given): it is not left beside
+    the unsent ones, ready to be sent by hand a second time."""
+    if remove:
+        path.unlink(missing_ok=True)
+    else:
+        (folder / "sent").mkdir(exist_ok=True)
+        os.replace(path, folder / "sent" / path.name)
+    result.drafts.remove(path)
 
 
 def demo_drafts(go_path: str | Path, consolidated: str | Path, to: str, directory: str | Path) -> dict[str, Path]:
