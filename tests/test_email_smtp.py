@@ -167,6 +167,7 @@ def test_a_server_that_never_answers_times_out_and_is_retried(env, go):
             email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{silent.getsockname()[1]}",
                             environ={**env, "LAA_XL_SMTP_TIMEOUT": "0.3"}, delays=(0,), sleep=sleeps)  # fmt: skip
     assert sleeps == [0] and e.value.attempts == 2
+    assert "no answer from 127.0.0.1" in str(e.value) and "within 0.3 s" in str(e.value)  # not "closed"
 
 
 def test_an_untrusted_certificate_is_rejected(server, env, go):
@@ -300,7 +301,7 @@ def test_smtp_host_and_port(text, want):
     assert parse_hostport(text) == want
 
 
-@pytest.mark.parametrize("text", ["", "  ", "mail:port", "mail:0", "mail:70000", "[::1]:x"])
+@pytest.mark.parametrize("text", ["", "  ", "mail:port", "mail:0", "mail:70000", "[::1]:x", ":587", "[]:25"])
 def test_a_bad_smtp_host_or_port_says_how_to_write_it(text):
     with pytest.raises(EmailError, match="smtp.example.gov.uk:587"):
         parse_hostport(text)

@@ -137,6 +137,8 @@ def parse_hostport(text: str) -> tuple[str, int]:
         host, _, port = t.partition(":")
     else:  # a name, or a bare IPv6 address
         host, port = t, ""
+    if not host.strip():  # ':587' would be tried for 42 s and end 'please run connect() first'
+        raise EmailError(f"--smtp '{text}' has no server name: give HOST:PORT, e.g. smtp.example.gov.uk:587.")
     if not port:
         return host, DEFAULT_PORT
     if not port.isdigit() or not 0 < int(port) < 65536:
@@ -287,6 +289,8 @@ def send_smtp(
         except _Retry as r:
             last = r.reason
             if attempt < len(delays):
+                if sys.stderr.isatty():  # not a silent wait of up to 42 s at a terminal
+                    print(f"laa-xl: could not send yet ({last}); trying again in {delays[attempt]:g} s.", file=sys.stderr)
                 sleep(delays[attempt])
     err = TemporarySendFailure(
         f"Could not send through {settings.where} after {len(delays) + 1} attempts; last: {last}."
@@ -347,6 +351,8 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
     except socket.gaierror as e:
         raise PermanentSendFailure(f"Cannot find the mail server '{s.host}' ({e.strerror}). Check --smtp.") from e
     except smtplib.SMTPServerDisconnected as e:
+        if "timed out" in str(e):  # smtplib's word for a server that stopped answering
+            raise _Retry(f"no answer from {where} within {s.timeout:g} s") from e
         raise _Retry(f"the server closed the connection ({e})") from e
     except ConnectionRefusedError as e:
         raise _Retry(f"connection to {where} refused (is the server running?)") from e
