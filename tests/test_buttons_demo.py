@@ -429,6 +429,23 @@ def test_email_gose_without_a_go_email_is_an_issue_at_its_settings_cell(after_co
     assert "no GO email" in alerts(book)[0]
 
 
+def test_the_go_returns_data_quality_sheet_holds_the_consolidations_issues_whatever_issues_now_shows(
+        after_consolidate, area):  # fmt: skip
+    """The Issues sheet is every button's: after Email GOSE failed for want of a GO email, it held only that, and
+    the next GO return told the GO that 'The Settings sheet has no GO email' was the area's data quality. The GO
+    return's issues are the consolidation's, as Consolidate saved them."""
+    p = copy.deepcopy(after_consolidate)
+    for s in p["sheets"]:
+        if s["name"] == "Issues":  # as a failed button leaves it
+            s["values"] = [["Severity", "Code", "Message", "File", "Sheet", "Cell"],
+                           ["error", "missing-go-email", "The Settings sheet has no GO email.", "", "Settings", "B6"]]
+    book = jsonbook.book(p)
+    buttons.go_return(book)
+    dq = read_grids(area / "GO_return_2008-09_H1.xlsx", ["Data quality"])["Data quality"]
+    codes = {row[1] for row in dq if row and len(row) > 1}
+    assert "non-numeric-actual" in codes and "missing-go-email" not in codes
+
+
 def test_go_return_before_consolidate_says_consolidate_first(live):
     book = jsonbook.book(live)
     buttons.go_return(book)

@@ -254,7 +254,28 @@ def live_consolidation(book: Any) -> tuple[Consolidation, dict[str, str]]:
         raise ButtonProblem(f"The Data sheet does not hold {cons.period}: click Consolidate first.")
     cons.observations = [o for o in cons.observations if o.year == cons.year and o.quarter in cons.quarters]
     recompute(cons.register, cons.observations, actuals_of(cons.carried))  # last year's rows on Data: directions
+    saved = _consolidation_issues(book, reg, cons)
+    if saved is not None:
+        cons.issues = saved
     return cons, evidence
+
+
+def _consolidation_issues(book: Any, reg: Register, cons: Consolidation) -> list[Issue] | None:
+    """The issues of the consolidation Consolidate saved, for the GO return's Data quality sheet: the live Issues
+    sheet is shared by every button, and may hold a later button's own problem (a missing GO email) or a check
+    of one return instead. None when that file cannot be read or is of another period."""
+    from ..io.consolidated import issues_of
+    from ..io.grids import read_grids
+
+    try:
+        saved = output_folder(book, returns_folder(book, reg)) / CONSOLIDATED_NAME
+        grids = read_grids(saved, ["Issues", "Settings"])
+    except Exception:  # noqa: BLE001 - no saved consolidation to go by: the live sheet it is
+        return None
+    settings = {str(r[0]).strip(): r[1] for r in grids.get("Settings", []) if r and len(r) > 1 and r[0]}
+    if str(settings.get("Current period", "")).strip() != str(cons.period):
+        return None
+    return issues_of(grids, saved.name)
 
 
 # --- running a button -----------------------------------------------------------
