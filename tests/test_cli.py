@@ -229,3 +229,23 @@ def test_go_return_replaces_only_a_go_return_it_wrote(tmp_path):
     assert res.exit_code == 2 and "is not a GO return laa-xl wrote" in res.output and theirs.read_bytes() == before
     again = CliRunner().invoke(main, [*args, str(d / "GO.xlsx")])  # its own output: replaced, as every run does
     assert again.exit_code == 0, again.output
+
+
+def test_two_runs_over_the_wrong_folder_keep_the_last_consolidation_that_used_returns(tmp_path):
+    """A returns folder holding only a stray file: the first run's output replaces the good one (kept as .previous),
+    and the second used to replace .previous with the first run's empty output, so the good one was gone. Now a
+    consolidation that used no return replaces no .previous copy of one that used none either."""
+    import json
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    out = d / "CONSOLIDATED.xlsx"
+    good = out.read_bytes()
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    (wrong / "notes.docx").write_bytes(b"not a return")
+    args = ["consolidate", str(d / "register.xlsx"), str(wrong), "--period", "2008/09 Q2", "--out", str(out), "--json"]
+    for _ in range(2):
+        res = CliRunner().invoke(main, args)
+        assert json.loads(res.output)["summary"]["returns used"] == 0
+    assert (d / "CONSOLIDATED.previous.xlsx").read_bytes() == good

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import reports
-from ..core.consolidate import MISSING, ActualKey, Consolidation, LogEntry
+from ..core.consolidate import MISSING, USED, ActualKey, Consolidation, LogEntry
 from ..core.issues import Issue, Location
 from ..core.layout import Row, SheetLayout, StreamLayout
 from ..core.numbers import NotANumber, text, to_number
@@ -154,13 +154,27 @@ def write_workbook(path: Path, layouts: Iterable[SheetLayout], *, font_size: int
 def write_consolidated(
     cons: Consolidation, out: str | Path, register_grids: Mapping[str, Sequence[Sequence[Any]]]
 ) -> Path:
-    """Write CONSOLIDATED.xlsx; the file it replaces is kept as ``<name>.previous.xlsx``."""
+    """Write CONSOLIDATED.xlsx; the file it replaces is kept as ``<name>.previous.xlsx``. When neither this
+    consolidation nor the one it replaces used any return (the wrong folder, twice), the .previous copy is left as it
+    is: it is then the last consolidation that used some."""
     out = Path(out)
-    if out.exists():
+    used = any(e.status == USED for e in cons.log)
+    if out.exists() and (used or not backup_path(out).exists() or _used_any_return(out)):
         with atomic_path(backup_path(out), like=out) as tmp:
             shutil.copyfile(out, tmp)
     sheets = itertools.chain(consolidated_sheets(cons), register_streams(register_grids, cons.period))
     return write_workbook(out, sheets)  # each sheet laid out, painted and let go in turn
+
+
+def _used_any_return(path: Path) -> bool:
+    """Whether a consolidated workbook's Log has a return Used (True when it cannot be told: keep it, as before).
+    Read only when the new consolidation used none: it reads the whole workbook's shared strings."""
+    try:
+        grids = read_grids(path, ["Log"])
+    except Exception:  # noqa: BLE001 - damaged or not ours: keep a copy of it, as any file replaced
+        return True
+    rows = list(_records(grids, path.name, "Log", "Partnership"))
+    return not rows or any(text(get("Status")).lower() == "used" for get in rows)
 
 
 def archive_returns(out: str | Path, contents: Mapping[str, bytes | Path], log: Iterable[LogEntry]) -> list[Path]:
