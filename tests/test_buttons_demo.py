@@ -540,3 +540,29 @@ def test_the_live_data_sheet_reads_a_tolerance_as_the_register_does():
     tolerance = _evaluate(register_lookup("A2:A6", "Tolerance", "0.05", numeric=True), data, targets)
     got = udfs.LAA_RAG([[92.0]] * 5, [[100.0]] * 5, "higher", tolerance.tolist())
     assert [r[0] for r in got] == ["Amber", "Red", "Amber", "Red", "Red"]
+
+
+def test_an_override_typed_in_lower_case_on_data_reaches_the_go_return(after_consolidate, area):
+    """'green' typed in Reported RAG looks green on Data (Excel's colour rule ignores case) and was ignored: the GO
+    return still showed Red."""
+    p = copy.deepcopy(after_consolidate)
+    data = jsonbook.sheet_values(p, "Data")
+    head = data[0]
+    r = next(i for i, row in enumerate(data) if row[0] == "NI 16" and row[3] == "Q2")
+    assert data[r][head.index("Reported RAG")] == "Red"
+    data[r][head.index("Reported RAG")] = "green"
+    book = jsonbook.book(p)
+    buttons.go_return(book)
+    rows = _go_rows(block(book, p, "GO Return"), "NI 16")
+    header = next(row for row in block(book, p, "GO Return") if row[0] == "Outcome / target")
+    assert rows[3][header.index("Q2 2008/09")] == "Green"
+
+
+def test_a_register_without_partnerships_stops_the_buttons(live):
+    p = copy.deepcopy(live)
+    for s in p["sheets"]:
+        if s["name"] == "Partnerships":
+            s["values"] = [s["values"][0]]
+    book = jsonbook.book(p)
+    buttons.consolidate(book)
+    assert "The Partnerships sheet has no rows" in alerts(book)[0]

@@ -232,3 +232,22 @@ def test_sheet_names_and_refs_are_matched_as_loosely_as_elsewhere(tmp_path, grid
     years = [i.message for i in issues if i.code == "bad-year"]
     assert years == ["The financial year is blank: write it like 2008/09",
                      "'2008' is not a financial year: write it like 2008/09"]  # fmt: skip
+
+
+def test_codes_refs_and_profile_headings_that_would_go_wrong_elsewhere_are_listed(grids):
+    """A code with a '/' named a file in a subfolder (or outside the returns folder); 'NI32' or 'NI 32 ' is tidied
+    here but missed by the live Data sheet's lookups (wrong RAGs there); a renamed 'Q2' heading on Profiles made
+    every Q2 RAG No data with 75 'no Q2 profile' warnings and no word of the heading; Excel turns a typed '2009/10'
+    into a date."""
+    col = TARGET_COLUMNS.index
+    grids["Partnerships"].append(["C/Y", "Odd", "x", "x@y.example"])
+    grids["Targets"][_row(grids, "NI 32")][col("Ref")] = "NI32"
+    grids["Profiles"][0] = [("Q2 profile" if h == "Q2" else h) for h in grids["Profiles"][0]]
+    grids["Profiles"].append(["NI 154", dt.datetime(2009, 10, 1), 1, 2, 3, 4, 10])
+    reg, issues = load_register(grids, "reg.xlsx")
+    by_code = {i.code: i for i in issues}
+    assert by_code["bad-code"].location.sheet == "Partnerships" and "C/Y" not in {p.code for p in reg.partnerships}
+    assert by_code["untidy-ref"].message.startswith("The ref 'NI32' is read as 'NI 32'")
+    renamed = [i for i in issues if i.code == "missing-column" and i.location.sheet == "Profiles"]
+    assert len(renamed) == 1 and "headed 'Q2 profile'" in renamed[0].message
+    assert any("Excel has turned the year into a date (01 Oct 2009)" in i.message for i in issues)

@@ -33,6 +33,9 @@ class FinancialYear:
             return text
         if isinstance(text, float) and text.is_integer():  # a cell holding 2008 reads as 2008.0
             text = int(text)
+        if isinstance(text, dt.date):  # Excel turns '2009/10' typed into a cell into 1 Oct 2009
+            raise PeriodError(f"Excel has turned the year into a date ({text:%d %b %Y}): format the cell as Text and "
+                              "type the year again, like 2008/09")  # fmt: skip
         m = _YEAR_RE.match(str(text))
         if not m:
             if text is None or not str(text).strip():

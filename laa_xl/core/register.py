@@ -8,6 +8,7 @@ unknown polarity, a missing profile year, a duplicate ref, and so on.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,7 @@ DEFAULTED_TARGET_COLUMNS = {
     "Stretch": "no target is taken as an LAA1 stretch target",
 }
 MAX_DECIMALS = 6
+_CODE_RE = re.compile(r"[A-Z0-9]+(?:[-_][A-Z0-9]+)*")
 REGISTER_SHEETS = ("Targets", "Profiles", "Partnerships", "Timetable", "Settings")
 REGISTER_COLUMNS = {"Targets": TARGET_COLUMNS, "Profiles": PROFILE_COLUMNS, "Partnerships": PARTNERSHIP_COLUMNS,
                     "Timetable": TIMETABLE_COLUMNS}  # fmt: skip
@@ -325,6 +327,9 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
             )  # fmt: skip
             continue
         seen[ref.upper()] = r
+        if isinstance(ref_v, str) and ref_v.upper() != ref.upper():  # 'NI32', 'NI 32 ' (case does not matter there)
+            issues.append(warning("untidy-ref", f"The ref '{ref_v}' is read as '{ref}': type it so. The live Data "
+                                  "sheet's formulas look a ref up as it is typed here.", table.loc(r, "Ref")))  # fmt: skip
         for col, value in (("Title", title), ("Outcome", outcome)):
             if is_blank(value):  # the GO return would show an empty heading
                 issues.append(warning("missing-text", f"{ref} has no {col.lower()}.", table.loc(r, col)))
@@ -424,7 +429,8 @@ def _load_targets(grids: Mapping[str, Grid], file: str, issues: list[Issue]) -> 
 def _load_profiles(
     grids: Mapping[str, Grid], file: str, issues: list[Issue], refs: Mapping[str, str]
 ) -> dict[tuple[str, FinancialYear], Profile]:
-    table = _table(grids, file, "Profiles", "Ref", PROFILE_COLUMNS[:2], issues)
+    table = _table(grids, file, "Profiles", "Ref", PROFILE_COLUMNS[:2], issues,
+                   {q: f"no target has a {q} profile (its RAG is No data)" for q in QUARTERS})
     if table is None:
         return {}
     out: dict[tuple[str, FinancialYear], Profile] = {}
@@ -467,6 +473,11 @@ def _load_partnerships(grids: Mapping[str, Grid], file: str, issues: list[Issue]
     for r, v in table.rows:
         code = text(table.value(v, "Code")).upper()
         if not code:
+            continue
+        if not _CODE_RE.fullmatch(code):  # it names the partnership's return file: 'C/Y' wrote into a subfolder
+            issues.append(error("bad-code", f"Partnership code '{code}' must be letters and digits (a - or _ may join "
+                                "them), like CYP: it names the partnership's return file. This row is not used.",
+                                table.loc(r, "Code")))  # fmt: skip
             continue
         if code in out:  # counted twice in every summary otherwise
             issues.append(error("duplicate-partnership", f"Partnership {code} is listed twice: only the first row is "

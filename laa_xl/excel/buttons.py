@@ -103,9 +103,13 @@ def load_live_register(book: Any) -> tuple[Register, list[Issue]]:
     """The register held in the live workbook's sheets; errors stop the job and are listed on Issues."""
     reg, issues = load_register(register_grids(book), book.name)
     errors = [i for i in issues if i.severity == ERROR]
+    if not reg.targets or not reg.partnerships:  # as laa-xl refuses such a register (exit 2)
+        raise ButtonProblem(f"The {'Targets' if not reg.targets else 'Partnerships'} sheet has no rows: the register "
+                            "cannot be used without them. Fill it in and try again.", issues)  # fmt: skip
     if errors:
         raise ButtonProblem(
-            f"The register has {len(errors)} error(s). They are listed on the Issues sheet; fix them and try again.",
+            f"The register has {len(errors)} error(s), the first at {errors[0].location}: {errors[0].message} They "
+            "are all listed on the Issues sheet; fix them and try again.",
             issues,
         )
     return reg, issues

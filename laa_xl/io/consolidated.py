@@ -25,7 +25,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from ..core import reports
+from ..core import reports, rules
 from ..core.consolidate import MISSING, USED, ActualKey, Consolidation, LogEntry
 from ..core.issues import Issue, Location
 from ..core.layout import Row, SheetLayout, StreamLayout
@@ -296,6 +296,9 @@ class _DataRows:
             return None
         rag = self.shared(rag)
         reported = self.shared(reported) or rag
+        typed = rules.normalise_rag(reported)  # 'green' typed on Data is Green (Excel's colour rule ignores case)
+        if typed is not None and typed != reported:
+            reported = typed
         return Observation(
             self.ref(ref), self.shared(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
             _num(variance), rag, reported,
