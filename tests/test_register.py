@@ -241,12 +241,14 @@ def test_codes_refs_and_profile_headings_that_would_go_wrong_elsewhere_are_liste
     into a date."""
     col = TARGET_COLUMNS.index
     grids["Partnerships"].append(["C/Y", "Odd", "x", "x@y.example"])
+    grids["Partnerships"].append(["C&YP", "Children and Young People", "x", "x@y.example"])  # a fine file name
     grids["Targets"][_row(grids, "NI 32")][col("Ref")] = "NI32"
     grids["Profiles"][0] = [("Q2 profile" if h == "Q2" else h) for h in grids["Profiles"][0]]
     grids["Profiles"].append(["NI 154", dt.datetime(2009, 10, 1), 1, 2, 3, 4, 10])
     reg, issues = load_register(grids, "reg.xlsx")
     by_code = {i.code: i for i in issues}
-    assert by_code["bad-code"].location.sheet == "Partnerships" and "C/Y" not in {p.code for p in reg.partnerships}
+    assert [i.message.split("'")[1] for i in issues if i.code == "bad-code"] == ["C/Y"]
+    assert "C/Y" not in {p.code for p in reg.partnerships} and "C&YP" in {p.code for p in reg.partnerships}
     assert by_code["untidy-ref"].message.startswith("The ref 'NI32' is read as 'NI 32'")
     renamed = [i for i in issues if i.code == "missing-column" and i.location.sheet == "Profiles"]
     assert len(renamed) == 1 and "headed 'Q2 profile'" in renamed[0].message

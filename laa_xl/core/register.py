@@ -47,7 +47,9 @@ DEFAULTED_TARGET_COLUMNS = {
     "Stretch": "no target is taken as an LAA1 stretch target",
 }
 MAX_DECIMALS = 6
-_CODE_RE = re.compile(r"[A-Z0-9]+(?:[-_][A-Z0-9]+)*")
+_BAD_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')  # in a partnership code, which names its return's file
+_RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                             *(f"LPT{i}" for i in range(1, 10))})  # fmt: skip
 REGISTER_SHEETS = ("Targets", "Profiles", "Partnerships", "Timetable", "Settings")
 REGISTER_COLUMNS = {"Targets": TARGET_COLUMNS, "Profiles": PROFILE_COLUMNS, "Partnerships": PARTNERSHIP_COLUMNS,
                     "Timetable": TIMETABLE_COLUMNS}  # fmt: skip
@@ -474,10 +476,11 @@ def _load_partnerships(grids: Mapping[str, Grid], file: str, issues: list[Issue]
         code = text(table.value(v, "Code")).upper()
         if not code:
             continue
-        if not _CODE_RE.fullmatch(code):  # it names the partnership's return file: 'C/Y' wrote into a subfolder
-            issues.append(error("bad-code", f"Partnership code '{code}' must be letters and digits (a - or _ may join "
-                                "them), like CYP: it names the partnership's return file. This row is not used.",
-                                table.loc(r, "Code")))  # fmt: skip
+        if _BAD_IN_FILE_NAME.search(code) or code.startswith(".") or code in _RESERVED_NAMES:
+            # it names the partnership's return file: 'C/Y' wrote one into a subfolder, '../..' outside the folder
+            issues.append(error("bad-code", f"Partnership code '{code}' cannot name the partnership's return file "
+                                "(no / \\ : * ? \" < > |, no leading dot, not a name Windows keeps for itself): use "
+                                "letters and digits, like CYP. This row is not used.", table.loc(r, "Code")))  # fmt: skip
             continue
         if code in out:  # counted twice in every summary otherwise
             issues.append(error("duplicate-partnership", f"Partnership {code} is listed twice: only the first row is "
