@@ -455,3 +455,22 @@ def test_wrapped_headings_and_texts_get_the_row_heights_they_need(register):
         long = max(len(row[3].value or ""), len(row[8].value or "")) > 55  # Risk and Mitigation, 50 wide
         assert (risks.heights.get(r) or 0) >= (2 * LINE_HEIGHT if long else 0)
     assert {row[3].style for row in risks.rows[1:]} == {"text"}  # wrapped
+
+
+def test_a_return_sent_as_issued_is_an_error_so_that_chasing_asks_for_the_filled_one(register):
+    """A blank template in the returns folder counted as a return used: 'missing: none', and chase said nobody was
+    to be chased. With no figure for anything due, it is an error on the partnership's return (and chasing asks
+    for the return filled in, as it asks for corrections)."""
+    from laa_xl.core.email_content import LogEntry, corrections_to_chase
+
+    def empty(code, fill):
+        if code == "CYP":
+            for row in fill.rows.values():
+                row.actual = None
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, mutate=empty, codes={"CYP", "SAF"}))
+    [e] = [i for i in cons.issues if i.code == "empty-return"]
+    assert (e.location.file, e.severity) == ("CYP_2008-09.xlsx", "error") and "not yet filled in" in e.message
+    log = [LogEntry(x.partnership, x.file, status=x.status) for x in cons.log]
+    assert "CYP" in corrections_to_chase(log, cons.issues)
+    assert not [i for i in cons.issues if i.code == "empty-return" and i.location.file == "SAF_2008-09.xlsx"]

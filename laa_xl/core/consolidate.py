@@ -30,7 +30,7 @@ import numpy as np
 
 from . import rules
 from .checks import check_return
-from .issues import Issue, Location, warning
+from .issues import Issue, Location, error, warning
 from .periods import QUARTERS, FinancialYear, Period
 from .register import Register
 from .returns import CheckedReturn, Observation, ReturnData, Risk, Spend
@@ -246,6 +246,13 @@ def consolidate(
     for code, (info, cr) in sorted(used.items()):
         log.append(LogEntry(code, info.name, info.size, info.sha256, cr.submitted, deadline,
                             _late(cr.submitted, deadline), taken.get(cr.file, 0), USED))  # fmt: skip
+        due = sum(1 for o in cr.observations if o.rag == rules.NO_DATA)  # due, with a profile, and no figure
+        if not taken.get(cr.file) and due:  # the return as issued, sent before it was filled in?
+            issues.append(
+                error("empty-return", f"{info.name} has no figure for any of its {due} target-quarter(s) due by "
+                      f"{period.last_quarter}: is it the return as issued, not yet filled in? Until the filled return "
+                      "comes, they show No data.", Location(info.name, "Cover"))
+            )  # fmt: skip
 
     missing: list[str] = []
     for p in register.partnerships:
