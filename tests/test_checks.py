@@ -259,6 +259,9 @@ def test_a_huge_figure_is_written_shortly_in_messages(register):
     from laa_xl.core.checks import _fmt
 
     assert _fmt(1e308) == "1e+308" and _fmt(1234.0) == "1,234" and _fmt(2.5) == "2.50"
+    from laa_xl.core.checks import _pct
+
+    assert _pct(0.6) == "60%" and _pct(12.3) == "1,230%" and _pct(1e306) == "1e+308%"  # not 300 digits
 
 
 def test_a_register_mistake_is_not_laid_at_the_partnerships_door():

@@ -88,7 +88,7 @@ def check_return(
                 change = (obs.actual - prev_actual) / abs(prev_actual)
                 if abs(change) > JUMP_LIMIT + rules.EPS:
                     issues.append(
-                        warning("big-jump", f"{t.ref}: {q} actual {_fmt(obs.actual)} is {abs(change):.0%} "
+                        warning("big-jump", f"{t.ref}: {q} actual {_fmt(obs.actual)} is {_pct(abs(change))} "
                                 f"{'up' if change > 0 else 'down'} on the previous quarter ({_fmt(prev_actual)}). "
                                 "Please check it, or say why in the commentary.", obs.source)
                     )  # fmt: skip
@@ -116,6 +116,11 @@ def looks_like_fraction(actual: float, profile: float | None) -> bool:
 def _exact(x: float) -> str:
     """A number with as many decimals as it has, up to six (0.453, 45.3, 45)."""
     return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def _pct(x: float) -> str:
+    """A change as a percentage, shortly however large (1e308 typed by mistake)."""
+    return f"{x:,.0%}" if x < 1e6 else f"{x * 100:.3g}%"
 
 
 def _fmt(x: float) -> str:

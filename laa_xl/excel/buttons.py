@@ -384,7 +384,7 @@ def check_return(book: Any) -> str:
     report = check_files(files, reg, allow_spawn=False)
     write_issues(book, report.issues)
     lines = [f"{f['file']}: " + (f"{f['errors']} error(s), {f['warnings']} warning(s)" if f["readable"]
-                                 else "cannot be read safely") for f in report.summary["files"]]  # fmt: skip
+                                 else "not read (the Issues sheet says why)") for f in report.summary["files"]]  # fmt: skip
     msg = (f"Checked {len(files)} return(s) in {folder}: {report.summary['errors']} error(s), "
            f"{report.summary['warnings']} warning(s); they are listed on the Issues sheet.\n" + "\n".join(lines))  # fmt: skip
     alert(book, msg, f"{TITLE}: Check a return")
