@@ -84,10 +84,15 @@ def has_errors(issues: Iterable[Issue]) -> bool:
     return any(i.is_error for i in issues)
 
 
-def cell_name(row: int, col: int) -> str:
-    """1-based row and column to an A1 reference: (14, 7) -> 'G14'."""
+def column_name(col: int) -> str:
+    """1-based column to its letters: 7 -> 'G', 27 -> 'AA'."""
     letters = ""
     while col:
         col, rem = divmod(col - 1, 26)
         letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
+    return letters
+
+
+def cell_name(row: int, col: int) -> str:
+    """1-based row and column to an A1 reference: (14, 7) -> 'G14'."""
+    return f"{column_name(col)}{row}"

@@ -41,12 +41,18 @@ def to_number(value: object) -> float | None:
     if isinstance(value, dt.date | dt.datetime | dt.time | dt.timedelta):
         raise NotANumber(str(value))
     typed = str(value)
-    compact = typed.translate(_DROP_SPACES)
+    compact = without_spaces(typed)
     if compact == "":
         return None
     if compact in ("+", "-", ".") or not _NUMBER_RE.match(compact):
         raise NotANumber(typed.strip(_SPACES))
     return float(compact.replace(",", ""))
+
+
+def without_spaces(typed: str) -> str:
+    """A typed text without what Excel's CLEAN and the return's SUBSTITUTEs remove: control characters, spaces and
+    non-breaking spaces (the return's 'Calc: actual text' helper, worked out in Python)."""
+    return typed.translate(_DROP_SPACES)
 
 
 def is_blank(value: object) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .issues import Issue, Location, cell_name, error, warning
+from .issues import Issue, Location, cell_name, column_name, error, warning
 from .numbers import NotANumber, is_blank, text, to_number
 from .periods import QUARTERS, FinancialYear, Period, PeriodError
 from .rules import POLARITIES, TOLERANCE_TYPES
@@ -271,10 +271,9 @@ def _table(
                         Location(file, sheet, cell_name(table.header_row, guess) if guess else f"A{table.header_row}"))
             )  # fmt: skip
     for key, cols in table.repeated.items():
-        first_col = cell_name(table.header_row, table.columns[key])
         issues.append(
             warning("duplicate-column", f"The '{sheet}' sheet has more than one column headed '{table.headers[key]}': "
-                    f"only the first ({first_col[:-len(str(table.header_row))]}) is read.",
+                    f"only the first ({column_name(table.columns[key])}) is read.",
                     Location(file, sheet, cell_name(table.header_row, cols[0])))
         )  # fmt: skip
     return table

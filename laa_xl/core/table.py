@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .issues import Location, cell_name
+from .issues import Location, cell_name, column_name
 
 Grid = Sequence[Sequence[Any]]
 
@@ -134,4 +134,4 @@ def missing_column_hint(table: SheetTable, col: int | None) -> str:
     if col is None:
         return ""
     header = next(table.headers[k] for k, c in table.columns.items() if c == col)
-    return f" (is it the column headed '{header}', in {cell_name(1, col)[:-1]}?)"
+    return f" (is it the column headed '{header}', in {column_name(col)}?)"

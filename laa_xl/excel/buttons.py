@@ -32,6 +32,7 @@ from typing import Any, TypeVar
 from ..core import reports
 from ..core.consolidate import COUNT_COLUMNS, Consolidation, actuals_of, recompute
 from ..core.issues import ERROR, Issue, Location, error
+from ..core.numbers import text
 from ..core.periods import Period
 from ..core.register import REGISTER_SHEETS, Register, load_register
 from ..core.table import label_values, norm
@@ -276,8 +277,8 @@ def _consolidation_issues(book: Any, reg: Register, cons: Consolidation) -> list
         grids = read_grids(saved, ["Issues", "Settings"])
     except Exception:  # noqa: BLE001 - no saved consolidation to go by: the live sheet it is
         return None
-    settings = {str(r[0]).strip(): r[1] for r in grids.get("Settings", []) if r and len(r) > 1 and r[0]}
-    if str(settings.get("Current period", "")).strip() != str(cons.period):
+    _, period = label_values(grids.get("Settings", [])).get(norm("Current period"), (0, None))
+    if text(period) != str(cons.period):
         return None
     return issues_of(grids, saved.name)
 

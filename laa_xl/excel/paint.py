@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from ..core.issues import column_name
 from ..core.layout import Cell, SheetLayout
 from ..io.paint import look
 
@@ -68,12 +69,7 @@ def rectangles(cells: Mapping[tuple[int, int], Any]) -> Iterator[tuple[Rect, Any
 
 def column_letter(c: int) -> str:
     """0-based column index -> A, B, ..., AA."""
-    out = ""
-    c += 1
-    while c:
-        c, rem = divmod(c - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    return column_name(c + 1)
 
 
 def a1(r: int, c: int) -> str:

@@ -21,7 +21,7 @@ from ..core.returns import CheckedReturn
 from ..errors import UnreadableFile
 from .preflight import UnsafeFile
 from .register_io import usable_register
-from .return_files import RETURN_SUFFIXES, not_a_return, our_workbook, unsupported
+from .return_files import not_a_return, our_workbook, return_suffixes, unsupported
 from .returns_reader import read_return
 
 REGISTER_NAMES = ("register.xlsx", "LAA_Central.xlsm", "workbook/LAA_Central.xlsm")
@@ -92,7 +92,7 @@ def _check_one(path: Path, job: tuple[Register, bool]) -> tuple[str, CheckedRetu
     register, allow_macros = job
     # what the consolidation would refuse by its name is refused here too (a check that passes must mean it); an
     # .xlsm is read first, so that macros in it are named as such
-    misnamed = path.suffix.lower() not in ((*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES)
+    misnamed = path.suffix.lower() not in return_suffixes(allow_macros)
     if misnamed and path.suffix.lower() != ".xlsm":
         return path.name, error("unsupported-file-type", unsupported(path), Location(path.name))
     kind = our_workbook(path)

@@ -22,6 +22,11 @@ from ..core.returns import CheckedReturn, ReturnData
 from ..core.timing import phase
 
 RETURN_SUFFIXES = (".xlsx",)
+
+
+def return_suffixes(allow_macros: bool = False) -> tuple[str, ...]:
+    """The file names read as returns (an .xlsm too when macros are allowed; they are never run)."""
+    return (*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES
 REFUSED_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".ods")
 # Files the operating system leaves in folders: not submissions, so not logged.
 SYSTEM_FILES = ("thumbs.db", "desktop.ini")
@@ -121,7 +126,7 @@ def load_returns(
     if not files:
         return out
     read = reader or default_reader(allow_macros)
-    suffixes = (*RETURN_SUFFIXES, ".xlsm") if allow_macros else RETURN_SUFFIXES
+    suffixes = return_suffixes(allow_macros)
     from .read_pool import load_in_pool, workers_for
 
     workers = workers_for(len(files), allow_spawn=allow_spawn)

@@ -16,7 +16,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from ..core.issues import Location, cell_name, error, warning
+from ..core.issues import Location, cell_name, column_name, error, warning
 from ..core.numbers import is_blank, text
 from ..core.periods import QUARTERS
 from ..core.return_form import HELPER_COLUMNS
@@ -162,8 +162,8 @@ def _table(
                                      f"{missing_column_hint(table, guess)}{lost}. Put the heading '{col}' back in the "
                                      "header row.", where))  # fmt: skip
         elif norm(col) in table.repeated:
-            first_col = cell_name(1, table.columns[norm(col)])[:-1]
-            others = " and ".join(cell_name(1, c)[:-1] for c in table.repeated[norm(col)])
+            first_col = column_name(table.columns[norm(col)])
+            others = " and ".join(column_name(c) for c in table.repeated[norm(col)])
             second = Location(file, sheet, cell_name(table.header_row, table.repeated[norm(col)][0]))
             data.issues.append(error("duplicate-column", f"The '{sheet}' sheet has more than one column headed '{col}' "
                                      f"({first_col} and {others}): only {first_col} is read. Delete the other, or "
@@ -207,7 +207,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
 def _column(table: SheetTable, name: str) -> tuple[int, str] | None:
     """(0-based index, column letters) of a column found by its heading; None when the sheet has no such column."""
     col = table.columns.get(norm(name))
-    return None if col is None else (col - 1, cell_name(1, col)[:-1])
+    return None if col is None else (col - 1, column_name(col))
 
 
 def _any(cells: Sequence[Cell]) -> bool:

@@ -24,7 +24,7 @@ from xlsxwriter.utility import xl_range
 from ..core import return_form as rf
 from ..core import rules
 from ..core.issues import cell_name
-from ..core.numbers import NotANumber, to_number
+from ..core.numbers import NotANumber, to_number, without_spaces
 from ..core.periods import QUARTERS, FinancialYear
 from ..core.register import Partnership, Register, Target
 from ..core.returns import COVER_LABELS, QUARTER_COLUMNS, RISK_COLUMNS, SPEND_COLUMNS
@@ -391,8 +391,7 @@ def _quarter_row(
         number_cache: object = "" if number is None else number
     except NotANumber:
         number, number_cache = None, rf.NOT_A_NUMBER
-    text_cache = ("" if prior is None or isinstance(prior, int | float)
-                  else "".join(ch for ch in str(prior) if ch not in " \u00a0" and ord(ch) >= 32))  # as text_formula  # fmt: skip
+    text_cache = "" if prior is None or isinstance(prior, int | float) else without_spaces(str(prior))
     var = rules.variance(number, profile)
     rag = rules.rag(number, profile, target.polarity, target.tolerance, target.tolerance_type, due)
     ended = year.quarter_end(q)
