@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import tempfile
+import zipfile
 
 import numpy as np
 import pytest
@@ -317,3 +318,59 @@ def test_returns_issued_with_formula_worksheets_are_the_files_xlsxwriter_writes(
         differ = [n for n in za.namelist() if za.read(n) != zb.read(n)]
         assert differ in ([], ["docProps/core.xml"]), (a.name, differ)
         assert any(b"<cfRule" in za.read(n) for n in za.namelist())
+
+
+def varied_rows_layout() -> StreamLayout:
+    """Rows that a compiled row function writes (issue 8), with what it must hand back to the cell-by-cell path: a
+    long string, to be cut or not, a NaN; and with what it must get right itself: a RAG met first in a later row of a
+    signature already compiled, blanks, an empty string, dates, integers, booleans."""
+    lay = StreamLayout("Varied", widths=[10, 12, 8, 8, 30])
+    lay.add(Cell("Varied", "title"))
+    lay.header_row = lay.add(*(Cell(h, "header") for h in ("Ref", "RAG", "Actual", "When", "Note")))
+    styles = ("plain", "rag", "number", "date", "text")
+    rags = ["Green", "Amber", "Red", "No data", "Not due", "", None, "green"]
+
+    def body():
+        for i in range(60):
+            note: object = f"note {i % 7}" if i % 3 else None
+            if i == 20:
+                note = "y" * 20000  # over half the limit, not over it: kept whole
+            if i in (21, 40):
+                note = "z" * 40000  # over the limit: cut, as XlsxWriter cuts it
+            actual: object = [1.5 * i, None, np.int64(i), True, float("nan"), "", 7][i % 7]
+            when: object = [dt.date(2009, 3, 31), dt.datetime(2008, 4, 1, 12), None][i % 3]
+            yield (f"NI {i % 5}", rags[(i * 3) % len(rags)] if i > 10 else "Green", actual, when, note), styles, i % 3, None
+        yield ("last", "Red", 1.0, None, None), list(styles), 1, 30.0  # styles as a list, a height
+
+    lay.body = body()
+    return lay
+
+
+def test_compiled_rows_write_the_bytes_the_cell_by_cell_path_writes(tmp_path, register, monkeypatch):
+    """Each row is written by one compiled f-string where it can be (``stream_paint.compile_row``); switched off
+    (no row compiled), every row goes cell by cell. The two workbooks are the same, part for part, byte for byte:
+    the same cells, the same shared strings in the same order, the same formats made in the same order."""
+    from laa_xl.io import stream_paint
+
+    cons = consolidation(register, Period.parse("2008/09 Q3"))
+
+    def make():
+        return [*cio.consolidated_streams(cons), *cio.register_streams(demo.register_grids(), cons.period),
+                varied_rows_layout(), edge_layout()]  # fmt: skip
+
+    compiled = cio.write_workbook(tmp_path / "compiled.xlsx", make())
+    monkeypatch.setattr(stream_paint, "_COMPILED_MAX", 0)
+    plain = cio.write_workbook(tmp_path / "plain.xlsx", make())
+    with zipfile.ZipFile(compiled) as a, zipfile.ZipFile(plain) as b:
+        assert a.namelist() == b.namelist()
+        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == []
+    cells = snapshot(compiled)["Varied"]["cells"]
+    assert len(cells[(23, 5)][0]) == 20000 and len(cells[(24, 5)][0]) == 32767  # rows 21 and 22 of the body
+    assert cells[(7, 3)][0] is None  # the NaN: a formatted blank
+
+
+def test_compiled_rows_refuse_infinity_as_the_cell_by_cell_path_does(tmp_path):
+    lay = StreamLayout("Inf")
+    lay.body = iter([((1.0,), ("number",), 1, None), ((float("inf"),), ("number",), 1, None)])
+    with pytest.raises(TypeError, match="NAN/INF"):
+        cio.write_workbook(tmp_path / "inf.xlsx", [lay])

@@ -36,6 +36,7 @@ _HALF = _STRMAX // 2  # a string no longer than this has no more than _STRMAX UT
 _NONE = type(None)
 _NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
+_COMPILED_MAX = 512  # row functions compiled per sheet (one per plan, types and filled values met); then cell by cell
 
 
 @contextlib.contextmanager
@@ -94,6 +95,48 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
         self.merge_chunks = []
 
 
+class _Long(Exception):
+    """A string too long for a compiled row (it may need cutting to Excel's limit): the row goes cell by cell."""
+
+
+class _Strings(dict[str, int]):
+    """XlsxWriter's shared-string table, as a dict that adds a string missing from it (as
+    ``_get_shared_string_index`` does, but leaving the count of uses to the caller), so that a compiled row
+    looks its strings up as ``table[value]``, in C. A string that might need cutting is refused (``_Long``)."""
+
+    def __init__(self, sst: Any, table: dict[str, int]) -> None:
+        super().__init__(table)
+        self.sst = sst
+
+    def __missing__(self, v: str) -> int:
+        if len(v) > _HALF:
+            raise _Long
+        i: int = self.sst.unique_count
+        self[v] = i
+        self.sst.unique_count += 1
+        return i
+
+
+class _Fills(dict[str, str]):
+    """The format attribute of a value-filled style (a RAG, a risk rating) by the text in the cell, made when first
+    met (``stream_rows``' ``fills``, shared with its cell-by-cell path)."""
+
+    def __init__(self, style: str, decimals: int | None, fills: dict[tuple[str, str], str],
+                 s_attr: Callable[[str, Any, int | None], str]) -> None:  # fmt: skip
+        super().__init__()
+        self.style, self.decimals, self.fills, self.s_attr = style, decimals, fills, s_attr
+
+    def __missing__(self, v: str) -> str:
+        a = self.fills.get((self.style, v))
+        if a is None:
+            a = self.fills[(self.style, v)] = self.s_attr(self.style, v, self.decimals)
+        self[v] = a
+        return a
+
+
+_Compiled = tuple[Callable[[str, Sequence[Any], "_Strings"], str], int, bool, int, int]
+
+
 def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
     """Write the layout's head cells and then its body into the worksheet, in row order.
 
@@ -106,7 +149,9 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     if ws.table:
         raise RuntimeError(f"{layout.name}: a streamed sheet cannot also hold cells written the ordinary way")
     sst = ws.str_table
-    strings: dict[str, int] = sst.string_table
+    if not isinstance(sst.string_table, _Strings):
+        sst.string_table = _Strings(sst, sst.string_table)
+    strings: _Strings = sst.string_table
     n_found = 0  # uses of strings already in the table: added to its count at the end
 
     def string_index(v: str) -> int:
@@ -150,6 +195,7 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     merges_seen = 0
     merge_xml: list[str] = []
     plans: dict[tuple[Any, ...], tuple[set[int], list[list[Any]]]] = {}
+    compiled: dict[tuple[Any, ...], _Compiled | None] = {}
     fills: dict[tuple[str, str], str] = {}  # (a value-filled style, its text) -> ' s="N"'
 
     def make_plan(styles: tuple[str | None, ...], decimals: int | None) -> tuple[set[int], list[list[Any]]]:
@@ -160,6 +206,62 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         plan: list[list[Any]] = [[c, f'<c r="{cols[c]}', st, st in SKIP_BLANK, None, None, None, st in _FILLED]
                 for c, st in enumerate(styles) if st is not None]  # fmt: skip
         return {x[0] for x in plan}, plan
+
+    def compile_row(styles: tuple[str | None, ...], decimals: int | None, types: tuple[type, ...],
+                    truth: tuple[bool, ...], values: Sequence[Any]) -> _Compiled | None:
+        """A function writing the cells of every row with these styles and decimals whose values have these
+        types: one f-string, as the cell-by-cell loop below writes them, its formats looked up in the same order
+        (a value-filled style's by value, as the row is written: see ``_Fills``). With it: how many shared
+        strings a row uses, whether it writes floats (to be checked finite), its first and last column written."""
+        if len(styles) != len(values):
+            return None
+        plan = plans.get((styles, decimals))
+        if plan is None:
+            plan = plans[(styles, decimals)] = make_plan(styles, decimals)
+        parts: list[str] = []
+        args: list[Any] = []  # what the template refers to as a[i]: a fill's formats, a value typed by _cell_xml
+        n_str, floats, first_c, last_c = 0, False, -1, -1
+        for e in plan[1]:
+            c, pre, style, skip, a_s, a_b, a_n, filled = e
+            ty = types[c]
+            if ty is _NONE or (ty is str and not truth[c]):  # a blank
+                if skip:
+                    continue
+                if a_b is None:
+                    a_b = e[5] = s_attr(style, None, decimals)
+                parts.append(f'{pre}{{r}}"{a_b}/>')
+            elif ty is str:
+                if filled:
+                    fill = _Fills(style, decimals, fills, s_attr)
+                    fill[values[c]]  # this row's look made now, in column order, as the loop below makes it
+                    parts.append(f'{pre}{{r}}"{{a[{len(args)}][v[{c}]]}} t="s"><v>{{x[v[{c}]]}}</v></c>')
+                    args.append(fill)
+                else:
+                    if a_s is None:
+                        a_s = e[4] = s_attr(style, values[c], decimals)
+                    parts.append(f'{pre}{{r}}"{a_s} t="s"><v>{{x[v[{c}]]}}</v></c>')
+                n_str += 1
+            else:
+                if a_n is None:
+                    a_n = e[6] = s_attr(style, values[c], decimals)
+                if ty is float:
+                    parts.append(f'{pre}{{r}}"{a_n}><v>{{v[{c}]:.16G}}</v></c>')
+                    floats = True
+                else:  # a date, an integer, a boolean...: typed by _cell_xml
+                    parts.append(f"{{cx(a[{len(args)}], r, v[{c}])}}")
+                    args.append((pre[6:], a_n))
+            if first_c < 0:
+                first_c = c
+            last_c = c
+        template = "".join(parts)
+        if "'" in template or "\\" in template:  # cannot be: references and formats only
+            raise RuntimeError(f"{layout.name}: a row's XML template would not compile")
+
+        def cx(other: tuple[str, str], r: str, v: Any) -> str:
+            return _cell_xml(other[0] + r, v, other[1], sst, date_1904, tz)
+
+        fn = eval(f"lambda r, v, x, a=a, cx=cx: f'{template}'", {"a": tuple(args), "cx": cx})  # noqa: S307
+        return fn, n_str, floats, first_c, last_c
 
     def emit(r: int, r1: int, cells: list[str], first_c: int, last_c: int, height: float | None) -> None:
         """A row's XML, with its height; the sheet's bounds; written out every _BATCH rows."""
@@ -195,6 +297,26 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         for values, styles, height, decimals in rows():
             r += 1
             r1 = r + 1
+            if not active and merges_seen == len(layout.merges) and r not in wanted and decimals.__class__ is not list:
+                # the common row, no merge over it and no chart's data in it: one compiled f-string (compile_row)
+                if styles.__class__ is not tuple:
+                    styles = tuple(styles)
+                ckey = (styles, decimals, tuple(map(type, values)), tuple(map(bool, values)))
+                comp = compiled.get(ckey)
+                if comp is None and ckey not in compiled and len(compiled) < _COMPILED_MAX:
+                    comp = compiled[ckey] = compile_row(styles, decimals, ckey[2], ckey[3], values)
+                if comp is not None:
+                    fn, n_str, floats, first_c, last_c = comp
+                    uses = sst.count  # a value typed by _cell_xml as text counts its use: undone should the row go below
+                    try:
+                        xml = fn(str(r1), values, strings)
+                    except _Long:  # a string that may need cutting: the row cell by cell, below
+                        xml = None
+                    if xml is not None and not (floats and ("N</v>" in xml or "F</v>" in xml)):  # NaN, inf: below
+                        n_found += n_str
+                        emit(r, r1, [xml] if xml else [], first_c, last_c, height)
+                        continue
+                    sst.count = uses
             if merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
                 for m in layout.merges[merges_seen:]:
                     if m[0] < r:
