@@ -216,3 +216,86 @@ def in_workers(fn: Callable[[T, Any], R], items: Sequence[T], job: Any, descript
     for x in progress(items[len(done):], description, total=len(items) - len(done)):
         done.append(fn(x, job))
     return done
+
+
+# --- one job beside this process's own work ------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def beside(fn: Callable[..., R], *args: Any) -> Iterator[Callable[[], R]]:
+    """``fn(*args)`` run beside the block; the block is given a function that waits for its result (or raises
+    what it raised). Leaving the block waits for it too, so it always finishes.
+
+    On Linux it runs in a forked child process: copying and hashing files (the archive) in a thread beside
+    Python work (the workbook's writing) took the interpreter's lock back and forth for every system call, and
+    slowed the writing by about as much as the copying takes on its own (measured: issue 8). Elsewhere, and
+    should the fork fail, in a thread. The child ends with this process (see ``_as_worker``), and a SIGTERM to
+    it unwinds it, so that files it was writing are removed."""
+    if not sys.platform.startswith("linux"):
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
+            yield pool.submit(fn, *args).result
+        return
+    parent = os.getpid()
+    r, w = os.pipe()
+    try:
+        with _signals_held():
+            pid = os.fork()
+    except OSError:
+        os.close(r)
+        os.close(w)
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(1, thread_name_prefix="beside") as pool:
+            yield pool.submit(fn, *args).result
+        return
+    if pid == 0:  # the child: fn's result or exception, pickled to the parent; then out, without the parent's exit
+        os.close(r)
+        try:
+            _as_worker(parent)
+            signal.signal(signal.SIGTERM, _unwind)
+            try:
+                payload = pickle.dumps((True, fn(*args)))
+            except BaseException as e:  # noqa: BLE001 - every failure goes to the parent, which raises it
+                if not isinstance(e, Exception):  # stopped (SIGTERM): a failure of the job, not a stop of the parent
+                    e = OSError(f"it was stopped ({e!r})")
+                try:
+                    payload = pickle.dumps((False, e))
+                except Exception:  # noqa: BLE001
+                    payload = pickle.dumps((False, OSError(str(e))))
+            with os.fdopen(w, "wb") as out:
+                out.write(payload)
+        finally:
+            os._exit(0)
+    os.close(w)
+    outcome: list[Any] = []
+
+    def result() -> R:
+        if not outcome:
+            with os.fdopen(r, "rb") as inp:
+                data = inp.read()
+            _, status = os.waitpid(pid, 0)
+            outcome.append(pickle.loads(data) if data else (False, OSError(
+                f"the process copying beside the work stopped ({_status_text(status)})")))  # fmt: skip
+        ok, value = outcome[0]
+        if not ok:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    try:
+        yield result
+    finally:
+        if not outcome:
+            with contextlib.suppress(BaseException):
+                result()
+
+
+def _unwind(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
+def _status_text(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"signal {os.WTERMSIG(status)}"
+    return f"status {os.waitstatus_to_exitcode(status)}"
