@@ -19,6 +19,7 @@ import contextlib
 import datetime as dt
 import math
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -69,9 +70,15 @@ class StreamWorksheet(Worksheet):  # type: ignore[misc]
             self._xml_empty_tag("sheetData")
         else:
             self._xml_start_tag("sheetData")
-            with open(self.stream_path, encoding="utf-8") as fh:
-                while chunk := fh.read(1 << 16):
-                    self.fh.write(chunk)
+            raw = getattr(self.fh, "buffer", None)  # a file's bytes, copied as bytes (not decoded and encoded again)
+            if raw is not None:
+                self.fh.flush()
+                with open(self.stream_path, "rb") as fh:
+                    shutil.copyfileobj(fh, raw, 1 << 20)
+            else:  # XlsxWriter's in_memory: a StringIO
+                with open(self.stream_path, encoding="utf-8") as fh:
+                    while chunk := fh.read(1 << 20):
+                        self.fh.write(chunk)
             self._xml_end_tag("sheetData")
         os.unlink(self.stream_path)
         self.stream_path = None
