@@ -341,6 +341,16 @@ def varied_rows_layout() -> StreamLayout:
             when: object = [dt.date(2009, 3, 31), dt.datetime(2008, 4, 1, 12), None][i % 3]
             yield (f"NI {i % 5}", rags[(i * 3) % len(rags)] if i > 10 else "Green", actual, when, note), styles, i % 3, None
         yield ("last", "Red", 1.0, None, None), list(styles), 1, 30.0  # styles as a list, a height
+        r = 2 + 61  # merged blocks, as the GO Return's targets: a top-left of each kind, the cells under it
+        for n, corner in enumerate(["block", None, 2.5, float("nan"), "", dt.date(2009, 1, 5), "w" * 20000] * 2):
+            lay.merges.append((r, 0, r + 2, 0))
+            lay.merges.append((r, 4, r + 1, 4))
+            if n % 3 == 0:
+                lay.merges.append((r + 2, 1, r + 2, 3))  # along a row
+            yield (corner, "Amber", 1.0 * n, None, f"note {n}"), ("plain", "rag", "number", "date", "text"), 1, None
+            yield (None, "Green", None, None, None), styles, 1, None
+            yield (None, "Red", 3.0, None, "after"), ("plain", "rag", "number", "date", "text"), 1, None
+            r += 3
 
     lay.body = body()
     return lay

@@ -37,6 +37,7 @@ _HALF = _STRMAX // 2  # a string no longer than this has no more than _STRMAX UT
 _NONE = type(None)
 _NOT_CACHED = object()  # XlsxWriter leaves a boolean out of a chart's cache
 _FILLED = frozenset({"rag", "risk"})  # styles whose fill depends on the value
+_NO_ROW = 1 << 31  # beyond any row
 _COMPILED_MAX = 512  # row functions compiled per sheet (one per plan, types and filled values met); then cell by cell
 
 
@@ -141,7 +142,8 @@ class _Fills(dict[str, str]):
         return a
 
 
-_Compiled = tuple[Callable[[str, Sequence[Any], "_Strings"], str], int, bool, int, int]
+_Compiled = tuple[Callable[[str, Sequence[Any], "_Strings", tuple[str, ...]], str], int, bool, int, int,
+                  tuple[tuple[int, str], ...]]
 
 
 def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tuple[Any, ...]], Any]) -> None:
@@ -215,11 +217,17 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         return {x[0] for x in plan}, plan
 
     def compile_row(styles: tuple[str | None, ...], decimals: int | None, types: tuple[type, ...],
-                    truth: tuple[bool, ...], values: Sequence[Any]) -> _Compiled | None:
+                    truth: tuple[bool, ...], values: Sequence[Any],
+                    merged: tuple[tuple[int, bool], ...] = ()) -> _Compiled | None:  # fmt: skip
         """A function writing the cells of every row with these styles and decimals whose values have these
         types: one f-string, as the cell-by-cell loop below writes them, its formats looked up in the same order
         (a value-filled style's by value, as the row is written: see ``_Fills``). With it: how many shared
-        strings a row uses, whether it writes floats (to be checked finite), its first and last column written."""
+        strings a row uses, whether it writes floats (to be checked finite), its first and last column written,
+        and the format of each merge starting in the row.
+
+        ``merged``: the row's cells under a merge, (column, top-left?) in the order of ``cover``. A top-left is
+        written as the loop below writes it, the others with their merge's format, given as the function's ``m``
+        (in that order)."""
         if len(styles) != len(values):
             return None
         plan = plans.get((styles, decimals))
@@ -228,10 +236,31 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         parts: list[str] = []
         args: list[Any] = []  # what the template refers to as a[i]: a fill's formats, a value typed by _cell_xml
         n_str, floats, first_c, last_c = 0, False, -1, -1
+        inside = [c for c, top_left in merged if not top_left]  # the function's m, in this order
+        top_lefts: list[tuple[int, str]] = []
+        corners = {c for c, top_left in merged if top_left}
         for e in plan[1]:
             c, pre, style, skip, a_s, a_b, a_n, filled = e
             ty = types[c]
-            if ty is _NONE or (ty is str and not truth[c]):  # a blank
+            if c in corners:  # as _cell_xml writes a merge's top-left: text whatever it is, any blank
+                if filled:
+                    return None
+                a = s_attr(style, values[c], decimals)
+                top_lefts.append((c, a))
+                if ty is str:
+                    parts.append(f'{pre}{{r}}"{a} t="s"><v>{{x[v[{c}]]}}</v></c>')
+                    n_str += 1
+                elif ty is _NONE:
+                    parts.append(f'{pre}{{r}}"{a}/>')
+                elif ty is float:
+                    parts.append(f'{pre}{{r}}"{a}><v>{{v[{c}]:.16G}}</v></c>')
+                    floats = True
+                else:
+                    parts.append(f"{{cx(a[{len(args)}], r, v[{c}])}}")
+                    args.append((pre[6:], a))
+            elif c in inside:
+                parts.append(f'{pre}{{r}}"{{m[{inside.index(c)}]}}/>')
+            elif ty is _NONE or (ty is str and not truth[c]):  # a blank
                 if skip:
                     continue
                 if a_b is None:
@@ -267,8 +296,8 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
         def cx(other: tuple[str, str], r: str, v: Any) -> str:
             return _cell_xml(other[0] + r, v, other[1], sst, date_1904, tz)
 
-        fn = eval(f"lambda r, v, x, a=a, cx=cx: f'{template}'", {"a": tuple(args), "cx": cx})  # noqa: S307
-        return fn, n_str, floats, first_c, last_c
+        fn = eval(f"lambda r, v, x, m, a=a, cx=cx: f'{template}'", {"a": tuple(args), "cx": cx})  # noqa: S307
+        return fn, n_str, floats, first_c, last_c, tuple(top_lefts)
 
     def emit(r: int, r1: int, cells: list[str], first_c: int, last_c: int, height: float | None) -> None:
         """A row's XML, with its height; the sheet's bounds; written out every _BATCH rows."""
@@ -297,6 +326,8 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             parts.clear()
 
     active: list[tuple[int, int, int, int]] = []
+    first_end, last_start = _NO_ROW, -1  # the first row an active merge ends on; the last it starts on
+    steady: list[Any] | None = None  # the cover of rows under merges that all began above them (see below)
     merge_attr: dict[tuple[int, int], str] = {}  # a merge's top-left -> its format attribute
     parts: list[str] = []
     with open(path, "w", encoding="utf-8") as out:
@@ -313,10 +344,10 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 if comp is None and ckey not in compiled and len(compiled) < _COMPILED_MAX:
                     comp = compiled[ckey] = compile_row(styles, decimals, ckey[2], ckey[3], values)
                 if comp is not None:
-                    fn, n_str, floats, first_c, last_c = comp
+                    fn, n_str, floats, first_c, last_c, _ = comp
                     uses = sst.count  # a value typed by _cell_xml as text counts its use: undone should the row go below
                     try:
-                        xml = fn(str(r1), values, strings)
+                        xml = fn(str(r1), values, strings, ())
                     except _Long:  # a string that may need cutting: the row cell by cell, below
                         xml = None
                     if xml is not None and not (floats and ("N</v>" in xml or "F</v>" in xml)):  # NaN, inf: below
@@ -330,7 +361,9 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                         raise RuntimeError(f"{layout.name}: merge {m} was declared after its first row was written")
                     active.append(m)
                     merge_xml.append(_merge_xml(m, cols))
+                    first_end, last_start = min(first_end, m[2]), max(last_start, m[0])
                 merges_seen = len(layout.merges)
+                steady = None
                 if merges_seen >= _BATCH:  # the layout's merges are let go once written (a national GO Return has 240,000)
                     ws.merge_chunks.append("".join(merge_xml))
                     merge_xml.clear()
@@ -339,15 +372,22 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     merges_seen = 0
             cover: dict[int, tuple[int, int, int, int]] = {}
             if active:
-                if any(m[2] < r for m in active):
+                if r > first_end:  # a merge has passed: its top-left's format is needed no more
                     for m in active:
-                        if m[2] < r:  # passed: its top-left's format is needed no more
+                        if m[2] < r:
                             merge_attr.pop((m[0], m[1]), None)
                     active = [m for m in active if m[2] >= r]
-                for m in active:
-                    if m[0] <= r:
-                        for cc in range(m[1], m[3] + 1):
-                            cover[cc] = m
+                    first_end = min([m[2] for m in active], default=_NO_ROW)
+                    steady = None
+                if steady is not None:  # every merge over the row began above it: the rows above's cover
+                    cover = steady[0]
+                else:
+                    for m in active:
+                        if m[0] <= r:
+                            for cc in range(m[1], m[3] + 1):
+                                cover[cc] = m
+                    if r > last_start:
+                        steady = [cover, None]  # and, once met, the row's merged cells and their formats
             n = len(values)
             per_cell = isinstance(decimals, list)
             cells: list[str] = []
@@ -359,6 +399,36 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 plan = plans.get(pkey)
                 if plan is None:
                     plan = plans[pkey] = make_plan(pkey[0], decimals)
+                if cover and cover.keys() <= plan[0] and len(compiled) < _COMPILED_MAX:  # merged: compiled too
+                    if steady is not None and steady[1] is not None:
+                        merged, inside = steady[1]
+                    else:
+                        merged = tuple([(c, m[0] == r and m[1] == c) for c, m in cover.items()])
+                        inside = None
+                    mkey = (pkey[0], decimals, tuple(map(type, values)), tuple(map(bool, values)), merged)
+                    comp = compiled.get(mkey)
+                    if comp is None and mkey not in compiled:
+                        comp = compiled[mkey] = compile_row(pkey[0], decimals, mkey[2], mkey[3], values, merged)
+                    if comp is not None:
+                        fn, n_str, floats, first_c, last_c, top_lefts = comp
+                        if inside is None:
+                            for c, a in top_lefts:  # before the others: a merge along the row takes its format now
+                                merge_attr[(r, c)] = a
+                            inside = tuple([merge_attr[(m[0], m[1])] for c, m in cover.items()
+                                            if m[0] != r or m[1] != c])  # fmt: skip
+                            if steady is not None:
+                                steady[1] = (merged, inside)
+                        uses = sst.count
+                        try:
+                            xml = fn(str(r1), values, strings, inside)
+                        except _Long:
+                            xml = None
+                        if xml is not None and not (floats and ("N</v>" in xml or "F</v>" in xml)):
+                            n_found += n_str
+                            emit(r, r1, [xml] if xml else [], first_c, last_c, height)
+                            continue
+                        sst.count = uses
+                        first_c = last_c = -1
                 if not cover or cover.keys() <= plan[0]:
                     rs = str(r1)
                     for e in plan[1]:
