@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import gc
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,6 @@ from .consolidated import archive_returns, backup_path, read_consolidated, read_
 from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
-from .read_pool import beside
 from .register_io import usable_register
 from .return_files import CONSOLIDATED_WORKBOOK, GO_WORKBOOK, Reader, load_returns, our_workbook
 
@@ -149,12 +149,13 @@ def consolidate_loaded(
         prev_map = None  # restatements found: a national one (480,000 actuals) is let go before the write
     cons.issues = issues + cons.issues
     had_output = out.exists()
-    # The returns are copied to the archive beside the workbook's writing (in a child process on Linux: see
-    # read_pool.beside). Either failing fails the job.
-    with beside(archive_returns, out, loaded.contents, cons.log) as archiving, phase("write"):
+    # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing
+    # wait on the disk and run outside Python's lock, the writing is Python's work. Either failing fails the job.
+    with ThreadPoolExecutor(1, thread_name_prefix="archive") as beside, phase("write"):
+        archiving = beside.submit(archive_returns, out, loaded.contents, cons.log)
         write_consolidated(cons, out, grids)
         with phase("archive"):  # what is left of the archiving once the workbook is written
-            archived = archiving()
+            archived = archiving.result()
     return ConsolidateResult(cons, cons.issues, out, archived, backup_path(out) if had_output else None, prev_path)
 
 
