@@ -159,7 +159,8 @@ class Register:
         return self._blocks
 
     def target(self, ref: str) -> Target | None:
-        return self._by_ref.get(normalise_ref(ref).upper())
+        t = self._by_ref.get(ref) if ref.__class__ is str else None  # a ref as the register has it (the common case)
+        return t if t is not None else self._by_ref.get(normalise_ref(ref).upper())
 
     def partnership(self, code: str) -> Partnership | None:
         self._indexed()

@@ -9,6 +9,7 @@ Missing values are ``None`` in the scalar functions and ``NaN`` in arrays.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -181,23 +182,31 @@ def _f(x: Any) -> FloatArray:
 
 
 def _signs(polarity: Any) -> FloatArray:
-    pol = np.asarray(polarity, dtype=object)
-    out = np.ones(pol.shape)
-    flat = pol.reshape(-1)
-    res = out.reshape(-1)
-    for i, p in enumerate(flat):
-        res[i] = sign(None if is_missing(p) else str(p))
-    return out
+    return _per_value(polarity, lambda p: sign(None if is_missing(p) else str(p)), float)
 
 
 def _absolute(tolerance_type: Any) -> npt.NDArray[np.bool_]:
-    t = np.asarray(tolerance_type, dtype=object)
-    out = np.zeros(t.shape, dtype=bool)
-    flat = t.reshape(-1)
-    res = out.reshape(-1)
-    for i, v in enumerate(flat):
-        res[i] = _is_absolute(None if is_missing(v) else str(v))
-    return out
+    return _per_value(tolerance_type, lambda v: _is_absolute(None if is_missing(v) else str(v)), bool)
+
+
+def _per_value(values: Any, fn: Callable[[Any], Any], dtype: type) -> npt.NDArray[Any]:
+    """``fn`` of each element, worked out once per distinct value (a column holds a handful: 'higher', 'lower')."""
+    arr = np.asarray(values, dtype=object)
+    seen: dict[tuple[type, Any], Any] = {}
+    out = []
+    for v in arr.reshape(-1):
+        key = (v.__class__, v if v == v else None)  # NaN is not equal to itself: one key for it
+        try:
+            r = seen.get(key, _UNSEEN)
+        except TypeError:  # not hashable: worked out on its own
+            r = fn(v)
+        if r is _UNSEEN:
+            r = seen[key] = fn(v)  # its error, if any, as before
+        out.append(r)
+    return np.array(out, dtype=dtype).reshape(arr.shape)
+
+
+_UNSEEN = object()
 
 
 def variance_array(actual: Any, profile: Any) -> FloatArray:
