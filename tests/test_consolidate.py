@@ -178,6 +178,27 @@ def test_refused_files_are_logged_and_not_used(register):
     assert ("bomb.xlsx", "zip-bomb") in {(i.location.file, i.code) for i in cons.issues}
 
 
+def test_last_years_return_left_in_the_folder_says_this_years_is_used(register):
+    """A 2007/08 return beside the partnership's 2008/09 one is still refused (SPEC: a cover for another year is an
+    error), but is not told to send the 2008/09 return, which has come: it says which file is used, and what to do."""
+    items = returns_for(register, Q2, codes={"SAF", "HWB"})
+    for code in ("SAF", "HWB"):
+        old = to_return_data(officer_fill(register, code, Y, Q2.quarters), f"{code}_2007-08.xlsx")
+        old.cover["Financial year"] = type(old.cover["Financial year"])("2007/08", Location(f"{code}_2007-08.xlsx",
+                                                                                            "Cover", "B4"))  # fmt: skip
+        items.append((FileInfo(f"{code}_2007-08.xlsx", 10, code.lower() * 16), old))
+    items = [it for it in items if it[0].name != "HWB_2008-09.xlsx"]  # HWB sent only last year's
+    cons = consolidate(register, Q2, items)
+    said = {i.location.file: i for i in cons.issues if i.code == "wrong-year"}
+    assert said["SAF_2007-08.xlsx"].is_error and said["SAF_2007-08.xlsx"].message == (
+        "This is the 2007/08 return, so it is not used for 2008/09: SAF_2008-09.xlsx is. Move this file out of the "
+        "returns folder (into the 2007/08 one).")
+    assert "Send the 2008/09 return" in said["HWB_2007-08.xlsx"].message  # HWB's has not come: it is asked for
+    status = {e.file: e.status for e in cons.log}
+    assert status["SAF_2007-08.xlsx"] == "Refused" and status["SAF_2008-09.xlsx"] == "Used"
+    assert "SAF" not in cons.missing and "HWB" in cons.missing
+
+
 def test_same_inputs_twice_give_the_same_consolidation(register):
     a = consolidate(register, Q2, returns_for(register, Q2, mutate=random_overrides(3)))
     b = consolidate(register, Q2, list(reversed(returns_for(register, Q2, mutate=random_overrides(3)))))

@@ -174,6 +174,7 @@ def consolidate(
     issues: list[Issue] = []
     log: list[LogEntry] = []
     candidates: dict[str, list[tuple[FileInfo, CheckedReturn]]] = {}
+    other_years: list[tuple[int, CheckedReturn]] = []  # an earlier year's return: (where its issues start, it)
 
     for info, data in sorted(returns, key=lambda r: r[0].name):
         if isinstance(data, Refusal):
@@ -188,6 +189,8 @@ def consolidate(
             with phase("check"):
                 checked = check_return(data, register, year=year, quarters=quarters, deadline=deadline)
         if not checked.partnership or checked.year is None or any(i.code in REFUSING_CODES for i in checked.issues):
+            if checked.partnership and checked.year is not None and checked.year < year:
+                other_years.append((len(issues), checked))  # last year's return left in the folder?
             issues.extend(checked.issues)
             log.append(
                 LogEntry(checked.partnership, info.name, info.size, info.sha256, checked.submitted, deadline,
@@ -204,6 +207,14 @@ def consolidate(
         used[code] = winner
         for info, cr in ordered[:-1]:
             superseded.append((info, cr, winner))
+
+    for at, cr in other_years:  # "send the 2008/09 return" would be wrong when it has come
+        this_year = used.get(cr.partnership)
+        for k in range(at, at + len(cr.issues)):
+            if this_year is not None and issues[k].code == "wrong-year":
+                issues[k] = Issue("wrong-year", issues[k].severity, f"This is the {cr.year} return, so it is not used "
+                                  f"for {year}: {this_year[0].name} is. Move this file out of the returns folder (into "
+                                  f"the {cr.year} one).", issues[k].location)  # fmt: skip
 
     # Observations: every target x quarter, from the used return or as No data.
     found: dict[tuple[str, str], Observation] = {}
