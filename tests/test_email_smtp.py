@@ -324,6 +324,8 @@ def test_bad_settings_in_the_environment_are_named(go):
     with pytest.raises(EmailError, match="'zoë.bronte@gose.example' is not an email address"):
         addresses("zoë.bronte@gose.example")  # was sent to '.bronte@gose.example'
     assert addresses("jo@x.example jo2@y.example") == ("jo@x.example", "jo2@y.example")  # both, not the first
+    # a comma inside a quoted name (as Outlook copies an address) is not a split: '"Bloggs' was refused
+    assert addresses(['"Bloggs, Jo" <jo@x.gov.uk>; ann@y.gov.uk']) == ("jo@x.gov.uk", "ann@y.gov.uk")
 
 
 def test_a_reminder_chased_days_later_is_sent(server, env, tmp_path):

@@ -22,6 +22,7 @@ import copy
 import email.policy
 import math
 import os
+import re
 import smtplib
 import socket
 import ssl
@@ -155,12 +156,16 @@ def max_attachment(environ: Mapping[str, str] | None = None) -> int:
         raise EmailError(f"LAA_XL_MAX_ATTACHMENT_MB must be a number of megabytes, not '{raw}'.") from e
 
 
+_BETWEEN_ADDRESSES = re.compile(r'[;,](?=(?:[^"]*"[^"]*")*[^"]*$)')  # a comma or semicolon not inside quotes
+
+
 def addresses(values: Sequence[str] | str) -> tuple[str, ...]:
-    """Addresses from --to values (each may list several, separated by commas or semicolons)."""
+    """Addresses from --to values (each may list several, separated by commas or semicolons; a comma inside quotes,
+    as in '"Bloggs, Jo" <jo@x.gov.uk>', is part of a name)."""
     raw = [values] if isinstance(values, str) else list(values)
     out: list[str] = []
     for v in raw:
-        for part in v.replace(";", ",").split(","):
+        for part in _BETWEEN_ADDRESSES.split(v):
             if not part.strip():
                 continue
             bad = not_addresses_in(part)
