@@ -17,6 +17,7 @@ from laa_xl.core.email_content import (
     RedTarget,
     TargetInfo,
     chase_messages,
+    display_name,
     email_in,
     emails_in,
     go_message,
@@ -135,6 +136,11 @@ def test_chase_messages_recipients_and_sponsor_grouping():
     }
     red = next(m for m in chase_messages(inp) if m.key == "Director for Children")
     assert "Target A" in red.text and "Target B" in red.text
+    chief = next(m for m in chase_messages(inp) if m.key == "Chief Supt <chief@police.example>")
+    assert chief.subject == "Shire LAA 2008/09 Q2: targets Red two quarters running (Chief Supt)"  # not the <address>
+    assert chief.text.startswith("Dear Chief Supt,\n")
+    assert [display_name(x) for x in ("Dr O'Brien <obrien@x.gov.uk>", '"Bloggs, Jo" <jo@x.gov.uk>', "jo@x.gov.uk",
+                                      "Director for Children")] == ["Dr O'Brien", "Bloggs, Jo", "", "Director for Children"]
 
 def test_a_used_return_with_errors_is_asked_for_corrections():
     from laa_xl.core.email_content import corrections_to_chase

@@ -319,6 +319,15 @@ def _no_address(code: str, cell: str) -> str:
     return f"The register has no email address for partnership {code}."
 
 
+def display_name(text: str) -> str:
+    """A register cell naming someone, without the addresses written in it: 'Dr O'Brien <obrien@x.gov.uk>' ->
+    "Dr O'Brien"; '"Bloggs, Jo" <jo@x.gov.uk>' -> 'Bloggs, Jo'; an address alone -> ''."""
+    bare = re.sub(r"<[^>]*>", " ", text or "")
+    for a in emails_in(bare):
+        bare = bare.replace(a, " ")
+    return " ".join(bare.replace('"', " ").split()).strip(" ,;()")
+
+
 def email_in(text: str) -> str:
     """The first email address written in a register cell ('Jo Bloggs <jo@x.gov.uk>' -> 'jo@x.gov.uk'); ''."""
     found = emails_in(text)
@@ -420,8 +429,9 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         else:  # the register keeps sponsors by name: write to their partnerships' contacts, for the sponsor
             to = tuple(dict.fromkeys(a for c in codes for a in emails_in(contacts.get(c, Contact(c, "")).email)))
         problems = () if to else (f"The register has no email address for the sponsor '{sponsor}' or their partnership.",)
-        subject = f"{inp.area} LAA {inp.period}: targets Red two quarters running ({sponsor})"
-        greet = f"Dear {sponsor}," if not addr else "Dear colleague,"
+        name = display_name(sponsor)
+        subject = f"{inp.area} LAA {inp.period}: targets Red two quarters running ({name or addr})"
+        greet = f"Dear {name}," if name else "Dear colleague,"
         intro = [
             greet,
             f"These targets you sponsor have been rated Red in each of their last two reports, up to {inp.period}:",
