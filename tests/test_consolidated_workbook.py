@@ -17,6 +17,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from laa_xl.cli import main
 from laa_xl.core import demo, reports, rules
@@ -480,3 +482,30 @@ def test_go_return_refuses_a_hostile_consolidated_file(tmp_path, written):
                         str(tmp_path / "GO.xlsx")], cwd=ROOT, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert r.returncode == 2 and "Traceback" not in r.stderr and "CONSOLIDATED.xlsx" in r.stderr
     assert not (tmp_path / "GO.xlsx").exists()
+
+
+_values = st.one_of(st.none(), st.text(max_size=12), st.floats(allow_nan=True, allow_infinity=True),
+                    st.integers(-10**6, 10**6), st.dates(), st.booleans(),
+                    st.sampled_from([0.0, -0.0, -0.004, 999.995, 1e308, -1e308]))  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@example(grid=[[0.0], [-0.0]], header=False)  # '-0.00' is the longer, though -0.0 is not the smaller
+@example(grid=[["Ref", "Baseline"], ["NI 1", 1234.5], ["NI 2", "n/a"], ["NI 3", float("nan")]], header=True)
+@given(grid=st.lists(st.lists(_values, min_size=1, max_size=5), min_size=1, max_size=8), header=st.booleans())
+def test_register_sheet_columns_are_as_wide_as_their_longest_value(grid, header):
+    """The copied register's column widths (measured a column at a time) are those of measuring each cell."""
+    from laa_xl.core.layout import StreamLayout
+    from laa_xl.io.consolidated import _register_rows
+
+    width = max(len(r) for r in grid)
+    longest = [0.0] * width
+    for r, row in enumerate(grid):
+        for c, v in enumerate(row):
+            if v is not None:
+                n = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
+                longest[c] = max(longest[c], n * 0.9 if header and r == 0 else n)
+    lay = StreamLayout("Targets")
+    rows = list(_register_rows(lay, grid, width, header, None))
+    assert [r[0] for r in rows] == grid
+    assert lay.widths == [float(max(6, min(60, n + 2))) for n in longest]

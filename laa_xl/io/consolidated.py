@@ -17,6 +17,7 @@ import functools
 import hashlib
 import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -109,26 +110,51 @@ def register_streams(register_grids: Mapping[str, Sequence[Sequence[Any]]], peri
 
 def _register_rows(lay: StreamLayout, grid: Sequence[Sequence[Any]], width: int, header: bool,
                    setting: tuple[int, str] | None) -> Iterator[Row]:  # fmt: skip
-    """A register sheet's rows, measuring each column for ``auto_width`` on the way."""
+    """A register sheet's rows, its columns measured for ``auto_width`` first (a column at a time, in C where it
+    holds only text or only numbers: a national register has a million cells)."""
+    if setting is not None:
+        grid = [[row[0], setting[1], *row[2:]] if r == setting[0] else row for r, row in enumerate(grid)]
     longest = [0.0] * width
+    body = grid[1:] if header else grid
+    if header and grid:
+        for c, v in enumerate(grid[0]):
+            if v is not None:
+                longest[c] = _shown_len(v) * 0.9
+    dated = False
+    for c, col in enumerate(itertools.zip_longest(*body)):
+        kinds = set(map(type, col))
+        kinds.discard(type(None))
+        dated = dated or any(issubclass(k, dt.date) for k in kinds)
+        n: float = 0
+        numbers = [v for v in col if v is not None] if kinds == {float} else []
+        if kinds == {str}:
+            n = max(map(len, filter(None, col)), default=0)
+        elif numbers and math.isfinite(sum(numbers)):  # the longest shown is the largest or the smallest
+            lo = min(numbers)
+            if lo == 0 and any(math.copysign(1.0, v) < 0 for v in numbers if v == 0):
+                lo = -0.0  # shown '-0.00'
+            n = max(_shown_len(max(numbers)), _shown_len(lo))
+        elif kinds:
+            n = max((_shown_len(v) for v in col if v is not None), default=0)
+        if n > longest[c]:
+            longest[c] = n
+    lay.widths = [float(max(6, min(60, n + 2))) for n in longest]
+    plain: dict[int, tuple[str, ...]] = {}
     styles: dict[tuple[bool, ...], tuple[str, ...]] = {}
     for r, row in enumerate(grid):
-        if setting is not None and r == setting[0]:
-            row = [row[0], setting[1], *row[2:]]
         if r == 0 and header:
             st: tuple[str, ...] = ("header",) * len(row)
+        elif not dated:
+            st = plain.get(len(row)) or plain.setdefault(len(row), ("plain",) * len(row))
         else:
             dates = tuple(isinstance(v, dt.date) for v in row)
             st = styles.get(dates) or styles.setdefault(dates, tuple("date" if d else "plain" for d in dates))
-        for c, v in enumerate(row):
-            if v is not None:
-                n: float = len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
-                if st[c] == "header":
-                    n *= 0.9
-                if n > longest[c]:
-                    longest[c] = n
         yield row, st, None, None
-    lay.widths = [float(max(6, min(60, n + 2))) for n in longest]
+
+
+def _shown_len(v: Any) -> float:
+    """How wide a register value shows: a number with thousands and two decimals, anything else as text."""
+    return len(f"{v:,.2f}") if isinstance(v, float) else len(str(v))
 
 
 def register_layouts(register_grids: Mapping[str, Sequence[Sequence[Any]]], period: Period) -> list[SheetLayout]:
