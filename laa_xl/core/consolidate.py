@@ -347,7 +347,8 @@ def _apply_rules(
     for o in observations:  # this consolidation's actuals win over older ones for its own year
         if o.actual is not None:
             known[(o.ref, o.year, o.quarter)] = o.actual
-    then = np.array([_comparator(o, known) for o in observations], dtype=float)
+    earlier: dict[tuple[FinancialYear, str], tuple[tuple[FinancialYear, str], ...]] = {}
+    then = np.array([_comparator(o, known, earlier) for o in observations], dtype=float)
     direction = rules.direction_array(actual, then, polarity)
     for i, o in enumerate(observations):
         o.variance = None if math.isnan(var[i]) else float(var[i])
@@ -356,20 +357,33 @@ def _apply_rules(
         o.direction = direction[i]
 
 
-def _comparator(o: Observation, known: Mapping[ActualKey, float]) -> float:
-    """Same quarter last year where known, else the latest earlier quarter with an actual."""
-    last_year = known.get((o.ref, o.year.previous(), o.quarter))
-    if last_year is not None:
-        return last_year
-    year, i = o.year, QUARTERS.index(o.quarter)
+def _comparator(o: Observation, known: Mapping[ActualKey, float],
+                earlier: dict[tuple[FinancialYear, str], tuple[tuple[FinancialYear, str], ...]] | None = None) -> float:  # fmt: skip
+    """Same quarter last year where known, else the latest earlier quarter with an actual. ``earlier``: the
+    quarters to look in, by year and quarter (worked out once for each, when a caller keeps them)."""
+    if earlier is None:
+        earlier = {}
+    look = earlier.get((o.year, o.quarter))
+    if look is None:
+        look = earlier[(o.year, o.quarter)] = _earlier_quarters(o.year, o.quarter)
+    ref = o.ref
+    for year, quarter in look:
+        v = known.get((ref, year, quarter))
+        if v is not None:
+            return v
+    return math.nan
+
+
+def _earlier_quarters(year: FinancialYear, quarter: str) -> tuple[tuple[FinancialYear, str], ...]:
+    """Where a quarter's comparator is looked for, in order: the same quarter last year, then the four before it."""
+    out = [(year.previous(), quarter)]
+    i = QUARTERS.index(quarter)
     for _ in range(4):
         i -= 1
         if i < 0:
             year, i = year.previous(), 3
-        v = known.get((o.ref, year, QUARTERS[i]))
-        if v is not None:
-            return v
-    return math.nan
+        out.append((year, QUARTERS[i]))
+    return tuple(out)
 
 
 def _restatements(
