@@ -386,6 +386,34 @@ def test_an_actual_corrected_in_the_live_data_reaches_the_go_return(after_consol
     assert rows[3][q2] == "Red"  # was No data (TBC) in the consolidation
 
 
+def test_consolidating_again_says_which_actuals_typed_on_data_it_replaced(after_consolidate, area):
+    """Consolidate takes every figure from the returns: an actual corrected by hand on Data since the last
+    Consolidate is replaced, and that is said (it was silent), on Issues and in the message."""
+    book = jsonbook.book(copy.deepcopy(after_consolidate))
+    buttons.consolidate(book)  # nothing typed: nothing to say
+    assert "typed on the Data sheet" not in alerts(book)[0]
+    assert "data-edit-replaced" not in {code for _, _, code in issue_tuples(block(book, after_consolidate, "Issues"))}
+
+    p = copy.deepcopy(after_consolidate)
+    data = jsonbook.sheet_values(p, "Data")
+    head = data[0]
+    a = head.index("Actual")
+    r = next(i for i, row in enumerate(data) if i and isinstance(row[a], int | float))
+    ref, quarter, was = data[r][0], data[r][3], data[r][a]
+    data[r][a] = was + 1000  # typed by hand
+    book = jsonbook.book(p)
+    buttons.consolidate(book)
+    [msg] = alerts(book)
+    assert "1 actual(s) typed on the Data sheet since the last Consolidate were replaced" in msg
+    rows = block(book, p, "Issues")
+    code, message = rows[0].index("Code"), rows[0].index("Message")
+    [said] = [plain(row[message]) for row in rows[1:] if row[code] == "data-edit-replaced"]
+    assert said.startswith(f"{ref} {quarter}: the actual {was + 1000:g} typed on the Data sheet was replaced by "
+                           f"{was:g} from the return")  # fmt: skip
+    new_data = block(book, p, "Data")
+    assert next(row for row in new_data if row[0] == ref and row[3] == quarter)[a] == pytest.approx(was)
+
+
 def test_psb_report_paints_the_summary_and_saves_it_with_charts(after_consolidate, area):
     book = jsonbook.book(after_consolidate)
     buttons.psb_report(book)

@@ -403,18 +403,70 @@ def consolidate(book: Any) -> str:
     folder = returns_folder(book, reg)
     out = output_folder(book, folder) / CONSOLIDATED_NAME
     status(book, f"laa_xl: consolidating {period} from {folder}...")
+    typed = _typed_on_data(book, out)
     # allow_spawn=False: inside Excel, returns are read in worker processes only where they are forked (Linux);
     # spawning them from xlwings' server (Windows, macOS) was not tried. LAA_XL_WORKERS=2 asks for it.
     result = consolidate_loaded(reg, reg_issues, register_grids(book), folder, str(period), out,
                                 register_name=book.name, allow_spawn=False)  # fmt: skip
     cons = result.consolidation
+    replaced = _replaced(typed, cons, book.name)
+    cons.issues = [*replaced, *cons.issues]
     paint_consolidation(book, cons)
     s = result.summary()
     msg = (f"Consolidated {period}: {s['returns used']} return(s) used; missing: {s['missing returns']}; "
            f"late: {s['late returns']}.\n{_counts(s['rag'])} (reported RAG, {period.last_quarter}).\n"
-           f"{s['errors']} error(s), {s['warnings']} warning(s) on the Issues sheet. Saved as {out}.")  # fmt: skip
+           f"{s['errors']} error(s), {s['warnings'] + len(replaced)} warning(s) on the Issues sheet. Saved as {out}.")  # fmt: skip
+    if replaced:
+        msg += (f"\n{len(replaced)} actual(s) typed on the Data sheet since the last Consolidate were replaced by "
+                "the returns' figures: see data-edit-replaced on the Issues sheet.")  # fmt: skip
     alert(book, msg, f"{TITLE}: Consolidate")
     return msg
+
+
+def _typed_on_data(book: Any, saved: Path) -> dict[tuple[str, Any, str], float | None]:
+    """The actuals on the live Data sheet that differ from those Consolidate last saved (``saved``): typed there
+    by hand since, by (ref, year, quarter). Consolidating again takes every figure from the returns, so these
+    would be replaced without a word. Empty when either cannot be read (nothing to compare)."""
+    from ..core.rules import EPS
+    from ..io.consolidated import consolidation_from_grids, read_previous
+
+    if not saved.exists():
+        return {}
+    try:
+        live, _, _ = consolidation_from_grids(grids(book, (*LIVE_SHEETS, *REGISTER_SHEETS)), book.name)
+        before, _ = read_previous(saved)
+    except Exception:  # noqa: BLE001 - no Data, or no saved consolidation, to compare: nothing was typed over
+        return {}
+    out: dict[tuple[str, Any, str], float | None] = {}
+    for key, now in actuals_of(live.observations).items():
+        if key in before and not _same_actual(now, before[key], EPS):
+            out[key] = now
+    return out
+
+
+def _same_actual(a: float | None, b: float | None, eps: float) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= eps * max(1.0, abs(b))
+
+
+def _replaced(typed: Mapping[tuple[str, Any, str], float | None], cons: Consolidation, book_name: str) -> list[Issue]:
+    """A warning for each actual typed on Data that the new consolidation replaced with another figure."""
+    from ..core.issues import warning
+    from ..core.rules import EPS
+
+    now = actuals_of(cons.observations)
+    out: list[Issue] = []
+    for (ref, year, quarter), typed_value in typed.items():
+        got = now.get((ref, year, quarter), typed_value)
+        if _same_actual(got, typed_value, EPS):
+            continue
+        shown = "blank" if typed_value is None else f"{typed_value:g}"
+        out.append(warning("data-edit-replaced", f"{ref} {quarter}: the actual {shown} typed on the Data sheet was "
+                           f"replaced by {'no figure' if got is None else f'{got:g}'} from the return, as Consolidate "
+                           "takes every figure from the returns. If the typed figure is right, ask the partnership to "
+                           "correct its return, or type it on Data again.", Location(book_name, "Data")))  # fmt: skip
+    return out
 
 
 def _save_go(book: Any, cons: Consolidation, evidence: dict[str, str]) -> tuple[Period, Path]:
