@@ -196,3 +196,11 @@ def test_a_line_break_typed_in_a_register_cell_does_not_stop_the_drafts(tmp_path
     msg = build_message(MessageContent(("a@x.example",), "Shire LAA return 2008/09 Q2: Environment\nPartnership return",
                                        "text", "<p>text</p>"), None, "from@x.example")  # fmt: skip
     assert msg["Subject"] == "Shire LAA return 2008/09 Q2: Environment Partnership return"
+
+
+def test_a_drafts_name_keeps_the_letters_of_an_accented_name():
+    from laa_xl.io.email_jobs import _slug
+
+    assert _slug("Zoë Brontë") == "zoe-bronte"  # was 'zo-bront'
+    assert _slug("Chief Supt <chief@police.example>") == "chief-supt-chief-police-example"
+    assert _slug("日本") == "message"  # nothing left to name it by

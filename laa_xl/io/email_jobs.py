@@ -13,6 +13,7 @@ import json
 import os
 import re
 import time
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,7 +170,9 @@ def _record_sent(folder: Path, record: dict[str, Any], m: MessageContent) -> Non
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "message"
+    """A draft's file name from a code or a name: 'Zoë Brontë' -> 'zoe-bronte' (accents dropped, not the letters)."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return re.sub(r"[^A-Za-z0-9]+", "-", plain).strip("-").lower() or "message"
 
 
 def _set_aside_old_drafts(folder: Path) -> None:
