@@ -195,10 +195,10 @@ def _per_value(values: Any, fn: Callable[[Any], Any], dtype: type) -> npt.NDArra
     seen: dict[tuple[type, Any], Any] = {}
     out = []
     for v in arr.reshape(-1):
-        key = (v.__class__, v if v == v else None)  # NaN is not equal to itself: one key for it
         try:
+            key = (v.__class__, v if v == v else None)  # NaN is not equal to itself: one key for it
             r = seen.get(key, _UNSEEN)
-        except TypeError:  # not hashable: worked out on its own
+        except (TypeError, ValueError):  # not hashable, or not comparable: worked out on its own
             r = fn(v)
         if r is _UNSEEN:
             r = seen[key] = fn(v)  # its error, if any, as before

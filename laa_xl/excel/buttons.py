@@ -428,17 +428,17 @@ def _typed_on_data(book: Any, saved: Path) -> dict[tuple[str, Any, str], float |
     by hand since, by (ref, year, quarter). Consolidating again takes every figure from the returns, so these
     would be replaced without a word. Empty when either cannot be read (nothing to compare)."""
     from ..core.rules import EPS
-    from ..io.consolidated import consolidation_from_grids, read_previous
+    from ..io.consolidated import data_actuals, read_previous
 
     if not saved.exists():
         return {}
     try:
-        live, _, _ = consolidation_from_grids(grids(book, (*LIVE_SHEETS, *REGISTER_SHEETS)), book.name)
-        before, _ = read_previous(saved)
+        live = data_actuals(grids(book, ("Data",)).get("Data", []), book.name)
+        before, _ = read_previous(saved) if live else ({}, None)
     except Exception:  # noqa: BLE001 - no Data, or no saved consolidation, to compare: nothing was typed over
         return {}
     out: dict[tuple[str, Any, str], float | None] = {}
-    for key, now in actuals_of(live.observations).items():
+    for key, now in live.items():
         if key in before and not _same_actual(now, before[key], EPS):
             out[key] = now
     return out

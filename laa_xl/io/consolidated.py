@@ -439,6 +439,21 @@ def consolidation_from_grids(
     return cons, evidence, reg_issues
 
 
+def data_actuals(grid: Sequence[Sequence[Any]], name: str) -> dict[ActualKey, float | None]:
+    """The actuals on a Data sheet's grid, keyed as ``actuals_of`` keys them (the live sheet, before it is
+    replaced); empty when it has no Data table."""
+    table = find_table(grid, name, "Data", "Ref")
+    if table is None or not table.has("Actual"):
+        return {}
+    pick, rows = table.picker(DATA_READ), _DataRows()
+    out: dict[ActualKey, float | None] = {}
+    for _, v in table.rows:
+        o = rows.observation(pick(v))
+        if o is not None:
+            out[(o.ref, o.year, o.quarter)] = o.actual
+    return out
+
+
 def issues_of(grids: Mapping[str, Sequence[Sequence[Any]]], name: str) -> list[Issue]:
     """The Issues sheet's rows as Issues (none when the sheet or its header row is missing)."""
     return [Issue(text(get("Code")), text(get("Severity")).lower(), text(get("Message")),
