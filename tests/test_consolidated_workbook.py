@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import os
 import shutil
@@ -444,6 +445,38 @@ def test_libreoffice_converts_both_workbooks_to_pdf(written, tmp_path):
             assert sheet_of.count(name) == 1, (name, sheet_of)
         data = [p for p in pages if p and p[-1].split()[0] == "Data"]
         assert len(data) >= 2 and all(p[0].split()[0] == "Ref" and p[0].split()[-1] == "Source" for p in data)
+        # the PSB Summary's sections each print with their table (its "Top risks" heading once ended page 1)
+        psb = ["\n".join(p) for p in pages if p and p[-1].startswith("PSB Summary")]
+        for title, header in (("Exceptions: every Red", "Remedial action"), ("Top risks (highest", "Mitigation"),
+                              ("Spend against budget", "Forecast outturn")):  # fmt: skip
+            [page] = [p for p in psb if title in p]
+            assert header in page.split(title, 1)[1], title
+
+
+def test_psb_summary_pages_keep_each_section_with_its_table_and_charts_whole(written):
+    """Printed, a section's title, its header and its first row share a page, a band of charts is not cut, and
+    no page holds more rows than fit (the Top risks heading used to end page 1, its table on page 2)."""
+    cons, out, _ = written
+    from laa_xl.core.reports import DEFAULT_ROW_POINTS, PSB_PAGE_POINTS, psb_layout
+
+    lay = psb_layout(cons)
+    assert lay.page_breaks, "the demo area needs more than one page"
+
+    def page(i: int) -> int:
+        return sum(1 for b in lay.page_breaks if b <= i)
+
+    sections = [i for i, row in enumerate(lay.rows) if row and row[0] is not None and row[0].style == "section"]
+    assert len(sections) >= 6
+    for t in sections:
+        assert page(t - 1) == page(t) == page(t + 1) == page(t + 2), lay.rows[t][0].value
+    charts = sorted({c.row for c in lay.charts})
+    for top in charts:
+        assert page(top) == page(top + 15)
+    heights = [lay.heights.get(i, DEFAULT_ROW_POINTS) for i in range(len(lay.rows))]
+    starts = [0, *lay.page_breaks, len(lay.rows)]
+    assert all(sum(heights[a:b]) <= PSB_PAGE_POINTS for a, b in itertools.pairwise(starts))
+    xml = next(x for n, x in sheet_xml(out, "worksheets/sheet5").items())  # PSB Summary, the fifth sheet
+    assert "<rowBreaks" in xml and 'fitToHeight="0"' in xml
 
 
 def test_go_return_pages_never_split_a_target(written):

@@ -605,6 +605,21 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         yield (title,), ("section",), None, None
         yield header, tuple("header" if h else None for h in header), None, None  # a spacer column: no dark cell
 
+    # Printed: a section's title, header and first row kept on one page, and a band of charts not cut. The rows
+    # above the body are described here; the body's as they are yielded (see _kept_together).
+    heights: list[float] = [lay.heights.get(i, DEFAULT_ROW_POINTS) for i in range(len(lay.rows))]
+    glued: list[bool] = [_leads_in(tuple(c.style if c is not None else None for c in row)) for row in lay.rows]
+    for band in range(chart_top, chart_top + chart_rows, rows_per_chart):
+        for i in range(band, band + rows_per_chart):
+            glued[i] = i < band + rows_per_chart - 1
+
+    def printed(body: Iterator[Row]) -> Iterator[Row]:
+        for row in body:
+            heights.append(DEFAULT_ROW_POINTS if row[3] is None else row[3])
+            glued.append(_leads_in(tuple(row[1])))
+            yield row
+        lay.page_breaks = _kept_together(heights, glued, PSB_PAGE_POINTS)
+
     def rows() -> Iterator[Row]:
         exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
                     "Commentary", "Remedial action")  # fmt: skip
@@ -657,8 +672,40 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
                 yield (t.ref, "Profile", *prof), styles, t.decimals, None
                 yield (t.ref, "Actual", *act), styles, t.decimals, None
 
-    lay.body = rows()
+    lay.body = printed(rows())
     return lay
+
+
+DEFAULT_ROW_POINTS = 15.0  # a row with no height of its own, as Excel shows it
+# Points of rows on a printed page of the PSB Summary at the scale that fits its width (A4 landscape, its
+# margins): 516 pt tall at about 64 % (its columns at 7 pixels a character) is ~800; less a twentieth, as the
+# scale and the heights of rows without one of their own differ a little between Excel and LibreOffice (a break
+# a little early costs a line of paper; one late, an almost empty page).
+PSB_PAGE_POINTS = 760.0
+
+
+def _leads_in(styles: tuple[str | None, ...]) -> bool:
+    """Whether a row must be printed on the page of the row after it: a blank row before a section, a section's
+    title, a table's header."""
+    return not any(styles) or "section" in styles or "header" in styles
+
+
+def _kept_together(heights: Sequence[float], glued: Sequence[bool], capacity: float) -> list[int]:
+    """Page breaks (rows that start a page) filling pages in turn, never between a row and the next it is glued
+    to; a run of glued rows taller than a page starts a page of its own."""
+    breaks: list[int] = []
+    used, i, n = 0.0, 0, len(heights)
+    while i < n:
+        j, size = i, heights[i]
+        while glued[j] and j + 1 < n:
+            j += 1
+            size += heights[j]
+        if used and used + size > capacity:
+            breaks.append(i)
+            used = 0.0
+        used += size
+        i = j + 1
+    return breaks
 
 
 # --- Reward ---------------------------------------------------------------------
