@@ -4,6 +4,7 @@ typed into: what the button writes back (sheets, values, formulas, colours) and 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import re
 import zipfile
@@ -15,9 +16,10 @@ import pytest
 
 from laa_xl.core import demo, reports
 from laa_xl.core.filling import officer_fill
-from laa_xl.core.periods import Period
+from laa_xl.core.periods import FinancialYear, Period
 from laa_xl.excel import buttons, layout, udfs
 from laa_xl.excel.data_sheet import data_formulas
+from laa_xl.io import consolidated as cio
 from laa_xl.io.check_returns import check_files
 from laa_xl.io.consolidated import read_consolidated
 from laa_xl.io.demo_fill import fill_return_workbook
@@ -386,32 +388,80 @@ def test_an_actual_corrected_in_the_live_data_reaches_the_go_return(after_consol
     assert rows[3][q2] == "Red"  # was No data (TBC) in the consolidation
 
 
+def _replaced_said(book, p) -> list[tuple[str, str]]:
+    rows = block(book, p, "Issues")
+    code, message, cell = rows[0].index("Code"), rows[0].index("Message"), rows[0].index("Cell")
+    return [(plain(row[message]), plain(row[cell]) or "") for row in rows[1:] if row[code] == "data-edit-replaced"]
+
+
 def test_consolidating_again_says_which_actuals_typed_on_data_it_replaced(after_consolidate, area):
     """Consolidate takes every figure from the returns: an actual corrected by hand on Data since the last
-    Consolidate is replaced, and that is said (it was silent), on Issues and in the message."""
+    Consolidate is replaced, and that is said (it was silent), on Issues at its new cell and in the message, with
+    what the cell held as typed and figures in full."""
     book = jsonbook.book(copy.deepcopy(after_consolidate))
     buttons.consolidate(book)  # nothing typed: nothing to say
-    assert "typed on the Data sheet" not in alerts(book)[0]
-    assert "data-edit-replaced" not in {code for _, _, code in issue_tuples(block(book, after_consolidate, "Issues"))}
+    assert "data-edit-replaced" not in alerts(book)[0] and _replaced_said(book, after_consolidate) == []
 
     p = copy.deepcopy(after_consolidate)
     data = jsonbook.sheet_values(p, "Data")
     head = data[0]
     a = head.index("Actual")
-    r = next(i for i, row in enumerate(data) if i and isinstance(row[a], int | float))
-    ref, quarter, was = data[r][0], data[r][3], data[r][a]
-    data[r][a] = was + 1000  # typed by hand
+    numbered = [i for i, row in enumerate(data) if i and isinstance(row[a], int | float)]
+    r, r2 = numbered[0], numbered[1]
+    ref, year, quarter, was = data[r][0], data[r][2], data[r][3], data[r][a]
+    data[r][a] = was + 1234567.5  # typed by hand
+    data[r2][a] = "TBC"
     book = jsonbook.book(p)
     buttons.consolidate(book)
     [msg] = alerts(book)
-    assert "1 actual(s) typed on the Data sheet since the last Consolidate were replaced" in msg
-    rows = block(book, p, "Issues")
-    code, message = rows[0].index("Code"), rows[0].index("Message")
-    [said] = [plain(row[message]) for row in rows[1:] if row[code] == "data-edit-replaced"]
-    assert said.startswith(f"{ref} {quarter}: the actual {was + 1000:g} typed on the Data sheet was replaced by "
-                           f"{was:g} from the return")  # fmt: skip
+    assert "2 actual(s) on the Data sheet that differed from the last consolidation saved" in msg
+    said = dict(_replaced_said(book, p))
+    typed = f"{was + 1234567.5:,.6f}".rstrip("0").rstrip(".")
+    first = next(m for m in said if m.startswith(f"{ref} {year} {quarter} ("))
+    saved = f"{was:,.0f}" if float(was).is_integer() else f"{was:,.6f}".rstrip("0").rstrip(".")
+    assert f"the Data sheet had {typed}, not the {saved} of the last consolidation saved" in first
+    assert "e+06" not in first and "Consolidate has replaced it with" in first
+    assert any("had 'TBC'" in m for m in said)
     new_data = block(book, p, "Data")
-    assert next(row for row in new_data if row[0] == ref and row[3] == quarter)[a] == pytest.approx(was)
+    row = next(i for i, row in enumerate(new_data)
+               if plain(row[0]) == ref and plain(row[2]) == year and plain(row[3]) == quarter)  # fmt: skip
+    assert said[first] == f"F{row + 1}" and new_data[row][a] == pytest.approx(was)  # where the figure now is
+
+
+def test_an_actual_corrected_on_last_years_rows_is_said_too(live, area):
+    """Last year's rows, carried below this year's on Data, are rebuilt from the saved consolidation: a figure
+    corrected there is replaced too, and said."""
+    buttons.consolidate(jsonbook.book(live))
+    out = area / buttons.CONSOLIDATED_NAME
+    cons, _, _ = read_consolidated(out)
+    last = FinancialYear(2007)
+    cons.carried = [dataclasses.replace(o, year=last) for o in cons.observations]
+    cio.write_consolidated(cons, out, demo.register_grids())
+    file = read_grids(out)
+    p = copy.deepcopy(live)
+    for s in p["sheets"]:
+        if s["name"] in layout.DERIVED_SHEETS:
+            s["values"] = [[jsonbook._json_value(v) for v in row] for row in file[s["name"]]] or [[""]]
+    data = jsonbook.sheet_values(p, "Data")
+    a = data[0].index("Actual")
+    r = next(i for i, row in enumerate(data) if i and row[2] == "2007/08" and isinstance(row[a], int | float))
+    data[r][a] = 4242.0
+    book = jsonbook.book(p)
+    buttons.consolidate(book)
+    [(said, _)] = _replaced_said(book, p)
+    assert said.startswith(f"{data[r][0]} 2007/08 {data[r][3]} (") and "the Data sheet had 4,242" in said
+
+
+def test_data_that_cannot_be_compared_is_said(after_consolidate, area):
+    """With the saved consolidation gone (deleted, or something else saved over it), corrections on Data cannot be
+    told from the returns' figures: that is said once, rather than nothing."""
+    (area / buttons.CONSOLIDATED_NAME).unlink()
+    book = jsonbook.book(copy.deepcopy(after_consolidate))
+    buttons.consolidate(book)
+    [(said, _)] = _replaced_said(book, after_consolidate)
+    assert said.startswith("The Data sheet could not be compared with the last consolidation saved (CONSOLIDATED.xlsx "
+                           "is not there)")  # fmt: skip
+    assert "could not be compared" in alerts(book)[0]
 
 
 def test_psb_report_paints_the_summary_and_saves_it_with_charts(after_consolidate, area):

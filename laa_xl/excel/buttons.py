@@ -26,13 +26,14 @@ import importlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..core import reports
 from ..core.consolidate import COUNT_COLUMNS, Consolidation, actuals_of, recompute
-from ..core.issues import ERROR, Issue, Location, error
-from ..core.numbers import text
+from ..core.issues import ERROR, Issue, Location, column_name, error
+from ..core.numbers import is_blank, text
 from ..core.periods import Period
 from ..core.register import REGISTER_SHEETS, Register, load_register
 from ..core.table import label_values, norm
@@ -416,31 +417,50 @@ def consolidate(book: Any) -> str:
     msg = (f"Consolidated {period}: {s['returns used']} return(s) used; missing: {s['missing returns']}; "
            f"late: {s['late returns']}.\n{_counts(s['rag'])} (reported RAG, {period.last_quarter}).\n"
            f"{s['errors']} error(s), {s['warnings'] + len(replaced)} warning(s) on the Issues sheet. Saved as {out}.")  # fmt: skip
-    if replaced:
-        msg += (f"\n{len(replaced)} actual(s) typed on the Data sheet since the last Consolidate were replaced by "
-                "the returns' figures: see data-edit-replaced on the Issues sheet.")  # fmt: skip
+    if typed.unchecked:
+        msg += ("\nThe Data sheet could not be compared with the last consolidation saved: any actual corrected by "
+                "hand on Data has been replaced by the returns' figures (see data-edit-replaced on the Issues sheet).")
+    elif replaced:
+        msg += (f"\n{len(replaced)} actual(s) on the Data sheet that differed from the last consolidation saved "
+                "(corrected by hand?) were replaced by the returns' figures: see data-edit-replaced on the Issues "
+                "sheet.")  # fmt: skip
     alert(book, msg, f"{TITLE}: Consolidate")
     return msg
 
 
-def _typed_on_data(book: Any, saved: Path) -> dict[tuple[str, Any, str], float | None]:
-    """The actuals on the live Data sheet that differ from those Consolidate last saved (``saved``): typed there
-    by hand since, by (ref, year, quarter). Consolidating again takes every figure from the returns, so these
-    would be replaced without a word. Empty when either cannot be read (nothing to compare)."""
+@dataclass
+class _OnData:
+    """What the live Data sheet holds before Consolidate replaces it: each actual (ref, year, quarter) that differs
+    from the last consolidation saved, as (its number, what the cell shows, the saved number); and why it could not
+    be compared at all, if it could not."""
+
+    differs: dict[tuple[str, Any, str], tuple[float | None, Any, float | None]] = field(default_factory=dict)
+    unchecked: str = ""
+
+
+def _typed_on_data(book: Any, saved: Path) -> _OnData:
+    """The actuals on the live Data sheet that differ from those Consolidate last saved (``saved``), this year's
+    and last year's: typed there by hand since, most likely. Consolidating again takes every figure from the
+    returns, so these would be replaced without a word."""
     from ..core.rules import EPS
     from ..io.consolidated import data_actuals, read_previous
 
-    if not saved.exists():
-        return {}
     try:
         live = data_actuals(grids(book, ("Data",)).get("Data", []), book.name)
-        before, _ = read_previous(saved) if live else ({}, None)
-    except Exception:  # noqa: BLE001 - no Data, or no saved consolidation, to compare: nothing was typed over
-        return {}
-    out: dict[tuple[str, Any, str], float | None] = {}
-    for key, now in live.items():
+    except Exception:  # noqa: BLE001 - no Data sheet to compare: nothing typed on it to lose
+        return _OnData()
+    if not any(v is not None or not is_blank(raw) for v, raw in live.values()):
+        return _OnData()  # an empty Data sheet (the first Consolidate)
+    if not saved.exists():
+        return _OnData(unchecked=f"{saved.name} is not there")
+    try:
+        before, _ = read_previous(saved)  # every row's actual, last year's carried rows too
+    except Exception as e:  # noqa: BLE001 - said, not raised: the consolidation itself goes on
+        return _OnData(unchecked=f"{saved.name} could not be read: {e}")
+    out = _OnData()
+    for key, (now, raw) in live.items():
         if key in before and not _same_actual(now, before[key], EPS):
-            out[key] = now
+            out.differs[key] = (now, raw, before[key])
     return out
 
 
@@ -450,22 +470,46 @@ def _same_actual(a: float | None, b: float | None, eps: float) -> bool:
     return abs(a - b) <= eps * max(1.0, abs(b))
 
 
-def _replaced(typed: Mapping[tuple[str, Any, str], float | None], cons: Consolidation, book_name: str) -> list[Issue]:
-    """A warning for each actual typed on Data that the new consolidation replaced with another figure."""
+def _figure(x: float | None) -> str:
+    """A figure in full, as a person reads it: 1,234,567 or 12.5; 'no figure'."""
+    if x is None:
+        return "no figure"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
+def _shown(number: float | None, raw: Any) -> str:
+    """What a Data cell held, as typed: its figure, its text in quotes, or 'a blank'."""
+    if number is not None:
+        return _figure(number)
+    return "a blank" if is_blank(raw) else f"'{text(raw)[:40]}'"
+
+
+def _replaced(on_data: _OnData, cons: Consolidation, book_name: str) -> list[Issue]:
+    """A warning for each actual on Data that the new consolidation replaced with another figure; one warning when
+    Data could not be compared with the last consolidation saved."""
     from ..core.issues import warning
     from ..core.rules import EPS
 
-    now = actuals_of(cons.observations)
+    actual_col = column_name(reports.DATA_COLUMNS.index("Actual") + 1)
+    now: dict[tuple[str, Any, str], tuple[float | None, str, int]] = {}
+    for i, o in enumerate(reports.data_rows(cons)):  # as Data is painted: a header, then a row each
+        now[(o.ref, o.year, o.quarter)] = (o.actual, o.partnership, i + 2)
     out: list[Issue] = []
-    for (ref, year, quarter), typed_value in typed.items():
-        got = now.get((ref, year, quarter), typed_value)
-        if _same_actual(got, typed_value, EPS):
+    if on_data.unchecked:
+        out.append(warning("data-edit-replaced", f"The Data sheet could not be compared with the last consolidation "
+                           f"saved ({on_data.unchecked}), so any actual corrected by hand on Data has been replaced by "
+                           "the returns' figures without being listed here. Check the figures you corrected.",
+                           Location(book_name, "Data")))  # fmt: skip
+    for (ref, year, quarter), (typed, raw, saved) in on_data.differs.items():
+        got, partnership, row = now.get((ref, year, quarter), (typed, "", 0))
+        if row == 0 or _same_actual(got, typed, EPS):
             continue
-        shown = "blank" if typed_value is None else f"{typed_value:g}"
-        out.append(warning("data-edit-replaced", f"{ref} {quarter}: the actual {shown} typed on the Data sheet was "
-                           f"replaced by {'no figure' if got is None else f'{got:g}'} from the return, as Consolidate "
-                           "takes every figure from the returns. If the typed figure is right, ask the partnership to "
-                           "correct its return, or type it on Data again.", Location(book_name, "Data")))  # fmt: skip
+        out.append(warning("data-edit-replaced", f"{ref} {year} {quarter}{f' ({partnership})' if partnership else ''}: "
+                           f"the Data sheet had {_shown(typed, raw)}, not the {_figure(saved)} of the last consolidation "
+                           f"saved (corrected by hand?). Consolidate has replaced it with {_figure(got)} from the "
+                           f"return, as it takes every figure from the returns. If {_shown(typed, raw)} is right, ask "
+                           "the partnership to correct its return, or type it on Data again.",
+                           Location(book_name, "Data", f"{actual_col}{row}")))  # fmt: skip
     return out
 
 

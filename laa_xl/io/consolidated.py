@@ -439,18 +439,20 @@ def consolidation_from_grids(
     return cons, evidence, reg_issues
 
 
-def data_actuals(grid: Sequence[Sequence[Any]], name: str) -> dict[ActualKey, float | None]:
-    """The actuals on a Data sheet's grid, keyed as ``actuals_of`` keys them (the live sheet, before it is
-    replaced); empty when it has no Data table."""
+def data_actuals(grid: Sequence[Sequence[Any]], name: str) -> dict[ActualKey, tuple[float | None, Any]]:
+    """The actuals on a Data sheet's grid (the live sheet, before it is replaced), keyed as ``actuals_of`` keys
+    them: each as a number (None when blank or not a number) and as the cell holds it. Empty when it has no Data
+    table."""
     table = find_table(grid, name, "Data", "Ref")
     if table is None or not table.has("Actual"):
         return {}
-    pick, rows = table.picker(DATA_READ), _DataRows()
-    out: dict[ActualKey, float | None] = {}
+    pick, rows, at = table.picker(DATA_READ), _DataRows(), DATA_READ.index("Actual")
+    out: dict[ActualKey, tuple[float | None, Any]] = {}
     for _, v in table.rows:
-        o = rows.observation(pick(v))
+        values = pick(v)
+        o = rows.observation(values)
         if o is not None:
-            out[(o.ref, o.year, o.quarter)] = o.actual
+            out[(o.ref, o.year, o.quarter)] = (o.actual, values[at])
     return out
 
 
