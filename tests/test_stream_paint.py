@@ -384,3 +384,16 @@ def test_compiled_rows_refuse_infinity_as_the_cell_by_cell_path_does(tmp_path):
     lay.body = iter([((1.0,), ("number",), 1, None), ((float("inf"),), ("number",), 1, None)])
     with pytest.raises(TypeError, match="NAN/INF"):
         cio.write_workbook(tmp_path / "inf.xlsx", [lay])
+
+
+def test_a_streamed_sheet_of_row_heights_alone_is_written_as_its_cells_would_be(tmp_path):
+    """Found by fuzzing the streamed painter: rows with heights and no cell written made XlsxWriter fail at close
+    (its dimension had a row and no column); written cell by cell, the same layout was fine."""
+
+    def make():
+        lay = StreamLayout("Heights")
+        lay.body = iter([(("",), ("plain",), None, 20.0), ((), (), None, 30.0)])
+        return [lay]
+
+    a, b = both_ways(tmp_path, make)
+    assert differences(a, b) == [] and a["Heights"]["heights"]

@@ -525,9 +525,9 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
     sst.count += n_found
     rmin, rmax, cmin, cmax = bounds
     if rmin >= 0:
-        if cmin < 0:  # rows with heights only
-            ws._check_dimensions(rmin, 0, ignore_col=True)
-            ws._check_dimensions(rmax, 0, ignore_col=True)
+        if cmin < 0:  # rows with heights only: as XlsxWriter's set_row counts them (column A when no cell is written)
+            ws._check_dimensions(rmin, 0)
+            ws._check_dimensions(rmax, 0)
         else:
             ws._check_dimensions(rmin, cmin)
             ws._check_dimensions(rmax, cmax)
