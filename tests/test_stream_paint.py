@@ -397,3 +397,17 @@ def test_a_streamed_sheet_of_row_heights_alone_is_written_as_its_cells_would_be(
 
     a, b = both_ways(tmp_path, make)
     assert differences(a, b) == [] and a["Heights"]["heights"]
+
+
+def test_a_merge_starting_past_the_end_of_its_row_is_written_as_its_cells_would_be(tmp_path):
+    """Found by fuzzing: a merge whose top-left lies past the last cell of a head row raised IndexError."""
+
+    def make():
+        lay = StreamLayout("Past")
+        lay.add(Cell("a", "plain"))
+        lay.merges.append((0, 1, 0, 2))
+        lay.body = iter([(("x",), ("plain",), None, None)])
+        return [lay]
+
+    a, b = both_ways(tmp_path, make)
+    assert differences(a, b) == [] and a["Past"]["merges"] == ["B1:C1"]

@@ -485,7 +485,8 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     m = cover[c]
                     if m[0] == r and m[1] == c:  # top-left: its own value, and the format for the whole merge
                         v = values[c] if style is not None else None
-                        a = merge_attr[(r, c)] = s_attr(style or "plain", v, decimals[c] if per_cell else decimals)
+                        dec = (decimals[c] if c < len(decimals) else None) if per_cell else decimals  # past the row's end: none
+                        a = merge_attr[(r, c)] = s_attr(style or "plain", v, dec)
                         xml = _cell_xml(f"{cols[c]}{r1}", v, a, sst, date_1904, tz)
                     else:
                         xml = f'<c r="{cols[c]}{r1}"{merge_attr[(m[0], m[1])]}/>'
