@@ -142,6 +142,19 @@ def test_chase_messages_recipients_and_sponsor_grouping():
     assert [display_name(x) for x in ("Dr O'Brien <obrien@x.gov.uk>", '"Bloggs, Jo" <jo@x.gov.uk>', "jo@x.gov.uk",
                                       "Director for Children")] == ["Dr O'Brien", "Bloggs, Jo", "", "Director for Children"]
 
+def test_an_email_cell_without_an_address_says_what_it_holds():
+    """A name typed where the address goes is "not an email address", naming it; only an empty cell is "no email
+    address" (both were the latter)."""
+    inp = ChaseInput(area="Shire", period=Period.parse("2008/09 Q2"),
+                     log=[LogEntry("CYP", status="Missing"), LogEntry("SAF", status="Missing")], data=[],
+                     contacts=[Contact("CYP", "Children", "Alex", "Alex Smith (Children's Trust)"),
+                               Contact("SAF", "Safer", "Sam", "")], targets=[])  # fmt: skip
+    said = {m.key: m.problems for m in chase_messages(inp)}
+    assert said["CYP"] == ("The register's email for partnership CYP, 'Alex Smith (Children's Trust)', is not an "
+                           "email address: type the lead contact's address.",)  # fmt: skip
+    assert said["SAF"] == ("The register has no email address for partnership SAF.",)
+
+
 def test_a_used_return_with_errors_is_asked_for_corrections():
     from laa_xl.core.email_content import corrections_to_chase
     from laa_xl.core.issues import Location, error, warning

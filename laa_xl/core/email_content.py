@@ -316,6 +316,9 @@ def _no_address(code: str, cell: str) -> str:
     if bad:
         return (f"The register's email for partnership {code}, '{bad[0]}', is not an address laa-xl can send to "
                 "(letters with accents cannot be used in one).")  # fmt: skip
+    if (cell or "").strip():  # a name or a note where the address should be
+        return (f"The register's email for partnership {code}, '{' '.join(cell.split())[:60]}', is not an email "
+                "address: type the lead contact's address.")  # fmt: skip
     return f"The register has no email address for partnership {code}."
 
 
