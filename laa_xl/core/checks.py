@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from . import rules
 from .issues import Issue, Location, error, warning
-from .numbers import NotANumber, is_blank, text, to_number
+from .numbers import NotANumber, exact, is_blank, text, to_number
 from .periods import QUARTERS, FinancialYear, PeriodError
 from .register import Register, Target, normalise_ref, parse_date
 from .returns import Cell, CheckedReturn, Observation, ReturnData, ReturnRow, Risk, Spend
@@ -111,11 +111,6 @@ def looks_like_fraction(actual: float, profile: float | None) -> bool:
     """A percentage typed as a fraction (45% typed into a cell, or pasted from a cell formatted as a percentage,
     is stored as 0.45): a non-zero actual within -1..1 that comes nearer the profile read as a percentage."""
     return profile is not None and 0 < abs(actual) <= 1 and abs(actual * 100 - profile) < abs(actual - profile)
-
-
-def _exact(x: float) -> str:
-    """A number with as many decimals as it has, up to six (0.453, 45.3, 45)."""
-    return f"{x:,.6f}".rstrip("0").rstrip(".")
 
 
 def _pct(x: float) -> str:
@@ -240,7 +235,7 @@ def _observe(
         issues.append(warning("implausible-value", f"{t.ref} {q}: {_fmt(actual)} is outside 0-100, but this target "
                               "is a percentage (45 means 45%).", row.actual.location))  # fmt: skip
     elif actual is not None and t.is_percentage and looks_like_fraction(actual, profile):
-        as_typed, pct = _exact(actual), _exact(actual * 100)
+        as_typed, pct = exact(actual), exact(actual * 100)
         issues.append(warning("percentage-as-fraction", f"{t.ref} {q}: {as_typed} looks like {pct}% typed as a "
                               f"fraction (Excel stores 45% as 0.45). This target is counted in percentage points: for "
                               f"{pct}% type {pct}. As it stands it counts as {as_typed}%.", row.actual.location))  # fmt: skip

@@ -400,6 +400,6 @@ def _restatements(
             if o.source.file and o.source.cell:
                 out.append(Restatement(o.ref, o.year, o.quarter, float(old), None, o.source))
             continue
-        if abs(o.actual - old) > rules.EPS * max(1.0, abs(old)):
+        if not rules.same_actual(o.actual, old):
             out.append(Restatement(o.ref, o.year, o.quarter, float(old), o.actual, o.source))
     return out

@@ -55,6 +55,11 @@ def without_spaces(typed: str) -> str:
     return typed.translate(_DROP_SPACES)
 
 
+def exact(x: float) -> str:
+    """A number with as many decimals as it has, up to six, thousands separated (0.453, 45.3, 1,234,567.5, 45)."""
+    return f"{x:,.6f}".rstrip("0").rstrip(".")
+
+
 def is_blank(value: object) -> bool:
     """None, NaN, or a text of nothing but spaces and control characters (see ``_SPACES``)."""
     if value.__class__ is str:  # the common case first (every cell of every return passes here)

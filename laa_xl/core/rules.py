@@ -32,6 +32,14 @@ def is_missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
+def same_actual(a: float | None, b: float | None) -> bool:
+    """Two actuals the same but for floating-point slack (relative to ``b``); two missing ones are the same."""
+    if is_missing(a) or is_missing(b):
+        return is_missing(a) and is_missing(b)
+    assert a is not None and b is not None
+    return abs(a - b) <= EPS * max(1.0, abs(b))
+
+
 def sign(polarity: str | None) -> int:
     """+1 when higher is better, -1 when lower is better (blank means higher)."""
     p = (polarity or "higher").strip().lower()

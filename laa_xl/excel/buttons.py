@@ -33,9 +33,10 @@ from typing import Any, TypeVar
 from ..core import reports
 from ..core.consolidate import COUNT_COLUMNS, Consolidation, actuals_of, recompute
 from ..core.issues import ERROR, Issue, Location, column_name, error
-from ..core.numbers import is_blank, text
+from ..core.numbers import exact, is_blank, text
 from ..core.periods import Period
 from ..core.register import REGISTER_SHEETS, Register, load_register
+from ..core.rules import same_actual
 from ..core.table import label_values, norm
 from ..errors import LaaError
 from ..io.styles import RAG_FILLS
@@ -442,7 +443,6 @@ def _typed_on_data(book: Any, saved: Path) -> _OnData:
     """The actuals on the live Data sheet that differ from those Consolidate last saved (``saved``), this year's
     and last year's: typed there by hand since, most likely. Consolidating again takes every figure from the
     returns, so these would be replaced without a word."""
-    from ..core.rules import EPS
     from ..io.consolidated import data_actuals, read_previous
 
     try:
@@ -459,22 +459,14 @@ def _typed_on_data(book: Any, saved: Path) -> _OnData:
         return _OnData(unchecked=f"{saved.name} could not be read: {e}")
     out = _OnData()
     for key, (now, raw) in live.items():
-        if key in before and not _same_actual(now, before[key], EPS):
+        if key in before and not same_actual(now, before[key]):
             out.differs[key] = (now, raw, before[key])
     return out
 
 
-def _same_actual(a: float | None, b: float | None, eps: float) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return abs(a - b) <= eps * max(1.0, abs(b))
-
-
 def _figure(x: float | None) -> str:
     """A figure in full, as a person reads it: 1,234,567 or 12.5; 'no figure'."""
-    if x is None:
-        return "no figure"
-    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.6f}".rstrip("0").rstrip(".")
+    return "no figure" if x is None else exact(x)
 
 
 def _shown(number: float | None, raw: Any) -> str:
@@ -488,7 +480,6 @@ def _replaced(on_data: _OnData, cons: Consolidation, book_name: str) -> list[Iss
     """A warning for each actual on Data that the new consolidation replaced with another figure; one warning when
     Data could not be compared with the last consolidation saved."""
     from ..core.issues import warning
-    from ..core.rules import EPS
 
     actual_col = column_name(reports.DATA_COLUMNS.index("Actual") + 1)
     now: dict[tuple[str, Any, str], tuple[float | None, str, int]] = {}
@@ -502,7 +493,7 @@ def _replaced(on_data: _OnData, cons: Consolidation, book_name: str) -> list[Iss
                            Location(book_name, "Data")))  # fmt: skip
     for (ref, year, quarter), (typed, raw, saved) in on_data.differs.items():
         got, partnership, row = now.get((ref, year, quarter), (typed, "", 0))
-        if row == 0 or _same_actual(got, typed, EPS):
+        if row == 0 or same_actual(got, typed):
             continue
         out.append(warning("data-edit-replaced", f"{ref} {year} {quarter}{f' ({partnership})' if partnership else ''}: "
                            f"the Data sheet had {_shown(typed, raw)}, not the {_figure(saved)} of the last consolidation "
