@@ -325,6 +325,24 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
             out.write("".join(parts))
             parts.clear()
 
+    def write_compiled(comp: _Compiled, r: int, values: Sequence[Any], inside: tuple[str, ...],
+                       height: float | None) -> bool:  # fmt: skip
+        """The row written by its compiled function; False (nothing written, nothing counted) when it must go cell
+        by cell: a string that may need cutting, a NaN or an infinity."""
+        nonlocal n_found
+        fn, n_str, floats, first_c, last_c, _ = comp
+        uses = sst.count  # a value typed by _cell_xml as text counts its use: undone should the row go cell by cell
+        try:
+            xml = fn(str(r + 1), values, strings, inside)
+        except _Long:
+            xml = None
+        if xml is None or (floats and ("N</v>" in xml or "F</v>" in xml)):  # NaN, infinity
+            sst.count = uses
+            return False
+        n_found += n_str
+        emit(r, r + 1, [xml] if xml else [], first_c, last_c, height)
+        return True
+
     active: list[tuple[int, int, int, int]] = []
     first_end, last_start = _NO_ROW, -1  # the first row an active merge ends on; the last it starts on
     steady: list[Any] | None = None  # the cover of rows under merges that all began above them (see below)
@@ -343,18 +361,8 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                 comp = compiled.get(ckey)
                 if comp is None and ckey not in compiled and len(compiled) < _COMPILED_MAX:
                     comp = compiled[ckey] = compile_row(styles, decimals, ckey[2], ckey[3], values)
-                if comp is not None:
-                    fn, n_str, floats, first_c, last_c, _ = comp
-                    uses = sst.count  # a value typed by _cell_xml as text counts its use: undone should the row go below
-                    try:
-                        xml = fn(str(r1), values, strings, ())
-                    except _Long:  # a string that may need cutting: the row cell by cell, below
-                        xml = None
-                    if xml is not None and not (floats and ("N</v>" in xml or "F</v>" in xml)):  # NaN, inf: below
-                        n_found += n_str
-                        emit(r, r1, [xml] if xml else [], first_c, last_c, height)
-                        continue
-                    sst.count = uses
+                if comp is not None and write_compiled(comp, r, values, (), height):
+                    continue
             if merges_seen < len(layout.merges):  # a merge is declared before the first row it covers
                 for m in layout.merges[merges_seen:]:
                     if m[0] < r:
@@ -410,25 +418,15 @@ def stream_rows(ws: StreamWorksheet, layout: StreamLayout, fmt_for: Callable[[tu
                     if comp is None and mkey not in compiled:
                         comp = compiled[mkey] = compile_row(pkey[0], decimals, mkey[2], mkey[3], values, merged)
                     if comp is not None:
-                        fn, n_str, floats, first_c, last_c, top_lefts = comp
                         if inside is None:
-                            for c, a in top_lefts:  # before the others: a merge along the row takes its format now
+                            for c, a in comp[5]:  # the merges' top-lefts first: a merge along the row takes its format
                                 merge_attr[(r, c)] = a
                             inside = tuple([merge_attr[(m[0], m[1])] for c, m in cover.items()
                                             if m[0] != r or m[1] != c])  # fmt: skip
                             if steady is not None:
                                 steady[1] = (merged, inside)
-                        uses = sst.count
-                        try:
-                            xml = fn(str(r1), values, strings, inside)
-                        except _Long:
-                            xml = None
-                        if xml is not None and not (floats and ("N</v>" in xml or "F</v>" in xml)):
-                            n_found += n_str
-                            emit(r, r1, [xml] if xml else [], first_c, last_c, height)
+                        if write_compiled(comp, r, values, inside, height):
                             continue
-                        sst.count = uses
-                        first_c = last_c = -1
                 if not cover or cover.keys() <= plan[0]:
                     rs = str(r1)
                     for e in plan[1]:
