@@ -73,7 +73,7 @@ class SheetLayout:
     fit_width: bool = False
     charts: list[Chart] = field(default_factory=list)
     header_row: int | None = None  # 0-based row of the main table's header
-    print_scale: int | None = None  # percent; manual page breaks need a fixed scale (fit-to-width ignores them)
+    print_scale: int | None = None  # percent, when not fit_width: page breaks computed for a known scale (GO Return)
     page_breaks: list[int] = field(default_factory=list)  # 0-based rows that start a new printed page
     font_size: int | None = None  # points, for this sheet alone (else the workbook's)
     pages_wide: int = 1  # with fit_width: the pages across the columns are printed on

@@ -170,9 +170,11 @@ def addresses(values: Sequence[str] | str) -> tuple[str, ...]:
                 continue
             bad = not_addresses_in(part)
             found = emails_in(part)
-            if bad or not found:  # never cut down to something that looks like an address
-                raise BadAddress(f"'{bad[0] if bad else part.strip()}' is not an email address laa-xl can send to "
-                                 "(letters with accents cannot be used in one).")  # fmt: skip
+            if bad:  # never cut down to something that looks like an address
+                raise BadAddress(f"'{bad[0]}' is not an email address laa-xl can send to (letters with accents cannot "
+                                 "be used in one).")  # fmt: skip
+            if not found:
+                raise BadAddress(f"'{part.strip()}' is not an email address.")
             out.extend(found)
     return tuple(dict.fromkeys(out))
 
