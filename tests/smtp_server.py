@@ -127,14 +127,15 @@ class Server:
         return f"127.0.0.1:{self.controller.port}"
 
 
-def start(certs: Certs, *, tls: bool = True, size_limit: int | None = None) -> Server:
-    """The server; ``tls=False``: one that offers no STARTTLS (nor AUTH); ``size_limit``: the SIZE it announces."""
+def start(certs: Certs, *, tls: bool = True, size_limit: int | None = None, port: int | None = None) -> Server:
+    """The server; ``tls=False``: one that offers no STARTTLS (nor AUTH); ``size_limit``: the SIZE it announces;
+    ``port``: where it listens (default: a free one)."""
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ctx.load_cert_chain(certs.cert, certs.key)
     handler, auth = Handler(), Authenticator()
     secure = {"tls_context": ctx, "require_starttls": True, "authenticator": auth, "auth_required": True,
               "auth_require_tls": True} if tls else {}  # fmt: skip
     limit = {} if size_limit is None else {"data_size_limit": size_limit}
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **secure, **limit)
+    controller = Controller(handler, hostname="127.0.0.1", port=port or free_port(), **secure, **limit)
     controller.start()
     return Server(controller, handler, auth, certs)

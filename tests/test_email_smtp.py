@@ -146,16 +146,35 @@ def test_a_refused_recipient_among_several_is_reported(server, env, go):
     assert kept.get_content_type() == "multipart/mixed" and kept["X-Unsent"] == "1"
 
 
-def test_a_server_that_is_down_fails_after_the_retries_and_loses_nothing(env, go):
+def test_a_server_that_is_down_fails_after_one_retry_and_loses_nothing(env, go):
+    """Refused twice running: nothing listens there, and 40 s more of retries (a frozen terminal) would not help."""
     before, sleeps = sha(go), Sleeps()
+    port = free_port()
     with pytest.raises(TemporarySendFailure) as e:
-        email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{free_port()}", environ=env, delays=(0.01, 0.02), sleep=sleeps)
-    assert sleeps == [0.01, 0.02] and e.value.attempts == 3
+        email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{port}", environ=env, delays=(0.01, 0.02), sleep=sleeps)
+    assert sleeps == [0.01] and e.value.attempts == 2
+    assert f"nothing accepts mail at 127.0.0.1:{port}" in str(e.value) and "--smtp" in str(e.value)
     eml = go.parent / "GO.eml"
     assert eml.exists() and sha(go) == before
     draft = parse(eml.read_bytes())
     assert draft["X-Unsent"] == "1" and next(draft.iter_attachments()).get_content() == go.read_bytes()
     assert str(eml) in str(e.value) and "refused" in str(e.value)
+
+
+def test_a_server_refusing_once_then_up_again_is_sent_to(certs, env, go):
+    """A mail server restarting refuses a connection for a moment: the retry after the first wait sends."""
+    port, started = free_port(), []
+
+    def sleep_while_it_starts(seconds: float) -> None:
+        started.append(start(certs, port=port))
+
+    try:
+        res = email_go_return(go, GO_ADDR, smtp=f"127.0.0.1:{port}", environ=env, delays=(0.01, 0.02),
+                              sleep=sleep_while_it_starts)  # fmt: skip
+        assert res.sent_to == [GO_ADDR] and len(started) == 1 and len(started[0].handler.received) == 1
+    finally:
+        for s in started:
+            s.controller.stop()
 
 
 def test_a_server_that_never_answers_times_out_and_is_retried(env, go):

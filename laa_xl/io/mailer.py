@@ -11,7 +11,9 @@ environment, never from a workbook:
 
 Temporary failures (a 4xx answer, connection refused, a timeout, a dropped
 connection) are retried with back-off; permanent ones (5xx, a refused login,
-an unverifiable certificate) are not. A server that refuses some recipients
+an unverifiable certificate) are not. A connection refused twice running stops
+the retries: nothing is listening at that host and port (a wrong ``--smtp``, or
+the server is down), which waiting 40 seconds more would not change. A server that refuses some recipients
 but takes the rest is reported, never ignored.
 """
 
@@ -243,11 +245,12 @@ def recipients(msg: EmailMessage) -> list[str]:
 
 
 class _Retry(Exception):
-    """Internal: one attempt failed in a way that may pass."""
+    """Internal: one attempt failed in a way that may pass; ``refused``: the connection itself was refused."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, *, refused: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.refused = refused
 
 
 def _answer(code: int, text: bytes | str) -> str:
@@ -290,19 +293,29 @@ def send_smtp(
     msg["From"] = settings.from_addr
     data = msg.as_bytes(policy=email.policy.SMTP)
     last = ""
+    refusals = 0  # connections refused in a row
+    attempts = 0
     for attempt in range(len(delays) + 1):
+        attempts += 1
         try:
             return _send_once(data, to, settings, context)
         except _Retry as r:
             last = r.reason
+            refusals = refusals + 1 if r.refused else 0
+            if refusals == 2:  # refused again after a wait: nothing listens there (a restarting server is back by now)
+                err = TemporarySendFailure(
+                    f"Could not send: nothing accepts mail at {settings.where} (the connection was refused twice, "
+                    f"{delays[0]:g} s apart). Check the server name and port given to --smtp with your IT team; if "
+                    "they are right, the mail server is down: try again later."
+                )  # fmt: skip
+                err.attempts = attempts
+                raise err
             if attempt < len(delays):
                 if sys.stderr.isatty():  # not a silent wait of up to 42 s at a terminal
                     print(f"laa-xl: could not send yet ({last}); trying again in {delays[attempt]:g} s.", file=sys.stderr)
                 sleep(delays[attempt])
-    err = TemporarySendFailure(
-        f"Could not send through {settings.where} after {len(delays) + 1} attempts; last: {last}."
-    )
-    err.attempts = len(delays) + 1
+    err = TemporarySendFailure(f"Could not send through {settings.where} after {attempts} attempts; last: {last}.")
+    err.attempts = attempts
     raise err
 
 
@@ -362,7 +375,7 @@ def _send_once(data: bytes, to: list[str], s: SmtpSettings, context: ssl.SSLCont
             raise _Retry(f"no answer from {where} within {s.timeout:g} s") from e
         raise _Retry(f"the server closed the connection ({e})") from e
     except ConnectionRefusedError as e:
-        raise _Retry(f"connection to {where} refused (is the server running?)") from e
+        raise _Retry(f"connection to {where} refused (is the server running?)", refused=True) from e
     except TimeoutError as e:
         raise _Retry(f"no answer from {where} within {s.timeout:g} s") from e
     except smtplib.SMTPException as e:
