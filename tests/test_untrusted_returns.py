@@ -517,3 +517,28 @@ def test_a_hostile_register_is_refused_before_it_is_read(area, tmp_path):
                         "--out", str(tmp_path / "C.xlsx")], cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert r.returncode == 2 and "register.xlsx" in r.stderr and "XFD1048576" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "C.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("cell", "clean"),
+    [
+        ("Performance steady.", True),
+        ("Two lines\nand a\ttab\r\n", True),  # kept, as Excel shows them
+        (45.5, True),
+        (dt.date(2008, 11, 4), True),
+        ("bell\x07", False),
+        ("\x00", False),
+        ("x" * 32_767, True),
+        ("x" * 32_768, False),
+    ],
+    ids=["plain", "line-feeds-and-tabs", "number", "date", "bell", "nul", "at-the-limit", "past-the-limit"],
+)
+def test_text_needing_no_change_is_known_from_the_sheets_alone(cell, clean):
+    """``clean_text`` skips going through every cell read when no text of the sheets needs a change: so the test
+    on the sheets must find each change ``_clean`` would make, in any sheet."""
+    from laa_xl.core.issues import Location
+    from laa_xl.io.return_scan import _all_clean, _clean
+
+    grids = {"Cover": [["Partnership code", "P1"]], "Q2": [["Target ref", "Commentary"], ["NI 1", None], ["NI 2", cell]]}
+    assert _all_clean(grids) is clean
+    assert (_clean(cell, Location(), []) == cell) is clean

@@ -41,10 +41,11 @@ def check_return(
     issues = list(data.issues)
     cover_loc = Location(data.file, "Cover")
     code, ret_year, submitted = _check_cover(data, register, year, issues)
+    row_refs = [normalise_ref(r.ref.value) for r in data.rows]  # each row's ref, normalised once
     if code is not None and register.partnership(code) is not None:
-        owner = _whose_targets(data.rows, register, code)
+        owner = _whose_targets(row_refs, register, code)
         if owner is not None:  # another partnership's return under this one's code: it must not replace this one's
-            refs = sorted({ref for r in data.rows if (ref := normalise_ref(r.ref.value))})
+            refs = sorted({ref for ref in row_refs if ref})
             cell = data.cover.get("Partnership code")
             issues.append(error("wrong-partnership", f"The Cover says partnership '{code}', but the targets on this "
                                 f"return are {owner}'s ({', '.join(refs[:3])}{', …' if len(refs) > 3 else ''}), so it "
@@ -72,10 +73,10 @@ def check_return(
     if code is None or ret_year is None or any(i.code in ("wrong-year", "wrong-partnership") for i in issues):
         return CheckedReturn(data.file, code or "", ret_year, submitted, [], [], [], issues)
 
-    rows = _usable_rows(data.rows, register, code, issues)
+    on_rows = Counter(zip(row_refs, [r.quarter for r in data.rows], strict=True))  # (ref, quarter) -> rows
+    rows = _usable_rows(data.rows, row_refs, on_rows, register, code, issues)
     # where "no row" would only repeat an error already listed: a target on two rows (neither used), or a quarter
     # sheet that could not be read (missing, or its Target ref or Actual heading gone)
-    on_rows = Counter((normalise_ref(r.ref.value), r.quarter) for r in data.rows)
     unread = {q for q in quarters if q not in data.quarters_found and q not in {k[1] for k in on_rows}}
     explained = {k for k, n in on_rows.items() if n > 1} | {(t.ref, q) for t in targets for q in unread}
     observations: list[Observation] = []
@@ -161,10 +162,11 @@ def _check_cover(
     return code, ret_year, submitted
 
 
-def _whose_targets(rows: list[ReturnRow], register: Register, code: str) -> str | None:
-    """The partnership whose targets fill a return when none is the cover's ``code`` and most are its: the return
-    is that partnership's with the wrong code on its cover. None otherwise (a stray row is its own error)."""
-    owners = Counter(t.partnership for r in rows if (t := register.target(normalise_ref(r.ref.value))))
+def _whose_targets(refs: list[str], register: Register, code: str) -> str | None:
+    """The partnership whose targets fill a return (``refs``: its rows' refs, normalised) when none is the cover's
+    ``code`` and most are its: the return is that partnership's with the wrong code on its cover. None otherwise (a
+    stray row is its own error)."""
+    owners = Counter(t.partnership for ref in refs if (t := register.target(ref)))
     if not owners or code in owners:
         return None
     owner, n = owners.most_common(1)[0]
@@ -172,13 +174,13 @@ def _whose_targets(rows: list[ReturnRow], register: Register, code: str) -> str 
 
 
 def _usable_rows(
-    rows: list[ReturnRow], register: Register, code: str, issues: list[Issue]
+    rows: list[ReturnRow], refs: list[str], counts: Counter[tuple[str, str]], register: Register, code: str,
+    issues: list[Issue],
 ) -> dict[tuple[str, str], ReturnRow]:
-    """Rows keyed by (ref, quarter), leaving out unknown, foreign and duplicated targets."""
-    counts = Counter((normalise_ref(r.ref.value), r.quarter) for r in rows)
+    """Rows keyed by (ref, quarter), leaving out unknown, foreign and duplicated targets (``refs``: each row's ref,
+    normalised; ``counts``: the rows of each (ref, quarter))."""
     out: dict[tuple[str, str], ReturnRow] = {}
-    for r in rows:
-        ref = normalise_ref(r.ref.value)
+    for r, ref in zip(rows, refs, strict=True):
         t = register.target(ref)
         if t is None:
             issues.append(error("unknown-target", f"'{ref}' is not a target in the register. Check the reference, "

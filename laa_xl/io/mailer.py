@@ -309,7 +309,7 @@ def send_smtp(
                     "they are right, the mail server is down: try again later."
                 )  # fmt: skip
                 err.attempts = attempts
-                raise err
+                raise err from r
             if attempt < len(delays):
                 if sys.stderr.isatty():  # not a silent wait of up to 42 s at a terminal
                     print(f"laa-xl: could not send yet ({last}); trying again in {delays[attempt]:g} s.", file=sys.stderr)

@@ -289,9 +289,12 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
-def clean_text(data: ReturnData) -> None:
+def clean_text(data: ReturnData, grids: Mapping[str, Sequence[Sequence[Any]]] | None = None) -> None:
     """Remove control characters and cut over-long text in every cell read, each change listed, in place (a cell
-    whose text needs no change is kept as it is)."""
+    whose text needs no change is kept as it is). ``grids``: the sheets ``data`` was read from; when no text in them
+    needs a change (almost every return), nothing read from them can, and the cells are not gone through."""
+    if grids is not None and _all_clean(grids):
+        return
     issues: list[Issue] = []
     for label, c in list(data.cover.items()):
         v = _clean(c.value, c.location, issues)
@@ -305,3 +308,13 @@ def clean_text(data: ReturnData) -> None:
                 if v is not c.value:
                     setattr(rec, name, Cell(v, c.location))
     data.issues.extend(issues)
+
+
+def _all_clean(grids: Mapping[str, Sequence[Sequence[Any]]]) -> bool:
+    """No text in these sheets has a control character or is longer than a cell holds (each sheet's text searched
+    at once, joined by line feeds, which are kept)."""
+    for grid in grids.values():
+        texts = [v for row in grid for v in row if isinstance(v, str)]
+        if texts and (max(map(len, texts)) > MAX_CELL_TEXT or _CONTROL.search("\n".join(texts))):
+            return False
+    return True

@@ -71,7 +71,7 @@ def read_return(path: str | Path, *, allow_macros: bool = False) -> ReturnData:
             scan_return(path, grids, data, sheet_xml)  # error cells, formulas, hidden sheets, merged headings: what calamine hides
         except Exception as e:  # whatever is odd about the XML, refuse the file rather than trust what was read
             raise UnreadableFile(f"{path.name} cannot be checked cell by cell ({e}). Save it again as .xlsx.") from e
-        clean_text(data)  # control characters, text longer than a cell holds
+        clean_text(data, grids)  # control characters, text longer than a cell holds
     data.issues[:0] = issues
     return data
 
