@@ -61,6 +61,19 @@ def test_clean_values_are_consolidated(register):
     assert obs[("NI 20", "Q1")].rag == rules.NO_DATA
 
 
+def test_an_actual_typed_in_a_quarter_not_due_is_listed_not_dropped_in_silence(register):
+    """NI 47 is six-monthly (Q2 and Q4): a figure typed on Q1, where its cell is shaded for typing all the same,
+    became 'Not due' with no word at all."""
+    res = check_return(make_return([("Q1", 5, "NI 47", 101, {}), ("Q1", 6, "NI 40", None, {})]), register, year=Y,
+                       quarters=["Q1"])  # fmt: skip
+    got = [i for i in res.issues if i.code == "actual-not-due"]
+    assert [(i.location.sheet, i.location.cell, i.severity) for i in got] == [("Q1", "G5", "warning")]
+    assert "NI 47 Q1: an actual (101) is typed" in got[0].message and "due only in Q2 and Q4" in got[0].message
+    assert next(o for o in res.observations if o.ref == "NI 47").rag == rules.NOT_DUE
+    nothing = check_return(make_return([("Q1", 5, "NI 47", None, {})]), register, year=Y, quarters=["Q1"])
+    assert "actual-not-due" not in {i.code for i in nothing.issues}  # a blank, as it should be: nothing to say
+
+
 @pytest.mark.parametrize("typed", ["45", " 1,234 ", "12.5", "-3", 7])
 def test_numbers_typed_as_text_are_numbers(register, typed):
     res = check_return(make_return([("Q1", 5, "NI 40", typed, {})]), register, year=Y, quarters=["Q1"])

@@ -460,6 +460,20 @@ def test_go_comments_too_long_for_one_cell_are_cut_and_say_so():
     assert comments([short]) == "On track"
 
 
+def test_a_go_comment_from_an_earlier_quarter_says_which():
+    """A target Red in Q2 with no Q2 commentary showed Q1's 'On track.' as if it were the comment on Q2."""
+    from types import SimpleNamespace
+
+    from laa_xl.core.reports import comments
+
+    q1 = SimpleNamespace(quarter="Q1", commentary="On track.", remedial_action="")
+    q2 = SimpleNamespace(quarter="Q2", commentary="", remedial_action="")
+    assert comments([q1, q2]) == "Q1 (none given for Q2): On track."
+    assert comments([q1]) == "On track."
+    q2.remedial_action = "Extra patrols."
+    assert comments([q1, q2]) == "Remedial action: Extra patrols."
+
+
 def test_wrapped_headings_and_texts_get_the_row_heights_they_need(register):
     """Rows are given the height their wrapped text needs: a row left at one line showed only the first line of
     'Expected without stretch (E)' or of a risk, the rest printed over the next row."""

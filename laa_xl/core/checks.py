@@ -233,6 +233,12 @@ def _observe(
     if not typed and due:
         issues.append(warning("missing-actual", f"{t.ref} {q}: no actual yet, and it is due this quarter.",
                               row.actual.location))  # fmt: skip
+    if actual is not None and not due:  # the cell is shaded for typing in every quarter: a figure here is not lost
+        when = " and ".join(", ".join(t.due_quarters).rsplit(", ", 1)) if t.due_quarters else "no quarter"
+        issues.append(warning("actual-not-due", f"{t.ref} {q}: an actual ({_fmt(actual)}) is typed, but {t.ref} is "
+                              f"due only in {when} ({t.frequency}), so {q} is 'Not due' and gets no RAG. Clear the "
+                              f"figure, or if {t.ref} is now reported in {q} too, ask the central team to change its "
+                              "frequency in the register.", row.actual.location))  # fmt: skip
     if actual is not None and t.is_percentage and not 0 <= actual <= 100:
         issues.append(warning("implausible-value", f"{t.ref} {q}: {_fmt(actual)} is outside 0-100, but this target "
                               "is a percentage (45 means 45%).", row.actual.location))  # fmt: skip

@@ -184,13 +184,17 @@ _CUT = " … [cut to fit one cell: the full text is on the consolidated workbook
 
 def comments(obs: Sequence[Observation]) -> str:
     """The latest quarter's commentary, then 'Remedial action: ...' when there is one; cut, and said to be, when the
-    two together are more than a cell holds (each alone fits: the reader keeps no more)."""
+    two together are more than a cell holds (each alone fits: the reader keeps no more). Taken from an earlier
+    quarter (none was given for the latest), it says so: 'Q1 (none given for Q2): On track.' is not read as the
+    comment on a Q2 that went Red."""
     for o in reversed(obs):
         if o.commentary or o.remedial_action:
             parts = [o.commentary] if o.commentary else []
             if o.remedial_action:
                 parts.append(f"Remedial action: {o.remedial_action}")
             joined = "\n".join(parts)
+            if o is not obs[-1]:
+                joined = f"{o.quarter} (none given for {obs[-1].quarter}): {joined}"
             units = joined.encode("utf-16-le")  # Excel counts UTF-16 units (an emoji is two)
             if len(units) <= 2 * CELL_TEXT_MAX:
                 return joined
