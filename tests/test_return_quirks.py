@@ -318,3 +318,22 @@ def test_one_mistake_is_listed_once_not_once_per_target(cyp_return: Path, regist
     assert not [i for i in checked.issues if i.code == "missing-actual" and "NI 117" in i.message]
     assert {("Q2", f"A{first}", "duplicate-target-row"), ("Q2", f"A{r}", "duplicate-target-row")} <= _tuples(
         checked.issues)
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not have_soffice(), reason="needs LibreOffice")
+def test_a_row_grows_to_show_a_long_commentary_as_it_is_typed(cyp_return: Path, tmp_path: Path) -> None:
+    """A target lead's four-sentence commentary showed two lines and hid the rest, on screen and in print: the
+    target rows had heights marked custom (as if sized by hand), which no spreadsheet changes. Typed by LibreOffice
+    itself, the row now grows; the header keeps its height, and so do the rows nothing long was typed in."""
+    import openpyxl
+
+    from tests.return_helpers import libreoffice_fill
+
+    long = " ".join(["Fewer young people were out of work after the September intake, and the partnership expects "
+                     "the trend to hold through the winter."] * 4)  # fmt: skip
+    before = openpyxl.load_workbook(cyp_return)["Q1"].row_dimensions
+    typed = libreoffice_fill(cyp_return, {"Q1": {"NI 117": {"Commentary": long}}}, tmp_path / "lo" / cyp_return.name)
+    after = openpyxl.load_workbook(typed)["Q1"].row_dimensions
+    assert after[5].height > 3 * before[5].height  # NI 117's row (the first target), grown to show it all
+    assert after[4].height == before[4].height and after[6].height == before[6].height

@@ -324,6 +324,7 @@ def _quarter(
         _quarter_row(ws, fmt, register, target, year, q, r, priors.get((target.ref, q)), cols)
         lines = -(-len(target.title) // max(int(qt["widths"].get("Target", 30) * 1.1), 1))  # wrapped title lines
         ws.set_row(r, max(float(qt["row_height"]), 12.0 * lines))
+        ws.growing_rows.add(r)  # grows as commentary is typed, rather than hide its end
     first, last = hr + 1, hr + max(len(targets), 1)
     rag_col, ovr_col, check_col, act_col = cols["RAG"], cols["RAG override"], cols["Check"], cols["Actual"]
     for col in (rag_col, ovr_col):

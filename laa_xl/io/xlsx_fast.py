@@ -120,6 +120,25 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self._shapes: dict[str, bool] = {}
+        self.growing_rows: set[int] = set()  # rows (0-based) written with their height but not as a custom one
+
+    def _write_row(self, row: int, spans: Any, row_info: Any = None, empty_row: bool = False) -> None:
+        """XlsxWriter's row, without ``customHeight`` for a row in ``growing_rows``: its height is then one Excel
+        may change, and does, to fit wrapped text as it is typed (as LibreOffice does on opening), where a custom
+        height (a row the user sized by hand) stays as it is and hides the end of a long commentary."""
+        if row not in self.growing_rows:
+            super()._write_row(row, spans, row_info, empty_row)
+            return
+
+        def lean(write: Any) -> Any:
+            return lambda tag, attributes=(): write(tag, [a for a in attributes if a[0] != "customHeight"])
+
+        self._xml_start_tag_unencoded = lean(Worksheet._xml_start_tag_unencoded.__get__(self))
+        self._xml_empty_tag_unencoded = lean(Worksheet._xml_empty_tag_unencoded.__get__(self))
+        try:
+            super()._write_row(row, spans, row_info, empty_row)
+        finally:
+            del self._xml_start_tag_unencoded, self._xml_empty_tag_unencoded
 
     def _maybe_dynamic(self, formula: str) -> bool:
         shape = formula.translate(_NO_DIGITS)
