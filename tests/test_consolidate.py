@@ -308,6 +308,34 @@ def test_psb_trend_charts_below_the_cap_are_one_per_red_in_table_order(register)
                for row in lay.values())  # fmt: skip
 
 
+def test_psb_tables_have_no_empty_columns_and_directions_count_every_target_due(register):
+    """The PSB Summary's tables share its columns: a blank heading left a column empty in the middle of a table
+    (block and direction names, a spacer before Commentary and Mitigation). And the direction table counted only
+    targets with an actual, so its total fell short of the RAG table's due targets."""
+    from laa_xl.core import reports
+
+    cons = consolidate(register, Q2, returns_for(register, Q2, seed=5, mutate=random_overrides(3)))
+    m = psb_summary(cons)
+    values = reports.psb_layout(cons).values()
+    headers = [row for row in values if row and row[0] in ("Block", "Partnership", "Ref") and len(row) > 2]
+    def inner(row):  # a header's cells from its first to its last heading
+        last = max(i for i, h in enumerate(row) if h not in (None, ""))
+        return row[: last + 1]
+
+    assert len(headers) >= 5 and all(all(h not in (None, "") for h in inner(row)) for row in headers)
+    due = {code: c["Total"] - c[rules.NOT_DUE] for code, _, c in m.by_partnership}
+    assert {code: sum(d.values()) for code, d in m.directions} == due
+    block = next(i for i, row in enumerate(values) if row and row[0] == "Block")
+    named = {row[0]: row[1] for row in values[block + 1: block + 1 + len(m.by_block)]}
+    assert named["CYP"] == "Children and young people" and named["All"] in (None, "")
+    exc = next(i for i, row in enumerate(values) if row and row[0] == "Ref")
+    col = values[exc].index("Overridden from")
+    rows = {row[0]: row for row in values[exc + 1: exc + 1 + len(m.exceptions)]}
+    overridden = [o for o in m.exceptions if o.rag != o.reported_rag]
+    assert overridden and all(rows[o.ref][col] == o.rag for o in overridden)
+    assert all(rows[o.ref][col] in (None, "") for o in m.exceptions if o.rag == o.reported_rag)
+
+
 @pytest.mark.parametrize("bars", [None, 3])
 @pytest.mark.parametrize("empty", [(), ("risks", "spend"), ("risks",), ("spend",)])
 def test_psb_charts_placed_before_the_streamed_rows_point_at_their_data(register, empty, bars, monkeypatch):

@@ -149,8 +149,14 @@ def test_go_workbook_is_values_only_printable_and_has_its_sheets(written, regist
     t = find_table(grid, "GO.xlsx", "Summary", "Partnership")
     assert list(t.headers.values())[:8] == ["Partnership", "Name", "Green", "Amber", "Red", "No data", "Not due",
                                             "Total"]  # fmt: skip
-    names = {v[0]: v[1] for _, v in t.rows if len(v) > 1 and v[1]}  # named: the GO does not know our codes
+    def table(found):  # its rows up to the first blank row (which find_table passes over)
+        rows = list(found.rows)
+        return [v for n, (r, v) in enumerate(rows) if r == rows[0][0] + n]
+
+    names = {v[0]: v[1] for v in table(t) if len(v) > 1 and v[1]}  # named: the GO does not know our codes
     assert names["CYP"] == register.partnership("CYP").name and len(names) == len(register.partnerships)
+    blocks = {v[0]: v[1] for v in table(find_table(grid, "GO.xlsx", "Summary", "Block"))}  # and the blocks named
+    assert blocks["HCOP"] == "Healthier communities and older people" and blocks["All"] in (None, "")
 
 
 def test_go_return_reads_like_annex_a_row_by_row(written, register):

@@ -48,6 +48,14 @@ SPEND_COLUMNS = ("Partnership", "Block", "Quarter", "Budget", "Spend", "Variance
 GO_RETURN_FIRST = "Outcome / target"
 MEASURES = ("Profile", "Actual", "% variance", "Risk rating")
 COUNT_HEADER = (*COUNT_COLUMNS, "Total")
+# The four LAA funding blocks (LAA guidance), by the codes the register uses; another code is shown as it is.
+BLOCK_NAMES = {"CYP": "Children and young people", "SSC": "Safer and stronger communities",
+               "HCOP": "Healthier communities and older people", "EDEI": "Economic development and enterprise"}  # fmt: skip
+
+
+def block_name(code: str) -> str:
+    """A funding block's name: '' for a code that is not one of the four blocks (and for 'All')."""
+    return BLOCK_NAMES.get(code.strip().upper(), "")
 DIRECTIONS = (rules.IMPROVING, rules.NO_CHANGE, rules.WORSENING, "Not known")
 CHART_COLORS = {rules.GREEN: "#00B050", rules.AMBER: "#FFC000", rules.RED: "#C00000", rules.NO_DATA: "#A6A6A6",
                 rules.NOT_DUE: "#D9D9D9"}  # fmt: skip
@@ -432,8 +440,8 @@ def psb_summary(cons: Consolidation) -> PsbSummary:
     for code, _, _ in counts_by_partnership(cons):
         obs = latest if code == "All" else by_code.get(code, [])
         d = dict.fromkeys(DIRECTIONS, 0)
-        for o in obs:
-            if o.actual is None:
+        for o in obs:  # every target due, as the RAG table counts them: one with no actual is 'Not known'
+            if o.rag == rules.NOT_DUE:
                 continue
             d[o.direction or "Not known"] += 1
         directions.append((code, d))
@@ -511,7 +519,7 @@ def _section(lay: SheetLayout, title: str) -> None:
     lay.add(Cell(title, "section"))
 
 
-PSB_WIDTHS = [12, 40, 11, 11, 11, 11, 14, 11, 11, 48, 44]
+PSB_WIDTHS = [12, 40, 11, 11, 11, 11, 14, 11, 15, 48, 44]
 
 
 def psb_layout(cons: Consolidation) -> SheetLayout:
@@ -542,14 +550,17 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
     last_part = len(lay.rows) - 2  # without the All row
 
     _section(lay, "RAG by block")
-    lay.add(*(Cell(h, "header") if h else None for h in ("Block", "", *COUNT_HEADER)))
+    lay.add(*(Cell(h, "header") for h in ("Block", "Name", *COUNT_HEADER)))
     for block, counts in m.by_block:
-        lay.add(*_count_row(block, "", counts))
+        lay.add(*_count_row(block, block_name(block), counts))
 
-    _section(lay, f"Direction of travel ({q} against the same quarter last year where known, else the last quarter)")
-    lay.add(*(Cell(h, "header") if h else None for h in ("Partnership", "", *DIRECTIONS)))
+    _section(lay, f"Direction of travel ({q} against the same quarter last year where known, else the last quarter; "
+                  "due targets without an actual are not known)")  # fmt: skip
+    lay.add(*(Cell(h, "header") for h in ("Partnership", "Name", *DIRECTIONS)))
+    names = {code: name for code, name, _ in m.by_partnership}
     for code, d in m.directions:
-        lay.add(Cell(code, "total" if code == "All" else "plain"), Cell(""),
+        style = "total" if code == "All" else "plain"
+        lay.add(Cell(code, style), Cell(names.get(code, ""), style),
                 *(Cell(d[k], "total" if code == "All" else "number", 0) for k in DIRECTIONS))  # fmt: skip
 
     # Charts sit in a block of blank rows: RAG by partnership first, then one trend per Red target charted.
@@ -625,39 +636,40 @@ def psb_stream(cons: Consolidation) -> StreamLayout:
         lay.page_breaks = _kept_together(heights, glued, PSB_PAGE_POINTS)
 
     def rows() -> Iterator[Row]:
-        exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction", "",
-                    "Commentary", "Remedial action")  # fmt: skip
-        exc_styles = ("plain", "text", "plain", "number", "number", "pct", "rag", "plain", "plain", "text", "text")
+        exc_cols = ("Ref", "Target", "Partnership", "Profile", "Actual", "% variance", "Reported RAG", "Direction",
+                    "Overridden from", "Commentary", "Remedial action")  # fmt: skip
+        exc_styles = ("plain", "text", "plain", "number", "number", "pct", "rag", "plain", "rag", "text", "text")
         yield from section(f"Exceptions: every Red and Amber target in {q}", exc_cols)
         for o in m.exceptions:
             t = reg.target(o.ref)
             h = LINE_HEIGHT * max(text_lines(o.commentary, 48), text_lines(o.remedial_action, 44),
                                   text_lines(t.title if t else "", 40))  # fmt: skip
             yield ((o.ref, t.title if t else "", o.partnership, o.profile, o.actual, o.variance, o.reported_rag,
-                    o.direction or None, None, o.commentary or "(no commentary)",
+                    o.direction or None, o.rag if o.rag != o.reported_rag else None, o.commentary or "(no commentary)",
                     o.remedial_action or ("(no remedial action)" if o.reported_rag == rules.RED else None)),
                    exc_styles, t.decimals if t else None, h)  # fmt: skip
         if not m.exceptions:
             yield ("No Red or Amber targets.",), ("plain",), None, None
 
-        risk_cols = ("Partnership", "Risk", "Risk ID", "Target ref", "Likelihood", "Impact", "Score", "Rating", "",
-                     "Mitigation", "Owner")  # fmt: skip
-        risk_styles = ("plain", "text", "plain", "plain", "number", "number", "number", "risk", "plain", "text", "plain")
+        risk_cols = ("Partnership", "Risk", "Risk ID", "Target ref", "Likelihood", "Impact", "Score", "Rating",
+                     "Review date", "Mitigation", "Owner")  # fmt: skip
+        risk_styles = ("plain", "text", "plain", "plain", "number", "number", "number", "risk", "date", "text", "plain")
         yield from section(f"Top risks (highest score first, {TOP_RISKS} at most)", risk_cols)
         for k in m.top_risks:
             yield ((k.partnership, k.risk, k.risk_id or None, k.ref or None, k.likelihood, k.impact, k.score, k.rating,
-                    None, k.mitigation or None, k.owner or None), risk_styles, 0,
+                    k.review_date, k.mitigation or None, k.owner or None), risk_styles, 0,
                    LINE_HEIGHT * max(text_lines(k.risk, 40), text_lines(k.mitigation, 48)))  # fmt: skip
         if not m.top_risks:
             yield ("No risks reported.",), ("plain",), None, None
 
         yield from section(f"Spend against budget (budget and spend to the end of {q}; forecast outturn as last "
-                           "reported)", ("Block", "", "Budget", "Spend", "Variance", "% of budget",
+                           "reported)", ("Block", "Name", "Budget", "Spend", "Variance", "% of budget",
                                          "Forecast outturn"))  # fmt: skip
         for sp in m.spend:
             st = "total-money" if sp.block == "All" else "money"
-            yield ((sp.block, None, sp.budget, sp.spend, sp.variance, sp.share, sp.forecast_outturn),
-                   ("total" if sp.block == "All" else "plain", "plain", st, st, st, "pct", st), None, None)  # fmt: skip
+            lead = "total" if sp.block == "All" else "plain"
+            yield ((sp.block, block_name(sp.block) or None, sp.budget, sp.spend, sp.variance, sp.share,
+                    sp.forecast_outturn), (lead, lead, st, st, st, "pct", st), None, None)  # fmt: skip
         if not m.spend:
             yield ("No spend reported.",), ("plain",), None, None
 
@@ -843,9 +855,9 @@ def go_summary_layout(cons: Consolidation, period: Period, prepared: dt.date) ->
     for code, name, counts in counts_by_partnership(cons):  # the name too: the GO does not know our codes
         lay.add(*_count_row(code, name if code != "All" else "", counts))
     lay.blank()
-    lay.add(*(Cell(h, "header") if h else None for h in ("Block", "", *COUNT_HEADER)))
+    lay.add(*(Cell(h, "header") for h in ("Block", "Name", *COUNT_HEADER)))
     for block, counts in counts_by_block(cons):
-        lay.add(*_count_row(block, "", counts))
+        lay.add(*_count_row(block, block_name(block), counts))
     lay.blank()
     lay.add(Cell(f"Counts are of the RAG reported for {period.last_quarter} {period.year}. Missing returns: "
                  f"{', '.join(cons.missing) or 'none'}.", "subtitle"))  # fmt: skip
