@@ -23,6 +23,7 @@ import click
 
 from . import __version__
 from .core.issues import Issue, has_errors
+from .core.periods import PeriodError
 from .errors import LaaError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -52,7 +53,7 @@ def friendly(fn: F) -> F:
         except OSError as e:
             click.echo(f"laa-xl: {os_problem(e)}", err=True)
             sys.exit(2)
-        except ValueError as e:
+        except PeriodError as e:  # a --period or --year typed wrong: the message says how to write it
             click.echo(f"laa-xl: {e}", err=True)
             sys.exit(2)
         except Exception as e:  # a last net: never a traceback for a user; LAA_XL_DEBUG=1 shows it
@@ -156,10 +157,15 @@ def issue_cmd(register: Path, year: str, out: Path, template: Path | None, repla
     if fy not in reg.years():
         known = ", ".join(str(y) for y in reg.years()) or "none"
         raise click.UsageError(f"{register.name} has no profiles for {fy} (it has: {known}).")
+    kept_copies = _keep_replaced(out, [return_file_name(p.code, fy) for p in reg.partnerships
+                                       if reg.targets_for(p.code)]) if replace else None  # fmt: skip
     paths = issue_returns(reg, fy, out, template_path=template, keep_existing=not replace)
     for p in paths:
         click.echo(f"  {p}")
     click.echo(f"{len(paths)} return workbook(s) for {fy} written to {out}/")
+    if kept_copies:
+        click.echo(f"The {kept_copies[1]} return(s) replaced, with any figures typed in them, are kept in "
+                   f"{kept_copies[0]}/.")  # fmt: skip
     kept = sorted({return_file_name(p.code, fy) for p in reg.partnerships if reg.targets_for(p.code)}
                   - {p.name for p in paths})  # fmt: skip
     if kept:
@@ -226,21 +232,49 @@ def consolidate(register: Path, returns_dir: Path, period: str, out: Path, previ
 def _next_steps(result: Any, out: Path) -> list[str]:
     """What the central team does next, as commands: chase (when anyone is to be chased) and the GO return (when
     the period ends a half year)."""
-    from .core.email_content import LogEntry, corrections_to_chase, returns_to_chase
+    from .core.email_content import LogEntry, corrections_to_chase, not_updated_to_chase, returns_to_chase
 
     cons = result.consolidation
     log = [LogEntry(e.partnership, e.file, late=e.late, status=e.status) for e in cons.log]  # as chase reads the Log
-    chased = {c.partnership for c in returns_to_chase(log)} | set(corrections_to_chase(log, result.issues))
+    chased = ({c.partnership for c in returns_to_chase(log)} | set(corrections_to_chase(log, result.issues))
+              | set(not_updated_to_chase(log, result.issues)))  # fmt: skip
     steps: list[str] = []
     if chased:
-        steps.append(f"Next: laa-xl chase {out} drafts the emails to {', '.join(sorted(chased))} (missing, late or "
+        steps.append(f"Next: laa-xl chase {_arg(out)} drafts the emails to {', '.join(sorted(chased))} (missing, late or "
                      "refused returns, entries to correct).")  # fmt: skip
     p = cons.period
     if p.last_quarter in ("Q2", "Q4"):
         half = f"{p.year} {'H1' if p.last_quarter == 'Q2' else 'Y'}"
-        steps.append(f"{'Then' if steps else 'Next'}: laa-xl go-return {out} --period \"{half}\" --out GO.xlsx makes "
+        steps.append(f"{'Then' if steps else 'Next'}: laa-xl go-return {_arg(out)} --period \"{half}\" --out GO.xlsx makes "
                      "the return to the Government Office.")  # fmt: skip
     return steps
+
+
+def _keep_replaced(out: Path, names: Sequence[str]) -> tuple[Path, int] | None:
+    """A copy of each return ``issue --replace`` is about to replace, in ``out/replaced`` (a folder: consolidate
+    reads no subfolder), named with the time, so that figures typed in them are never lost; the folder and how many
+    were kept, or None when there was none to replace."""
+    import datetime as dt
+    import shutil
+
+    from .io.files import atomic_path
+
+    there = [out / n for n in names if (out / n).is_file()]
+    if not there:
+        return None
+    folder = out / "replaced"
+    stamp = dt.datetime.now().strftime("%Y-%m-%d %H%M%S")
+    for path in there:
+        with atomic_path(folder / f"{path.stem} (replaced {stamp}){path.suffix}", like=path) as tmp:
+            shutil.copyfile(path, tmp)
+    return folder, len(there)
+
+
+def _arg(path: object) -> str:
+    """A path as it is typed in a command: in double quotes when it holds a space or a character a shell reads
+    (double quotes serve in Windows' cmd and PowerShell, and in a Unix shell)."""
+    s = str(path)
+    return f'"{s}"' if not s or re.search(r"[\s&|<>()^;'`$*?!#%\[\]{}]", s) else s
 
 
 @main.command("go-return")
@@ -250,10 +284,11 @@ def _next_steps(result: Any, out: Path) -> list[str]:
 @friendly
 def go_return(consolidated: Path, period: str, out: Path) -> None:
     """Write the values-only GO return workbook (Annex A)."""
+    from .core.periods import Period
     from .io.consolidate_job import go_return_file
 
     path = go_return_file(consolidated, period, out)
-    click.echo(f"GO return for {period} written to {path}")
+    click.echo(f"GO return for {Period.parse(period)} written to {path}")  # as written: '2008/09 H1
 
 
 @main.command()

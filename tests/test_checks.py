@@ -74,6 +74,32 @@ def test_an_actual_typed_in_a_quarter_not_due_is_listed_not_dropped_in_silence(r
     assert "actual-not-due" not in {i.code for i in nothing.issues}  # a blank, as it should be: nothing to say
 
 
+def test_a_return_with_nothing_typed_on_the_quarter_consolidated_is_not_updated_not_quietly_used(register):
+    """Consolidating Q3 with last quarter's returns still in the folder: each counted as used and on time, every Q3
+    target 'no actual yet', an 'early-date' blaming a right date, and chase had nobody to write to."""
+    refs = [t.ref for t in register.targets_for("SAF")]
+    rows = [(q, 5 + i, ref, profile(register, ref, q), {}) for q in ("Q1", "Q2") for i, ref in enumerate(refs)]
+    rows += [("Q3", 5 + i, ref, None, {}) for i, ref in enumerate(refs)]  # the Q3 sheet, as issued
+    data = make_return(rows)
+    data.quarters_found = ("Q1", "Q2", "Q3", "Q4")
+    res = check_return(data, register, year=Y, quarters=["Q1", "Q2", "Q3"])
+    codes = [i.code for i in res.issues]
+    got = [i for i in res.issues if i.code == "not-updated"]
+    assert [(i.location.file, i.location.sheet, i.severity) for i in got] == [(FILE, "Q3", "warning")]
+    assert "Nothing is typed on Q3 yet: this is the return up to Q2, sent on 20 Oct 2008" in got[0].message
+    assert "early-date" not in codes and not [i for i in res.issues if i.code == "missing-actual"
+                                              and i.location.sheet == "Q3"]  # fmt: skip
+    assert any(o.quarter == "Q2" and o.actual is not None for o in res.observations)  # its earlier quarters used
+    # one thing typed on Q3 (a commentary) is a Q3 return being completed: no such warning, each blank listed
+    data.rows.append(ReturnRow("Q3", cell("Q3", "A40", refs[0]), cell("Q3", "G40", None),
+                               commentary=cell("Q3", "L40", "Figures follow next week")))  # fmt: skip
+    started = check_return(data, register, year=Y, quarters=["Q1", "Q2", "Q3"])
+    assert "not-updated" not in {i.code for i in started.issues}
+    assert any(i.code == "missing-actual" and i.location.sheet == "Q3" for i in started.issues)
+    # checked on its own (no quarter asked for), a return is checked up to the last quarter typed
+    assert "not-updated" not in {i.code for i in check_return(make_return(rows), register, year=Y).issues}
+
+
 @pytest.mark.parametrize("typed", ["45", " 1,234 ", "12.5", "-3", 7])
 def test_numbers_typed_as_text_are_numbers(register, typed):
     res = check_return(make_return([("Q1", 5, "NI 40", typed, {})]), register, year=Y, quarters=["Q1"])

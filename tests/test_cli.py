@@ -214,6 +214,48 @@ def test_a_figure_corrected_on_data_goes_to_the_go_with_its_variance_and_rag_wor
     assert (actual, variance, rating) == (profile, 0.0, "Green")
 
 
+@pytest.mark.parametrize("typed", ["Quarter 1", None])
+def test_a_quarter_typed_over_on_data_is_named_not_an_internal_error(tmp_path, typed, monkeypatch):
+    """'Quarter 1' typed (or the cell cleared) in Data's Quarter column: go-return printed Python's own words,
+    'tuple.index(x): x not in tuple', and LAA_XL_DEBUG could not show where from."""
+    import openpyxl
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    cons = tmp_path / "d" / "CONSOLIDATED.xlsx"
+    wb = openpyxl.load_workbook(cons)
+    ws = wb["Data"]
+    head = {c.value: c.column for c in ws[1]}
+    ref = ws.cell(2, head["Ref"]).value
+    ws.cell(2, head["Quarter"]).value = typed
+    wb.save(cons)
+    go = tmp_path / "GO.xlsx"
+    res = CliRunner().invoke(main, ["go-return", str(cons), "--period", "2008/09 H1", "--out", str(go)])
+    assert res.exit_code == 2 and not go.exists()
+    assert f"[CONSOLIDATED.xlsx]Data: the row of {ref} 2008/09 has " in res.output
+    assert "it must be Q1, Q2, Q3 or Q4" in res.output and "tuple" not in res.output
+
+
+def test_an_internal_value_error_is_not_shown_as_if_it_were_a_message_for_the_user(tmp_path, monkeypatch):
+    """Every ValueError used to be printed bare, as if it were one of ours; only a period typed wrong is now (its
+    message says how to write it). Any other is the 'unexpected' line, which LAA_XL_DEBUG=1 turns into the
+    traceback."""
+    from laa_xl.io import consolidate_job
+
+    def broken(*args, **kwargs):
+        raise ValueError("tuple.index(x): x not in tuple")
+
+    monkeypatch.setattr(consolidate_job, "read_consolidated", broken)
+    args = ["go-return", str(tmp_path / "C.xlsx"), "--period", "2008/09 H1", "--out", str(tmp_path / "GO.xlsx")]
+    (tmp_path / "C.xlsx").write_bytes(b"")
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2 and "something unexpected went wrong (ValueError" in res.output
+    monkeypatch.setenv("LAA_XL_DEBUG", "1")
+    assert isinstance(CliRunner().invoke(main, args).exception, ValueError)
+    bad = CliRunner().invoke(main, ["go-return", str(tmp_path / "C.xlsx"), "--period", "next week", "--out",
+                                    str(tmp_path / "GO.xlsx")])  # fmt: skip
+    assert bad.exit_code == 2 and "write it like" in bad.output
+
+
 def test_go_return_replaces_only_a_go_return_it_wrote(tmp_path):
     """--out naming a colleague's workbook or a partner's return used to replace it silently (and go-return keeps no
     .previous copy)."""
@@ -249,3 +291,21 @@ def test_two_runs_over_the_wrong_folder_keep_the_last_consolidation_that_used_re
         res = CliRunner().invoke(main, args)
         assert json.loads(res.output)["summary"]["returns used"] == 0
     assert (d / "CONSOLIDATED.previous.xlsx").read_bytes() == good
+
+
+def test_returns_filed_in_a_folder_inside_the_returns_folder_are_named_not_passed_over(tmp_path):
+    """'returns/HWB/HWB_2008-09.xlsx' was skipped without a word, and HWB then chased as 'not received'."""
+    import json
+    import shutil
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    (d / "returns" / "HWB").mkdir()
+    shutil.move(d / "returns" / "HWB_2008-09.xlsx", d / "returns" / "HWB" / "HWB_2008-09.xlsx")
+    (d / "returns" / "replaced").mkdir()  # issue --replace's copies: laa-xl's own, and said nothing of
+    shutil.copy(d / "returns" / "CYP_2008-09.xlsx", d / "returns" / "replaced" / "CYP_2008-09 (replaced).xlsx")
+    res = CliRunner().invoke(main, ["consolidate", str(d / "register.xlsx"), str(d / "returns"), "--period",
+                                    "2008/09 Q2", "--out", str(tmp_path / "C.xlsx"), "--json"])  # fmt: skip
+    found = [i for i in json.loads(res.output)["issues"] if i["code"] == "folder-not-read"]
+    assert [(i["severity"], i["file"]) for i in found] == [("warning", "HWB")]
+    assert "holds 1 workbook(s) (HWB_2008-09.xlsx)" in found[0]["message"] and "move them into returns" in found[0]["message"]

@@ -210,6 +210,22 @@ def test_last_years_rows_are_carried_so_direction_compares_with_last_year_all_ye
     assert compared >= 10  # against the same quarter last year, at Q2
 
 
+def test_the_next_steps_can_be_pasted_when_the_output_has_a_space_in_its_name(area, tmp_path):
+    """'Next: laa-xl chase Consolidated Q2.xlsx ...' pasted ran chase on a file 'Consolidated': 'does not exist'."""
+    import shlex
+
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "Consolidated Q2.xlsx"
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", out)
+    nexts = {ln.split(":", 1)[0]: ln.split(":", 1)[1] for ln in res.output.splitlines() if ln.startswith(("Next:", "Then:"))}
+    assert f'laa-xl chase "{out}" drafts' in nexts["Next"] and f'laa-xl go-return "{out}" --period' in nexts["Then"]
+    for line, upto in ((nexts["Next"], 3), (nexts["Then"], 7)):
+        words = shlex.split(line)[1:upto]  # as a shell reads the command pasted, without 'laa-xl'
+        extra = ["--eml-dir", tmp_path / "chase"] if words[0] == "chase" else []
+        words = [w if w != "GO.xlsx" else str(tmp_path / "GO.xlsx") for w in words]
+        assert run(*words, *extra).exit_code == 0
+
+
 def test_the_next_steps_name_who_chase_will_write_to_and_the_go_return(area, tmp_path):
     d, reg_path, reg, returns, fills = area
     out = tmp_path / "CONSOLIDATED.xlsx"
@@ -230,3 +246,24 @@ def test_the_next_steps_name_who_chase_will_write_to_and_the_go_return(area, tmp
     json.loads(res.output)
     res = run("consolidate", reg_path, returns, "--period", "2008/09 Q1", "--out", tmp_path / "q1b.xlsx")
     assert "go-return" not in res.output
+
+
+def test_consolidating_q3_with_last_quarters_returns_chases_each_for_its_q3_figures(area, tmp_path):
+    """Every return in the folder is the Q2 one: chase said 'Nobody to chase' (or wrote only CYP's corrections)."""
+    import email
+
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "Q3.xlsx"
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q3", "--out", out, "--json")
+    found = json.loads(res.output)["issues"]
+    stale = sorted(i["file"] for i in found if i["code"] == "not-updated")
+    assert stale == sorted(p.name for p in returns.glob("*.xlsx"))
+    assert not [i for i in found if i["code"] in ("early-date", "missing-actual") and i["sheet"] == "Q3"]
+    chased = run("chase", out, "--eml-dir", tmp_path / "chase")
+    assert chased.exit_code == 0, chased.output
+    drafts = sorted(p.name for p in (tmp_path / "chase").glob("not-updated-*.eml"))
+    assert drafts == sorted(f"not-updated-{f.split('_')[0].lower()}.eml" for f in stale)
+    msg = email.message_from_bytes((tmp_path / "chase" / "not-updated-saf.eml").read_bytes())
+    assert "Q3 figures not received" in msg["Subject"] and "Nothing" not in msg["Subject"]
+    body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert "(SAF_2008-09.xlsx) has nothing typed for Q3 2008/09 yet" in body

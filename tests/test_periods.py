@@ -33,10 +33,18 @@ def test_bad_year_is_refused_with_an_example(text):
         FinancialYear.parse(text)
 
 
-@pytest.mark.parametrize("text", ["2008/09 Q5", "2008/09 H3", "Q2 2008/09", "2008/09"])
+@pytest.mark.parametrize("text", ["2008/09 Q5", "2008/09 H3", "2008/09", "Q5 2008/09", "quarter 5 2008/09",
+                                  "2008/09 Q2 Q3", "Q2", "2008/09 Quarter"])
 def test_bad_period_is_refused_with_an_example(text):
     with pytest.raises(PeriodError, match="like 2008/09 Q2"):
         Period.parse(text)
+
+
+@pytest.mark.parametrize("text", ["2008/09 Q2", "Q2 2008/09", "Quarter 2 2008/09", "quarter 2 2008-09",
+                                  "2008/9 q2", "08/09 Q2", "Qtr 2 2008/09", "2008-2009 q2", " 2008/09  Q2 "])
+def test_periods_as_people_write_them(text):
+    """'Q2 2008/09' and 'Quarter 2 2008/09' were refused, though they are how a period is most often written."""
+    assert Period.parse(text) == Period(FinancialYear(2008), "Q2")
 
 
 def test_quarters_reported_by_each_period():

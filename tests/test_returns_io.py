@@ -244,8 +244,12 @@ def test_issuing_again_never_replaces_a_filled_return_unless_asked(tmp_path, reg
     (out / "SAF_2008-09.xlsx").unlink()
     res = CliRunner().invoke(main, args)
     assert (out / "SAF_2008-09.xlsx").exists() and "1 return workbook(s)" in res.output
+    filled.write_bytes(before + b"figures")  # stands for a return with figures typed in it
     res = CliRunner().invoke(main, [*args, "--replace"])
     assert res.exit_code == 0 and "6 return workbook(s)" in res.output
+    kept = list((out / "replaced").glob("CYP_2008-09 (replaced *).xlsx"))  # replaced, but not lost
+    assert len(kept) == 1 and kept[0].read_bytes() == before + b"figures" and filled.read_bytes() != kept[0].read_bytes()
+    assert len(list((out / "replaced").iterdir())) == 6 and f"kept in {out / 'replaced'}/" in res.output
 
 
 def test_check_takes_the_deadline_of_the_current_round_not_of_the_last_quarter_typed(tmp_path, register_path,

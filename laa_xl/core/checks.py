@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from . import rules
 from .issues import Issue, Location, error, warning
@@ -54,11 +54,20 @@ def check_return(
                                 cell.location if cell is not None and cell.location.cell else cover_loc))  # fmt: skip
             code = owner  # refused as the return of the partnership it belongs to, which is then asked for it
     targets = register.targets_for(code) if code else []
+    asked = quarters is not None  # the quarters a consolidation asks for (not only those typed so far)
     if quarters is None:
         last = data.last_typed_quarter()
         quarters = QUARTERS[: QUARTERS.index(last) + 1] if last else ()
     quarters = tuple(quarters)
-    if submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
+    before = data.last_typed_quarter()  # none: the return as issued, which the consolidation calls empty-return
+    stale = asked and before is not None and _not_updated(data, targets, quarters)
+    if stale:
+        q = quarters[-1]
+        sent = f", sent on {submitted:%d %b %Y}" if submitted else ""
+        issues.append(warning("not-updated", f"Nothing is typed on {q} yet: this is the return up to {before}{sent}, "
+                              f"not yet completed for {q}. Its earlier quarters are used; {q} counts as No data until "
+                              "the completed return comes.", Location(data.file, q)))  # fmt: skip
+    elif submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
         issues.append(
             warning("early-date", f"'Date submitted' reads {submitted:%d %b %Y}, before {quarters[-1]} {ret_year} "
                     f"ended ({ret_year.quarter_end(quarters[-1]):%d %b %Y}). Check it: dates are read day first "
@@ -79,6 +88,8 @@ def check_return(
     # sheet that could not be read (missing, or its Target ref or Actual heading gone)
     unread = {q for q in quarters if q not in data.quarters_found and q not in {k[1] for k in on_rows}}
     explained = {k for k, n in on_rows.items() if n > 1} | {(t.ref, q) for t in targets for q in unread}
+    if stale:  # one warning says it for the quarter, not one per target
+        explained |= {(t.ref, quarters[-1]) for t in targets}
     observations: list[Observation] = []
     for t in targets:
         prev_actual: float | None = None
@@ -106,6 +117,21 @@ def check_return(
         _spend(data, code, register, issues),
         issues,
     )
+
+
+def _not_updated(data: ReturnData, targets: Sequence[Target], quarters: tuple[str, ...]) -> bool:
+    """Whether the return has nothing typed on the last quarter asked for, where some target is due: a return sent
+    for an earlier quarter (or as issued), not yet completed for this one. Its sheet must be there (a missing sheet
+    is an error of its own)."""
+    if not quarters:
+        return False
+    q = quarters[-1]
+    if q not in data.quarters_found or not any(t.is_due(q) for t in targets):
+        return False
+    return not any(not is_blank(getattr(r, f).value) for r in data.rows if r.quarter == q for f in _TYPED)
+
+
+_TYPED = ("actual", "rag_override", "override_reason", "commentary", "remedial_action", "evidence", "data_quality_note")
 
 
 def looks_like_fraction(actual: float, profile: float | None) -> bool:
@@ -206,7 +232,8 @@ def _observe(
     t: Target, q: str, year: FinancialYear, row: ReturnRow | None, register: Register, file: str, issues: list[Issue],
     *, quiet: bool = False,
 ) -> Observation:
-    """One target's quarter from its row; ``quiet``: a missing row is not listed (an error already says why)."""
+    """One target's quarter from its row; ``quiet``: a missing row or actual is not listed (an issue already says
+    why)."""
     profile = register.profile(t.ref, year, q)
     due = t.is_due(q)
     if row is None:
@@ -230,7 +257,7 @@ def _observe(
             msg = (f"{t.ref} {q}: the actual '{e}' is not a number. Type the figure alone (notes go in "
                    "Commentary); until then it counts as No data.")  # fmt: skip
         issues.append(error("non-numeric-actual", msg, row.actual.location))
-    if not typed and due:
+    if not typed and due and not quiet:
         issues.append(warning("missing-actual", f"{t.ref} {q}: no actual yet, and it is due this quarter.",
                               row.actual.location))  # fmt: skip
     if actual is not None and not due:  # the cell is shaded for typing in every quarter: a figure here is not lost

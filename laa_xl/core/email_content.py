@@ -239,6 +239,14 @@ def corrections_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> di
     return out
 
 
+def not_updated_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> dict[str, str]:
+    """Per partnership, the return it used when nothing is typed on the period's last quarter yet (``not-updated``:
+    last quarter's return, still in the folder): partnership code -> file."""
+    used = {e.file: e.partnership.strip().upper() for e in log if e.file and e.status.strip().lower() == "used"}
+    return {used[i.location.file]: i.location.file for i in issues
+            if i.code == "not-updated" and i.location.file in used}  # fmt: skip
+
+
 def returns_to_chase(log: Iterable[LogEntry]) -> list[ReturnChase]:
     """Per partnership: missing (no return), refused (nothing usable came in) or late (the used return was late).
 
@@ -357,7 +365,8 @@ def _signature(area: str) -> str:
 
 def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     """One message per partnership with a missing, late or unusable return; one per partnership whose return has
-    entries that could not be used (errors: corrections); one per sponsor of repeated Reds."""
+    nothing for the period's last quarter yet (not-updated); one per partnership whose return has entries that could
+    not be used (errors: corrections); one per sponsor of repeated Reds."""
     contacts = {c.code.upper(): c for c in inp.contacts}
     titles = {t.ref: t for t in inp.targets}
     out: list[MessageContent] = []
@@ -397,6 +406,22 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         text = "\n\n".join([greet, *body, _signature(inp.area)]) + "\n"
         html = _html([greet, *body], [], [], inp.area)
         out.append(MessageContent(to, subject, text, html, kind=ch.reason, key=ch.partnership, problems=problems))
+
+    q = inp.period.last_quarter
+    for code, file in not_updated_to_chase(inp.log, inp.issues).items():
+        c = contacts.get(code, Contact(code, ""))
+        name = c.name or code
+        to = emails_in(c.email)
+        problems = () if to else (_no_address(code, c.email),)
+        greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
+        subject = f"{inp.area} LAA return {inp.period}: {name} {q} figures not received"
+        body = [f"The {name} return we have ({file}) has nothing typed for {q} {inp.period.year} yet"
+                f"{' (deadline ' + deadline + ')' if deadline else ''}: it is the return for an earlier quarter.",
+                f"Please complete the {q} sheet in your return workbook and send it{send_to} as soon as you can, "
+                "or tell us when to expect it."]  # fmt: skip
+        text = "\n\n".join([greet, *body, _signature(inp.area)]) + "\n"
+        out.append(MessageContent(to, subject, text, _html([greet, *body], [], [], inp.area), kind="not-updated",
+                                  key=code, problems=problems))  # fmt: skip
 
     for code, (file, found) in corrections_to_chase(inp.log, inp.issues).items():
         c = contacts.get(code, Contact(code, ""))

@@ -13,8 +13,12 @@ import re
 from dataclasses import dataclass
 
 QUARTERS: tuple[str, ...] = ("Q1", "Q2", "Q3", "Q4")
-_YEAR_RE = re.compile(r"^\s*(\d{4}|\d{2})\s*[/-]\s*(\d{2}|\d{4})\s*$")  # 2008/09, 2008-2009; 08/09 is 2008/09
-_PERIOD_RE = re.compile(r"^\s*(\d{4}\s*[/-]\s*(?:\d{2}|\d{4}))\s+(Q[1-4]|H[12]|Y)\s*$", re.I)
+_YEAR_RE = re.compile(r"^\s*(\d{4}|\d{2})\s*[/-]\s*(\d{4}|\d{1,2})\s*$")  # 2008/09, 2008-2009, 2008/9; 08/09 is 2008/09
+# A period as people write it: '2008/09 Q2', 'Q2 2008/09', 'Quarter 2 2008-09', '08/09 qtr 2', '2008/09 H1'.
+_YEAR_PART = r"((?:\d{4}|\d{2})\s*[/-]\s*(?:\d{4}|\d{1,2}))"
+_KIND_PART = r"(Q[1-4]|H[12]|Y|(?:quarter|qtr)\s*[1-4])"
+_PERIOD_RES = (re.compile(rf"^\s*{_YEAR_PART}\s+{_KIND_PART}\s*$", re.I),
+               re.compile(rf"^\s*{_KIND_PART}\s+{_YEAR_PART}\s*$", re.I))  # fmt: skip
 
 
 class PeriodError(ValueError):
@@ -90,12 +94,18 @@ class Period:
     def parse(cls, text: object) -> Period:
         if isinstance(text, Period):
             return text
-        m = _PERIOD_RE.match(str(text))
+        m = _PERIOD_RES[0].match(str(text))
+        year, kind = (m.group(1), m.group(2)) if m else ("", "")
+        if not m and (m := _PERIOD_RES[1].match(str(text))):
+            year, kind = m.group(2), m.group(1)
         if not m:
             raise PeriodError(
                 f"'{text}' is not a reporting period: write it like 2008/09 Q2, 2008/09 H1 or 2008/09 Y"
             )
-        return cls(FinancialYear.parse(m.group(1)), m.group(2).upper())
+        kind = kind.upper()
+        if kind.startswith(("QUARTER", "QTR")):  # 'Quarter 2', 'qtr 2'
+            kind = "Q" + kind[-1]
+        return cls(FinancialYear.parse(year), kind)
 
     def __str__(self) -> str:
         return f"{self.year} {self.kind}"

@@ -15,7 +15,7 @@ from typing import Any
 from ..core.checks import check_return
 from ..core.consolidate import Consolidation, actuals_of, consolidate, recompute
 from ..core.issues import Issue, Location, warning
-from ..core.periods import Period
+from ..core.periods import QUARTERS, Period
 from ..core.register import Register
 from ..core.returns import Observation
 from ..core.timing import phase
@@ -123,6 +123,7 @@ def consolidate_loaded(
                               deadline=deadline)  # fmt: skip
     loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
                           allow_macros=allow_macros, allow_spawn=allow_spawn)
+    issues += _folders_not_read(Path(returns_dir))
     if not loaded.items and out.exists():  # the wrong folder, surely: its output would list every return missing
         raise LaaError(f"The returns folder {returns_dir} has no files in it, so nothing was consolidated and "
                        f"{out.name} was not replaced. Check the folder. (To list every partnership as missing, "
@@ -183,6 +184,7 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
                        "--out. Nothing was changed.")  # fmt: skip
     period = Period.parse(period_text)
     cons, evidence, _ = read_consolidated(consolidated)
+    _refuse_odd_quarters(cons, consolidated.name)
     if period.year != cons.year:
         raise LaaError(f"{consolidated.name} holds {cons.year}, not {period.year}: consolidate {period.year} first.")
     if period.last_quarter != cons.period.last_quarter:
@@ -193,3 +195,40 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
     # rules are applied again to what the file now holds, so an Actual and its % variance and RAG never disagree.
     recompute(cons.register, cons.observations, actuals_of(cons.carried))
     return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)
+
+
+def _refuse_odd_quarters(cons: Consolidation, file: str) -> None:
+    """A Data row whose Quarter is not Q1-Q4 (typed over, or cleared, by hand) cannot be placed in the return."""
+    for o in (*cons.observations, *cons.carried):
+        if o.quarter not in QUARTERS:
+            what = f"Quarter '{o.quarter}'" if o.quarter else "no Quarter"
+            raise LaaError(f"[{file}]Data: the row of {o.ref or '(no ref)'} {o.year} has {what}; it must be Q1, Q2, "
+                           "Q3 or Q4 for the GO return to place the row. Correct it on the Data sheet (filter Ref to "
+                           "find it), or consolidate again. Nothing was written.")  # fmt: skip
+
+
+_OUR_FOLDERS = {"archive", "replaced", "chase"}  # what laa-xl itself keeps beside returns and outputs
+
+
+def _folders_not_read(folder: Path) -> list[Issue]:
+    """A warning for each folder inside the returns folder that holds workbooks: only the folder's own files are
+    read, and a return filed in a subfolder ('returns/HWB/') was passed over without a word (and chased as missing)."""
+    out: list[Issue] = []
+    try:
+        subs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                      and p.name.lower() not in _OUR_FOLDERS)  # fmt: skip
+    except OSError:
+        return out
+    for sub in subs:
+        try:
+            books = sorted(p.name for p in sub.rglob("*") if p.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+                           and not p.name.startswith(("~$", ".")))  # fmt: skip
+        except OSError:
+            continue
+        if books:
+            shown = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
+            out.append(warning("folder-not-read", f"The folder '{sub.name}' inside the returns folder holds "
+                               f"{len(books)} workbook(s) ({shown}), which were not read: only the files in "
+                               f"{folder.name} itself are. If they are returns, move them into {folder.name} and "
+                               "consolidate again.", Location(sub.name)))  # fmt: skip
+    return out
