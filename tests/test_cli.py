@@ -309,3 +309,38 @@ def test_returns_filed_in_a_folder_inside_the_returns_folder_are_named_not_passe
     found = [i for i in json.loads(res.output)["issues"] if i["code"] == "folder-not-read"]
     assert [(i["severity"], i["file"]) for i in found] == [("warning", "HWB")]
     assert "holds 1 workbook(s) (HWB_2008-09.xlsx)" in found[0]["message"] and "move them into returns" in found[0]["message"]
+
+
+def test_a_refused_return_is_chased_as_refused_with_its_reason_not_as_never_received(tmp_path):
+    """STR_2008-09.xlsm (refused unopened) had no partnership on its Log row, so STR was chased 'We have not
+    received your return'; and a cover code mistyped 'CYPX' chased CYP as missing and drafted to nobody."""
+    import email
+    import shutil
+
+    import openpyxl
+
+    assert CliRunner().invoke(main, ["demo", str(tmp_path / "d")]).exit_code == 0
+    d = tmp_path / "d"
+    shutil.move(d / "returns" / "STR_2008-09.xlsx", d / "returns" / "STR_2008-09.xlsm")
+    wb = openpyxl.load_workbook(d / "returns" / "CYP_2008-09.xlsx")
+    cover = wb["Cover"]
+    next(r[1] for r in cover.iter_rows() if r[0].value == "Partnership code").value = "CYPX"
+    wb.save(d / "returns" / "CYP_2008-09.xlsx")
+    out = tmp_path / "C.xlsx"
+    CliRunner().invoke(main, ["consolidate", str(d / "register.xlsx"), str(d / "returns"), "--period", "2008/09 Q2",
+                              "--out", str(out)])  # fmt: skip
+    grid = read_grids(out, ["Log"])["Log"]
+    col = {h: i for i, h in enumerate(grid[0])}
+    log = {r[col["File"]]: (r[col["Partnership"]], r[col["Status"]]) for r in grid[1:] if r[col["File"]]}
+    assert log["STR_2008-09.xlsm"] == ("STR", "Refused") and log["CYP_2008-09.xlsx"] == ("CYP", "Refused")
+    issues = read_grids(out, ["Issues"])["Issues"]
+    text = "\n".join(" | ".join(str(v) for v in row if v is not None) for row in issues)
+    assert "No return from STR" not in text and "STR_2008-09.xlsm came but could not be used" in text
+    assert "taken for CYP's return" in text and "No return from CYP" not in text
+    res = CliRunner().invoke(main, ["chase", str(out), "--eml-dir", str(tmp_path / "chase")])
+    drafts = sorted(p.name for p in (tmp_path / "chase").glob("*.eml"))
+    assert "refused-str.eml" in drafts and "refused-cyp.eml" in drafts, res.output
+    assert not [n for n in drafts if n.startswith("missing-") or n == "refused-cypx.eml"]
+    msg = email.message_from_bytes((tmp_path / "chase" / "refused-str.eml").read_bytes())
+    body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert ".xlsm files are not consolidated" in body and msg["To"]

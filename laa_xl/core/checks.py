@@ -53,6 +53,14 @@ def check_return(
                                 f"'{owner}' and send it again.",
                                 cell.location if cell is not None and cell.location.cell else cover_loc))  # fmt: skip
             code = owner  # refused as the return of the partnership it belongs to, which is then asked for it
+    elif code is not None and register.partnerships and (owner := _whose_targets(row_refs, register, code)):
+        # a code that is none of ours ('CYPX'), on a return of one partnership's targets: its return, mistyped
+        at = next(i for i, x in enumerate(issues) if x.code == "wrong-partnership")
+        issues[at] = error("wrong-partnership", f"The Cover says partnership '{code}', which is not one of ours; the "
+                           f"targets on this return are {owner}'s, so it is taken for {owner}'s return, but not used "
+                           f"until the Cover is right. Correct 'Partnership code' on the Cover to '{owner}' and send "
+                           "it again.", issues[at].location)  # fmt: skip
+        code = owner
     targets = register.targets_for(code) if code else []
     asked = quarters is not None  # the quarters a consolidation asks for (not only those typed so far)
     if quarters is None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -181,7 +182,8 @@ def consolidate(
             issues.extend(data.issues)
             if data.ours:
                 continue
-            log.append(LogEntry(data.partnership, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
+            whose = data.partnership or _code_in_name(info.name, register)  # not opened: its name, as issued
+            log.append(LogEntry(whose, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
             continue
         if isinstance(data, CheckedReturn):
             checked = data
@@ -266,15 +268,22 @@ def consolidate(
             )  # fmt: skip
 
     missing: list[str] = []
+    refused: dict[str, str] = {}  # partnership -> a file of theirs refused
+    for e in log:
+        if e.status == REFUSED and e.partnership:
+            refused.setdefault(e.partnership, e.file)
     for p in register.partnerships:
         n = len(register.targets_for(p.code))
         if p.code in used or n == 0:
             continue
         missing.append(p.code)
         log.append(LogEntry(p.code, "", None, "", None, deadline, False, 0, MISSING))
+        came = refused.get(p.code)
         issues.append(
-            warning("missing-return", f"No return from {p.code} ({p.name}) for {period}: its {n} targets show "
-                    "No data. Chase the lead contact.", Location(p.code))
+            warning("missing-return", f"No usable return from {p.code} ({p.name}) for {period}: {came} came but could "
+                    f"not be used (its own issue says why), so its {n} targets show No data. Chase asks for it again."
+                    if came else f"No return from {p.code} ({p.name}) for {period}: its {n} targets show No data. "
+                    "Chase the lead contact.", Location(p.code))
         )  # fmt: skip
 
     restatements = _restatements(observations, previous)
@@ -403,3 +412,10 @@ def _restatements(
         if not rules.same_actual(o.actual, old):
             out.append(Restatement(o.ref, o.year, o.quarter, float(old), o.actual, o.source))
     return out
+
+
+def _code_in_name(name: str, register: Register) -> str:
+    """The partnership a file is from by its name, as returns are issued ('STR_2008-09.xlsm' is STR's): the
+    name's first word, when it is one of the register's codes; '' otherwise."""
+    first = re.split(r"[_\s.-]", name, maxsplit=1)[0].strip().upper()
+    return first if first and register.partnership(first) is not None else ""

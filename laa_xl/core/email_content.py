@@ -389,11 +389,13 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
             ]
         elif ch.reason == "refused":
             subject = f"{inp.area} LAA return {inp.period}: {name} return could not be used"
+            why = [i.message for i in inp.issues if ch.file and i.location.file == ch.file and i.severity == ERROR]
             body = [
-                f"The {name} return we received for {inp.period} ({ch.file or 'no file name'}) could not be used: "
-                "it could not be read safely, or it is for another year or partnership.",
+                f"The {name} return we received for {inp.period} ({ch.file or 'no file name'}) could not be used"
+                + (". " + " ".join(dict.fromkeys(why)) if why else
+                   ": it could not be read safely, or it is for another year or partnership."),
                 f"Please check it is your {inp.period.year} return workbook, saved as .xlsx, and send it again{send_to}.",
-            ]
+            ]  # fmt: skip
         else:
             subject = f"{inp.area} LAA return {inp.period}: {name} return received late"
             got = f" on {ch.date_submitted}" if ch.date_submitted else ""
