@@ -267,3 +267,23 @@ def test_consolidating_q3_with_last_quarters_returns_chases_each_for_its_q3_figu
     assert "Q3 figures not received" in msg["Subject"] and "Nothing" not in msg["Subject"]
     body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
     assert "(SAF_2008-09.xlsx) has nothing typed for Q3 2008/09 yet" in body
+
+
+def test_consolidating_q1_again_from_the_q2_returns_says_so_and_calls_nobody_late(area, tmp_path):
+    """Going back a quarter: each Q2 return's date was compared with Q1's deadline, so all six were 'late' and chase
+    wrote six late-*.eml, with nothing to say that the Q2 figures were being left out."""
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "Q1.xlsx"
+    res = run("consolidate", reg_path, returns, "--period", "2008/09 Q1", "--out", out, "--json")
+    got = json.loads(res.output)
+    assert got["summary"]["late returns"] == "none"
+    codes = [i["code"] for i in got["issues"]]
+    assert "late-return" not in codes and codes.count("later-quarter-typed") == 1
+    said = next(i["message"] for i in got["issues"] if i["code"] == "later-quarter-typed")
+    assert "6 return(s)" in said and "hold figures up to Q2" in said and "consolidate that" in said
+    run("chase", out, "--eml-dir", tmp_path / "chase")
+    assert not list((tmp_path / "chase").glob("late-*.eml"))
+    q2 = json.loads(run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", tmp_path / "Q2.xlsx",
+                        "--json").output)  # fmt: skip
+    assert "later-quarter-typed" not in [i["code"] for i in q2["issues"]]
+    assert [i["file"] for i in q2["issues"] if i["code"] == "late-return"] == ["ENV_2008-09.xlsx"]  # late for Q2

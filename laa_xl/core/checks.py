@@ -81,7 +81,10 @@ def check_return(
                     f"ended ({ret_year.quarter_end(quarters[-1]):%d %b %Y}). Check it: dates are read day first "
                     "(01/11/2008 is 1 November).", cover_loc.at(data.cover["Date submitted"].location.cell or "B7"))
         )  # fmt: skip
-    if deadline and submitted and submitted > deadline:
+    # completed for a later quarter than the one consolidated (Q1 consolidated again from the Q2 returns): its date
+    # is that later round's, not late for this one
+    later = bool(asked and before and quarters and QUARTERS.index(before) > QUARTERS.index(quarters[-1]))
+    if deadline and submitted and submitted > deadline and not later:
         issues.append(
             warning("late-return", f"This return was submitted on {submitted:%d %b %Y}, after the deadline of "
                     f"{deadline:%d %b %Y}. It is consolidated and flagged as late.",
@@ -124,6 +127,7 @@ def check_return(
         _risks(data, code, register, issues),
         _spend(data, code, register, issues),
         issues,
+        later_quarter=before if later else None,
     )
 
 

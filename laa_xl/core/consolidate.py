@@ -258,7 +258,8 @@ def consolidate(
             taken[o.source.file] = taken.get(o.source.file, 0) + 1
     for code, (info, cr) in sorted(used.items()):
         log.append(LogEntry(code, info.name, info.size, info.sha256, cr.submitted, deadline,
-                            _late(cr.submitted, deadline), taken.get(cr.file, 0), USED))  # fmt: skip
+                            _late(cr.submitted, deadline) and not cr.later_quarter, taken.get(cr.file, 0),
+                            USED))  # fmt: skip
         due = sum(1 for o in cr.observations if o.rag == rules.NO_DATA)  # due, with a profile, and no figure
         if not taken.get(cr.file) and due:  # the return as issued, sent before it was filled in?
             issues.append(
@@ -266,6 +267,14 @@ def consolidate(
                       f"{period.last_quarter}: is it the return as issued, not yet filled in? Until the filled return "
                       "comes, they show No data.", Location(info.name, "Cover"))
             )  # fmt: skip
+
+    later = sorted({cr.later_quarter for _, cr in used.values() if cr.later_quarter}, key=QUARTERS.index)
+    if later:  # Q1 consolidated from returns completed for Q2: the later figures are left out
+        ahead = [info.name for info, cr in sorted(used.values(), key=lambda x: x[0].name) if cr.later_quarter]
+        issues.append(warning("later-quarter-typed", f"{len(ahead)} return(s) ({', '.join(ahead[:3])}"
+                              f"{', …' if len(ahead) > 3 else ''}) hold figures up to {later[-1]}, after the "
+                              f"{period} consolidated, which leaves them out (their dates are not counted as late). "
+                              f"If you meant {year} {later[-1]}, consolidate that.", Location()))  # fmt: skip
 
     missing: list[str] = []
     refused: dict[str, str] = {}  # partnership -> a file of theirs refused

@@ -191,6 +191,7 @@ class CheckedReturn:
     risks: list[Risk]
     spend: list[Spend]
     issues: list[Issue]
+    later_quarter: str | None = None  # the last quarter typed, when later than the one consolidated (not late then)
 
 
 # Each row's fields in order, for ``__reduce__``: unpickled as one call rather than a setattr per field.
