@@ -68,6 +68,12 @@ _ACTIONS = [
     "Task and finish group set up with the lead partner; report to the next board.",
     "Resources moved from lower-priority work; sponsor to review in six weeks.",
 ]
+_RISKS = [
+    "Staff vacancies in a partner team could delay delivery.",
+    "Funding beyond March 2009 is not yet confirmed.",
+    "The figures depend on a partner's system, being replaced this year.",
+    "Fewer referrals than planned if the new service is not publicised.",
+]
 _GOOD = ["On track.", "Ahead of profile following the new initiative.", "Performance steady.", ""]
 
 
@@ -125,8 +131,7 @@ def officer_fill(
     rnd = random.Random(f"{seed}-{code}-risks")
     for i, t in enumerate(targets[:3], start=1):
         li, im = rnd.randint(1, 4), rnd.randint(1, 4)
-        fill.risks.append({"Risk ID": f"{code}-R{i}", "Target ref": t.ref,
-                           "Risk": f"Delivery of '{t.title[:50]}' depends on partner capacity that may not be there.",
+        fill.risks.append({"Risk ID": f"{code}-R{i}", "Target ref": t.ref, "Risk": rnd.choice(_RISKS),
                            "Likelihood": li, "Impact": im, "Mitigation": rnd.choice(_ACTIONS),
                            "Owner": t.target_lead, "Review date": year.quarter_end("Q3")})  # fmt: skip
     blocks = sorted({t.block for t in targets if t.block})

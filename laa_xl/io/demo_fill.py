@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 
 from ..core.filling import ReturnFill
 from ..core.numbers import text
@@ -88,6 +89,12 @@ def _fill_table(wb: Any, sheet: str, first: str, records: list[dict[str, Any]], 
                 free += 1
             target = free
             free += 1
+        lines = 1
         for h, v in rec.items():
             if norm(h) in cols:
                 _put(ws, target, cols[norm(h)], v)
+                if isinstance(v, str):  # wrapped in its column: the row made tall enough to show it, not overprinted
+                    width = ws.column_dimensions[get_column_letter(cols[norm(h)])].width or 8.43
+                    lines = max(lines, -(-len(v) // max(int(width * 1.1), 1)))
+        if lines > 1:
+            ws.row_dimensions[target].height = max(ws.row_dimensions[target].height or 15.0, 12.75 * lines)

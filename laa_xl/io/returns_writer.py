@@ -122,6 +122,7 @@ class _Formats:
         self.base = wb.add_format(base)
         self.title = wb.add_format({**base, "bold": True, "font_size": st["title_size"], "font_color": st["header_fill"]})
         self.subtitle = wb.add_format({**base, "italic": True, "font_color": "#404040"})
+        self.subtitle_wrap = wb.add_format({**base, "italic": True, "font_color": "#404040", "text_wrap": True})
         self.header = wb.add_format({**cell, "bold": True, "font_color": st["header_font"], "bg_color": st["header_fill"],
                                      "text_wrap": True})  # fmt: skip
         self.bold = wb.add_format({**base, "bold": True})
@@ -223,9 +224,16 @@ def _protect(ws: Any) -> None:
                     "select_unlocked_cells": True})  # fmt: skip
 
 
-def _titles(ws: Any, fmt: _Formats, title: str, subtitle: str, last_col: int) -> None:
+def _titles(ws: Any, fmt: _Formats, title: str, subtitle: str, last_col: int, width: float = 0.0) -> None:
+    """The title, and the subtitle under it; a subtitle longer than the sheet's ``width`` (characters, its printed
+    columns) is wrapped across them, or it would print cut off at the print area's edge."""
     ws.write_string(0, 0, title, fmt.title)
-    ws.write_string(1, 0, subtitle, fmt.subtitle)
+    lines = -(-len(subtitle) // max(int(width), 1)) if width else 1
+    if lines > 1 and last_col > 0:
+        ws.merge_range(1, 0, 1, last_col, subtitle, fmt.subtitle_wrap)
+        ws.set_row(1, 13.0 * lines + 2)
+    else:
+        ws.write_string(1, 0, subtitle, fmt.subtitle)
     ws.set_row(0, 22)
 
 
@@ -426,7 +434,8 @@ def _input_table(
     names: Mapping[str, str], rows: list[dict[str, Any]], formulas: Mapping[str, Any], numbers: dict[str, str],
 ) -> Any:  # fmt: skip
     ws = wb.add_worksheet(name, worksheet_class=FormulaWorksheet)
-    _titles(ws, fmt, _fill(section["title"], names), _fill(section["subtitle"], names), len(columns) - 1)
+    _titles(ws, fmt, _fill(section["title"], names), _fill(section["subtitle"], names), len(columns) - 1,
+            sum(float(section["widths"].get(h, 12)) for h in columns))  # fmt: skip
     hr = 3
     for c, h in enumerate(columns):
         ws.write_string(hr, c, h, fmt.header)
