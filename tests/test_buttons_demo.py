@@ -388,6 +388,22 @@ def test_an_actual_corrected_in_the_live_data_reaches_the_go_return(after_consol
     assert rows[3][q2] == "Red"  # was No data (TBC) in the consolidation
 
 
+def test_an_actual_typed_as_words_on_the_live_data_stops_the_go_return_and_says_which(after_consolidate, area):
+    """'approx 29' typed over a figure on Data went to the GO as No data without a word."""
+    p = copy.deepcopy(after_consolidate)
+    data = jsonbook.sheet_values(p, "Data")
+    head = data[0]
+    r = next(i for i, row in enumerate(data) if row[0] == "NI 16" and row[3] == "Q2")
+    data[r][head.index("Actual")] = "approx 29"
+    book = jsonbook.book(p)
+    buttons.go_return(book)
+    [msg] = alerts(book)
+    assert "the Actual of NI 16 2008/09 Q2 reads 'approx 29', which is not a number" in msg
+    assert "Nothing was written" in msg and on(book, p, "GO Return", "setValues") == []  # the sheet left alone
+    buttons.psb_report(book)
+    assert "approx 29" in alerts(book)[-1]
+
+
 def _replaced_said(book, p) -> list[tuple[str, str]]:
     rows = block(book, p, "Issues")
     code, message, cell = rows[0].index("Code"), rows[0].index("Message"), rows[0].index("Cell")

@@ -344,3 +344,40 @@ def test_a_refused_return_is_chased_as_refused_with_its_reason_not_as_never_rece
     msg = email.message_from_bytes((tmp_path / "chase" / "refused-str.eml").read_bytes())
     body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
     assert ".xlsm files are not consolidated" in body and msg["To"]
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("returns/CYP_2008-09.xlsx", "It is a partnership's return: consolidate the returns folder first"),
+    ("register.xlsx", "It is a register: give the CONSOLIDATED.xlsx"),
+    ("GO.xlsx", "give the consolidated workbook it was made from"),
+])  # fmt: skip
+def test_go_return_given_another_of_our_workbooks_says_what_it_is(tmp_path, given, said):
+    """'CYP_2008-09.xlsx is not a consolidated workbook: it has no Data, Settings, Targets sheet' left the officer to
+    work out that they had picked a return."""
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    res = CliRunner().invoke(main, ["go-return", str(d / given), "--period", "2008/09 H1", "--out",
+                                    str(tmp_path / "G.xlsx")])  # fmt: skip
+    assert res.exit_code == 2 and "is not a consolidated workbook" in res.output and said in res.output
+
+
+def test_go_return_refuses_what_would_reach_the_go_as_no_data_without_a_word(tmp_path):
+    """A figure typed as words on Data ('approx 29') and rows deleted from Data went to the GO as No data."""
+    import openpyxl
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    wb = openpyxl.load_workbook(d / "CONSOLIDATED.xlsx")
+    ws = wb["Data"]
+    head = {c.value: c.column for c in ws[1]}
+    ws.cell(3, head["Actual"]).value = "approx 29"
+    typed_ref, typed_q = ws.cell(3, head["Ref"]).value, ws.cell(3, head["Quarter"]).value
+    gone = (ws.cell(6, head["Ref"]).value, ws.cell(6, head["Quarter"]).value)
+    ws.delete_rows(6)
+    wb.save(d / "CONSOLIDATED.xlsx")
+    go = tmp_path / "GO.xlsx"
+    res = CliRunner().invoke(main, ["go-return", str(d / "CONSOLIDATED.xlsx"), "--period", "2008/09 H1", "--out",
+                                    str(go)])  # fmt: skip
+    assert res.exit_code == 2 and not go.exists()
+    assert f"the Actual of {typed_ref} 2008/09 {typed_q} reads 'approx 29', which is not a number" in res.output
+    assert f"there is no row for {gone[0]} {gone[1]} (2008/09; deleted?)" in res.output

@@ -143,6 +143,21 @@ def test_renamed_sheet_ambiguous_or_missing(cyp_return: Path, register) -> None:
     assert _tuples(data.issues) == {("Q2", "", "missing-sheet"), ("Q3", "", "missing-sheet")}
 
 
+def test_a_quarter_sheet_renamed_out_of_recognition_names_the_sheet_found(cyp_return: Path) -> None:
+    """Q2 renamed 'Jul-Sep': 'This return has no Q2 sheet' left the officer to find which sheet it had become."""
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q2"].title = "Jul-Sep"
+    wb.save(cyp_return)
+    data = read_return(cyp_return)
+    (msg,) = [i.message for i in data.issues if i.code == "missing-sheet"]
+    assert "no 'Q2' sheet; it has a sheet 'Jul-Sep' that the return was not issued with: if it is Q2, rename it" in msg
+    wb = openpyxl.load_workbook(cyp_return)
+    del wb["Jul-Sep"]
+    wb.save(cyp_return)
+    (gone,) = [i.message for i in read_return(cyp_return).issues if i.code == "missing-sheet"]
+    assert gone.startswith("This return has no 'Q2' sheet. Use")  # nothing else to point at
+
+
 def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
     vals = _complete(register)
     vals["Cover"]["Financial year"] = "2007/08"

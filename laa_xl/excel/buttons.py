@@ -248,17 +248,20 @@ def paint_consolidation(book: Any, cons: Consolidation) -> None:
 def live_consolidation(book: Any) -> tuple[Consolidation, dict[str, str]]:
     """The consolidation as the live book holds it now (an officer's corrections in Data included), with
     % variance, RAG, reported RAG and direction worked out again from its actuals."""
-    from ..io.consolidated import consolidation_from_grids
+    from ..io.consolidated import consolidation_from_grids, go_blockers
 
     reg, _ = load_live_register(book)  # register errors first, listed on Issues
     current_period(reg, book)
     sheets = grids(book, (*LIVE_SHEETS, *REGISTER_SHEETS))
-    cons, evidence, _ = consolidation_from_grids(sheets, book.name)
+    cons, evidence, found = consolidation_from_grids(sheets, book.name)
     if not cons.observations:
         raise ButtonProblem("The Data sheet is empty: click Consolidate first.")
     held = {o.quarter for o in cons.observations if o.year == cons.year}
     if cons.period.last_quarter not in held:
         raise ButtonProblem(f"The Data sheet does not hold {cons.period}: click Consolidate first.")
+    blocked = go_blockers(cons, found, book.name)
+    if blocked:
+        raise ButtonProblem(blocked)
     cons.observations = [o for o in cons.observations if o.year == cons.year and o.quarter in cons.quarters]
     recompute(cons.register, cons.observations, actuals_of(cons.carried))  # last year's rows on Data: directions
     saved = _consolidation_issues(book, reg, cons)

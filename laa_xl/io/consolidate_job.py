@@ -20,7 +20,14 @@ from ..core.register import Register
 from ..core.returns import Observation
 from ..core.timing import phase
 from ..errors import BadRegister, LaaError
-from .consolidated import archive_returns, backup_path, read_consolidated, read_previous, write_consolidated
+from .consolidated import (
+    archive_returns,
+    backup_path,
+    go_blockers,
+    read_consolidated,
+    read_previous,
+    write_consolidated,
+)
 from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
@@ -183,7 +190,7 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
         raise LaaError(f"{out} already exists and is not a GO return laa-xl wrote, so it is not replaced: give another "
                        "--out. Nothing was changed.")  # fmt: skip
     period = Period.parse(period_text)
-    cons, evidence, _ = read_consolidated(consolidated)
+    cons, evidence, found = read_consolidated(consolidated)
     _refuse_odd_quarters(cons, consolidated.name)
     if period.year != cons.year:
         raise LaaError(f"{consolidated.name} holds {cons.year}, not {period.year}: consolidate {period.year} first.")
@@ -193,6 +200,9 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
                        "that.")  # fmt: skip
     # A central officer may have corrected a figure on Data (as in the live workbook, where the UDFs recompute): the
     # rules are applied again to what the file now holds, so an Actual and its % variance and RAG never disagree.
+    blocked = go_blockers(cons, found, consolidated.name)
+    if blocked:
+        raise LaaError(blocked)
     recompute(cons.register, cons.observations, actuals_of(cons.carried))
     return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)
 

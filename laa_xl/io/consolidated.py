@@ -28,9 +28,9 @@ from typing import Any
 
 from ..core import reports, rules
 from ..core.consolidate import MISSING, USED, ActualKey, Consolidation, LogEntry
-from ..core.issues import Issue, Location
+from ..core.issues import Issue, Location, error
 from ..core.layout import Row, SheetLayout, StreamLayout
-from ..core.numbers import NotANumber, text, to_number
+from ..core.numbers import NotANumber, is_blank, text, to_number
 from ..core.periods import FinancialYear, Period, PeriodError
 from ..core.register import REGISTER_SHEETS, load_register, normalise_ref, parse_date
 from ..core.returns import Observation, Risk, Spend
@@ -291,6 +291,7 @@ class _DataRows:
         self.refs: dict[tuple[type, object], str] = {}
         self.quarters: dict[tuple[type, object], str] = {}
         self.texts: dict[str, str] = {}  # partnerships, RAGs, directions, file and sheet names: one object each
+        self.not_numbers: list[tuple[str, FinancialYear, str, object]] = []  # an Actual typed that is no number
 
     def year(self, value: object) -> FinancialYear | None:
         key = (value.__class__, value)
@@ -325,8 +326,11 @@ class _DataRows:
         typed = rules.normalise_rag(reported)  # 'green' typed on Data is Green (Excel's colour rule ignores case)
         if typed is not None and typed != reported:
             reported = typed
+        number = _num(actual)
+        if number is None and not is_blank(actual):  # 'approx 29' typed over a figure: No data, and said so
+            self.not_numbers.append((self.ref(ref), year, self.quarter(quarter), actual))
         return Observation(
-            self.ref(ref), self.shared(partnership), year, self.quarter(quarter), _num(profile), _num(actual),
+            self.ref(ref), self.shared(partnership), year, self.quarter(quarter), _num(profile), number,
             _num(variance), rag, reported,
             rag_override=reported if reported != rag and reported in ("Red", "Amber", "Green") else None,
             commentary=text(commentary), remedial_action=text(remedial),
@@ -356,7 +360,25 @@ def read_consolidated(path: str | Path) -> tuple[Consolidation, dict[str, str], 
     except Exception as e:  # calamine raises its own error types for non-workbooks
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     data = functools.partial(read_data_rows, path, required=("Ref", "Actual"))
-    return consolidation_from_grids(grids, path.name, go_evidence=go or [], data=data)
+    try:
+        return consolidation_from_grids(grids, path.name, go_evidence=go or [], data=data)
+    except UnreadableFile as e:
+        raise UnreadableFile(f"{e}{_what_it_is(path)}") from e
+
+
+def _what_it_is(path: Path) -> str:
+    """For a workbook that is not a consolidation: what it is, and what to give instead ('' when it cannot be told)."""
+    from .return_files import CONSOLIDATED_WORKBOOK, our_workbook, sheet_names_of
+
+    kind = our_workbook(path)
+    if kind == "a register":
+        return " It is a register: give the CONSOLIDATED.xlsx that laa-xl consolidate wrote from it."
+    if kind is not None and kind != CONSOLIDATED_WORKBOOK:
+        return f" It is {kind}: give the consolidated workbook it was made from."
+    if {"Cover", "Q1"} <= set(sheet_names_of(path)):
+        return (" It is a partnership's return: consolidate the returns folder first (laa-xl consolidate), and give "
+                "the CONSOLIDATED.xlsx that writes.")  # fmt: skip
+    return ""
 
 
 _READ_BACK = ("Data", "Issues", "Log", "Risks", "Spend")
@@ -407,6 +429,9 @@ def consolidation_from_grids(
     if not found:
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
 
+    for where, year, quarter, typed in rows.not_numbers:
+        reg_issues.append(error("data-not-a-number", f"[{name}]Data: the Actual of {where} {year} {quarter} reads "
+                                f"'{typed}', which is not a number.", Location(name, "Data")))  # fmt: skip
     issues = issues_of(grids, name)
     log: list[LogEntry] = []
     for get in _records(grids, name, "Log", "Partnership"):
@@ -517,7 +542,7 @@ def read_previous(
 
     if not read_data_rows(path, add, again, required=("Ref", "Financial year", "Quarter", "Actual")):
         raise UnreadableFile(f"{path.name} is not a consolidated workbook: its Data sheet has no header row "
-                             "(Ref, Financial year, Quarter ... Actual).")  # fmt: skip
+                             f"(Ref, Financial year, Quarter ... Actual).{_what_it_is(path)}")  # fmt: skip
     return actuals, carried
 
 
@@ -540,3 +565,21 @@ def read_data_rows(
         raise UnreadableFile(f"{path.name} cannot be read as a workbook ({e}).") from e
     return found is not None
 
+
+def go_blockers(cons: Consolidation, issues: Sequence[Issue], name: str) -> str | None:
+    """Why no GO return (or PSB summary) is made from this consolidation as it now stands, or None: an Actual on
+    Data that is not a number, or a target's row for a quarter deleted from Data. Either would go to the Government
+    Office (or the Board) as No data without a word."""
+    problems = [i.message.split("Data: ", 1)[-1].rstrip(".") for i in issues
+                if i.code == "data-not-a-number" and f" {cons.year} " in i.message]  # this year's rows
+    have = {(o.ref, o.quarter) for o in cons.observations if o.year == cons.year}
+    gone = [f"{t.ref} {q}" for t in cons.register.targets for q in cons.quarters if (t.ref, q) not in have]
+    if gone:
+        more = f" and {len(gone) - 5} more" if len(gone) > 5 else ""
+        problems.append(f"there is no row for {', '.join(gone[:5])}{more} ({cons.year}; deleted?)")
+    if not problems:
+        return None
+    return (f"[{name}]Data: these would count as No data, without a word, in what goes to the Board or the GO: "
+            f"{'; '.join(problems[:6])}"
+            f"{'; …' if len(problems) > 6 else ''}. Type each figure alone (a number), or clear it, on the Data sheet; "
+            "consolidate again to bring back deleted rows. Nothing was written.")

@@ -25,6 +25,7 @@ from ..core.returns import (
     COVER_LABELS,
     QUARTER_COLUMNS,
     REQUIRED_QUARTER_COLUMNS,
+    RETURN_SHEETS,
     RISK_COLUMNS,
     SPEND_COLUMNS,
     Cell,
@@ -131,7 +132,12 @@ def _quarter_sheets(names: list[str], by_norm: dict[str, str], data: ReturnData)
         elif candidates:
             _missing_sheet(data, q, f" (the sheets {', '.join(repr(c) for c in candidates)} could each be it)")
         else:
-            _missing_sheet(data, q)
+            issued = {s.lower() for s in RETURN_SHEETS}
+            others = [n for n in names if n.strip().lower() not in issued and not _QUARTER_NAME.match(n)]
+            _missing_sheet(data, q, f"; it has {'a sheet' if len(others) == 1 else 'sheets'} "
+                                    f"{', '.join(repr(n) for n in others)} that the return was not issued with: if "
+                                    f"{'it is' if len(others) == 1 else 'one of them is'} {q}, rename it '{q}'"
+                           if others else "")  # fmt: skip
     return out
 
 
