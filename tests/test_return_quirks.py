@@ -158,6 +158,19 @@ def test_a_quarter_sheet_renamed_out_of_recognition_names_the_sheet_found(cyp_re
     assert gone.startswith("This return has no 'Q2' sheet. Use")  # nothing else to point at
 
 
+@pytest.mark.parametrize("typed", ["45%", None])
+def test_a_heading_typed_over_is_found_where_it_was_issued(cyp_return: Path, typed) -> None:
+    """'45%' typed over the Actual heading (or the heading cleared): the error pointed at A4, not the cell to fix."""
+    wb = openpyxl.load_workbook(cyp_return)
+    cell = next(c for c in wb["Q2"][4] if c.value == "Actual")
+    cell.value = typed
+    wb.save(cyp_return)
+    (got,) = [i for i in read_return(cyp_return).issues if i.code == "missing-column"]
+    assert (got.location.sheet, got.location.cell) == ("Q2", cell.coordinate)
+    said = "is it the column headed '45%', in G?" if typed else "is it column G, whose heading is blank?"
+    assert said in got.message
+
+
 def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
     vals = _complete(register)
     vals["Cover"]["Financial year"] = "2007/08"

@@ -133,5 +133,7 @@ def missing_column_hint(table: SheetTable, col: int | None) -> str:
     """' (is it the column headed 'X', in L?)' for a guessed column, else ''."""
     if col is None:
         return ""
-    header = next(table.headers[k] for k, c in table.columns.items() if c == col)
+    header = next((table.headers[k] for k, c in table.columns.items() if c == col), None)
+    if header is None:  # found where it was issued, its heading cleared
+        return f" (is it column {column_name(col)}, whose heading is blank?)"
     return f" (is it the column headed '{header}', in {column_name(col)}?)"

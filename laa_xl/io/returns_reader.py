@@ -161,7 +161,7 @@ def _table(
     for col in (*required, *typed):
         if not table.has(col):
             ok = ok and col not in required
-            guess = renamed_heading(table, col, known)
+            guess = renamed_heading(table, col, known) or _by_place(table, col, known)
             lost = "" if col in required else ", so nothing typed under it is read"
             where = Location(file, sheet, cell_name(table.header_row, guess)) if guess else at
             data.issues.append(error("missing-column", f"The '{sheet}' sheet has no '{col}' column"
@@ -175,6 +175,21 @@ def _table(
                                      f"({first_col} and {others}): only {first_col} is read. Delete the other, or "
                                      "give it another heading.", second))  # fmt: skip
     return table if ok else None
+
+
+def _by_place(table: SheetTable, name: str, known: Sequence[str]) -> int | None:
+    """The 1-based column where a missing quarter-sheet heading was issued, when its heading there was typed over
+    ('45%' over 'Actual'): the one column between its issued neighbours, both still in place, whose heading is none
+    of ours. None otherwise."""
+    order = list(QUARTER_COLUMNS)
+    if name not in order or not 0 < order.index(name) < len(order) - 1:
+        return None
+    before, after = (table.columns.get(norm(order[order.index(name) + k])) for k in (-1, 1))
+    if before is None or after is None or after - before != 2:
+        return None
+    ours = {norm(k) for k in known}
+    heading = next((k for k, c in table.columns.items() if c == before + 1), None)
+    return before + 1 if heading is None or heading not in ours else None
 
 
 def _row_cells(table: SheetTable, names: Sequence[str]) -> Callable[[int, Sequence[Any]], list[Cell]]:
