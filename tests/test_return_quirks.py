@@ -171,6 +171,23 @@ def test_a_heading_typed_over_is_found_where_it_was_issued(cyp_return: Path, typ
     assert said in got.message
 
 
+def test_target_rows_sorted_above_the_header_are_an_error_not_passed_over(cyp_return: Path) -> None:
+    """A sort that took the header row down with it: the targets above it were not read, and check said nothing
+    worse than 'no row' warnings (exit 0)."""
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q2"]
+    header = [c.value for c in ws[4]]
+    seventh = [c.value for c in ws[7]]
+    for i, c in enumerate(ws[4]):
+        c.value = seventh[i]
+    for i, c in enumerate(ws[7]):
+        c.value = header[i]
+    wb.save(cyp_return)
+    got = [i for i in read_return(cyp_return).issues if i.code == "rows-above-header"]
+    assert [(i.severity, i.location.sheet, i.location.cell) for i in got] == [("error", "Q2", "A4")]
+    assert got[0].message.startswith("Rows 4-6 (") and "above the header row (row 7)" in got[0].message
+
+
 def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
     vals = _complete(register)
     vals["Cover"]["Financial year"] = "2007/08"
@@ -205,7 +222,7 @@ def test_missing_actual_column_and_duplicate_row(cyp_return: Path, register) -> 
     first = _row_of(ws, "NI 117")
     wb.save(cyp_return)
     _, checked = _checked(cyp_return, register)
-    assert {("Q1", "A4", "missing-column"), ("Q2", f"A{first}", "duplicate-target-row"),
+    assert {("Q1", "G4", "missing-column"), ("Q2", f"A{first}", "duplicate-target-row"),  # G4: where it was issued
             ("Q2", f"A{r}", "duplicate-target-row")} <= _tuples(checked.issues)
 
 

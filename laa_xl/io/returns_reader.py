@@ -211,6 +211,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
     if table is None:
         return False
     cells = _row_cells(table, ("Target ref", "Actual", *_ROW_FIELDS.values()))  # ReturnRow's fields after the quarter
+    _rows_above(grid, table, data)
     rows = data.rows
     for r, values in table.rows:
         ref, actual, *fields = cells(r, values)
@@ -223,6 +224,25 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
             continue
         rows.append(ReturnRow(q, ref, actual, *fields))
     return True
+
+
+def _rows_above(grid: Sequence[Sequence[Any]], table: SheetTable, data: ReturnData) -> None:
+    """An error for target rows above the header row (a sort that took the header down with it): they are not read.
+    A row is taken for a target's when it fills three cells or more (the title rows fill one)."""
+    col = table.columns.get(norm("Target ref"), 1) - 1
+    above = [(r, row) for r, row in enumerate(grid[: table.header_row - 1], start=1)
+             if sum(not is_blank(v) for v in row) >= 3 and col < len(row) and not is_blank(row[col])]  # fmt: skip
+    if not above:
+        return
+    refs = [text(row[col]) for _, row in above]
+    shown = ", ".join(refs[:4]) + (f" and {len(refs) - 4} more" if len(refs) > 4 else "")
+    where = f"row {above[0][0]}" if len(above) == 1 else f"rows {above[0][0]}-{above[-1][0]}"
+    data.issues.append(
+        error("rows-above-header", f"{where.capitalize()} ({shown}) {'is' if len(above) == 1 else 'are'} above the "
+              f"header row (row {table.header_row}), so {'it was' if len(above) == 1 else 'they were'} not read: a "
+              "sort may have moved the header down. Undo the sort, or move the header row back above every target.",
+              Location(data.file, table.sheet, f"A{above[0][0]}"))
+    )  # fmt: skip
 
 
 def _column(table: SheetTable, name: str) -> tuple[int, str] | None:
