@@ -381,3 +381,19 @@ def test_go_return_refuses_what_would_reach_the_go_as_no_data_without_a_word(tmp
     assert res.exit_code == 2 and not go.exists()
     assert f"the Actual of {typed_ref} 2008/09 {typed_q} reads 'approx 29', which is not a number" in res.output
     assert f"there is no row for {gone[0]} {gone[1]} (2008/09; deleted?)" in res.output
+
+
+@pytest.mark.parametrize("name", ["GO.xlsx", "register copy.xlsx", "CYP copy.xlsx"])
+def test_consolidate_does_not_replace_a_go_return_register_or_return_named_as_out(tmp_path, name):
+    """--out GO.xlsx replaced the GO return with a consolidation (go-return then refused to write it back)."""
+    import shutil
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    if name != "GO.xlsx":
+        shutil.copy(d / "returns" / "CYP_2008-09.xlsx" if name.startswith("CYP") else d / "register.xlsx", d / name)
+    before = (d / name).read_bytes()
+    res = CliRunner().invoke(main, ["consolidate", str(d / "register.xlsx"), str(d / "returns"), "--period",
+                                    "2008/09 Q2", "--out", str(d / name)])  # fmt: skip
+    assert res.exit_code == 2 and "not a consolidated workbook, so it is not replaced" in res.output
+    assert (d / name).read_bytes() == before and not (d / name.replace(".xlsx", ".previous.xlsx")).exists()

@@ -32,7 +32,7 @@ from .files import OutputLocked, lock_file
 from .go_workbook import write_go_workbook
 from .grids import give_back_freed_memory
 from .register_io import usable_register
-from .return_files import CONSOLIDATED_WORKBOOK, GO_WORKBOOK, Reader, load_returns, our_workbook
+from .return_files import CONSOLIDATED_WORKBOOK, GO_WORKBOOK, Reader, load_returns, our_workbook, sheet_names_of
 
 
 @dataclass
@@ -70,6 +70,7 @@ def consolidate_folder(
     allow_macros: bool = False,
 ) -> ConsolidateResult:
     check_output(out, Path(register_path), returns_dir)
+    _refuse_other_workbooks(out)
     _refuse_if_locked(out)
     with no_cyclic_gc(), phase("register"):
         register, reg_issues, grids = load_register_file(Path(register_path))
@@ -177,6 +178,19 @@ def check_output(out: Path, *inputs: Path) -> None:
                            "write (a return?): give another --out. Nothing was changed.")  # fmt: skip
         if not i.is_dir() and out.resolve() == i.resolve():
             raise LaaError(f"The output {out} is the input file itself: give another --out, nothing was changed.")
+
+
+def _refuse_other_workbooks(out: Path) -> None:
+    """A consolidation replaces (keeping it as .previous.xlsx) only a consolidated workbook or a file that is no
+    workbook of ours: never a GO return, a register or a partnership's return named as --out by mistake."""
+    if not out.is_file():
+        return
+    kind = our_workbook(out)
+    if kind is None and {"Cover", "Q1"} <= set(sheet_names_of(out)):
+        kind = "a partnership's return"
+    if kind is not None and kind != CONSOLIDATED_WORKBOOK:
+        raise LaaError(f"{out} is {kind}, not a consolidated workbook, so it is not replaced: give another --out "
+                       "(CONSOLIDATED.xlsx, say). Nothing was changed.")  # fmt: skip
 
 
 def _is_our_output(path: Path) -> bool:
