@@ -397,3 +397,18 @@ def test_consolidate_does_not_replace_a_go_return_register_or_return_named_as_ou
                                     "2008/09 Q2", "--out", str(d / name)])  # fmt: skip
     assert res.exit_code == 2 and "not a consolidated workbook, so it is not replaced" in res.output
     assert (d / name).read_bytes() == before and not (d / name.replace(".xlsx", ".previous.xlsx")).exists()
+
+
+def test_the_go_email_names_the_partnerships_not_only_our_codes(tmp_path):
+    """'CYP: 2 Green, ...' in the email to the GO, which does not know our codes (the workbook names them)."""
+    import email
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    res = CliRunner().invoke(main, ["email", str(d / "GO.xlsx"), "--to", "go@gose.example", "--eml",
+                                    str(tmp_path / "go.eml")])  # fmt: skip
+    assert res.exit_code == 0, res.output
+    msg = email.message_from_bytes((tmp_path / "go.eml").read_bytes())
+    text = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    html = next(p for p in msg.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
+    assert "  Children's Trust Board (CYP): " in text and "Children&#x27;s Trust Board (CYP)" in html

@@ -80,7 +80,9 @@ def _count_table(grid: list[list[Any]], first: str, file: str) -> list[RagCounts
             except NotANumber as e:
                 raise NotAGoWorkbook(f"[{file}]Summary row {r + 1}: the '{rag}' count must be a number, not '{e}'.") from e
             counts[rag] = int(n or 0)
-        out.append(RagCounts(text(row[0]), counts))
+        name = cols.get(norm("Name"))  # the GO does not know our codes: a named row is labelled by its name
+        label = text(row[name]) if name is not None and name < len(row) else ""
+        out.append(RagCounts(f"{label} ({text(row[0])})" if label else text(row[0]), counts))
     return out
 
 
