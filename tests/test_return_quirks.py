@@ -188,6 +188,31 @@ def test_target_rows_sorted_above_the_header_are_an_error_not_passed_over(cyp_re
     assert got[0].message.startswith("Rows 4-6 (") and "above the header row (row 7)" in got[0].message
 
 
+def test_a_figure_typed_over_a_worked_out_column_is_named_not_lost_in_silence(cyp_return: Path) -> None:
+    """The actual typed under % variance (its formula gone) and a figure over a RAG: only 'no actual yet' was said,
+    and the officer could not see why the figure they typed was not used."""
+    wb = openpyxl.load_workbook(cyp_return)
+    ws = wb["Q2"]
+    col = {c.value: c.column_letter for c in ws[HEADER_ROW]}
+    ws[f"{col['% variance']}6"] = 29
+    ws[f"{col['RAG']}8"] = 12.7
+    ws[f"{col['RAG']}9"] = "Green"
+    wb.save(cyp_return)
+    got = [i for i in read_return(cyp_return).issues if i.code == "formula-typed-over"]
+    assert [(i.severity, i.location.sheet, i.location.cell) for i in got] == [
+        ("warning", "Q2", f"{col['% variance']}6"), ("warning", "Q2", f"{col['RAG']}8")]
+    assert f"'% variance' on Q2 was typed over in {col['% variance']}6 (29)" in got[0].message
+    assert f"in {col['RAG']}8 (12.7), {col['RAG']}9 (Green)" in got[1].message
+
+
+def test_returns_as_issued_and_as_filled_have_no_worked_out_column_typed_over(issued_dir: Path, cyp_return: Path,
+                                                                          register) -> None:  # fmt: skip
+    for path in (*sorted(issued_dir.glob("*.xlsx")), cyp_return):
+        assert "formula-typed-over" not in {i.code for i in read_return(path).issues}, path.name
+    fill_return(cyp_return, _complete(register))  # filled by openpyxl: formulas kept
+    assert "formula-typed-over" not in {i.code for i in read_return(cyp_return).issues}
+
+
 def test_wrong_year_on_the_cover(cyp_return: Path, register) -> None:
     vals = _complete(register)
     vals["Cover"]["Financial year"] = "2007/08"

@@ -105,6 +105,9 @@ class ReturnData:
     spend: list[SpendRow] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)  # problems met while reading (sheets, headers)
     quarters_found: tuple[str, ...] = ()
+    # per quarter sheet, the non-blank cells of its worked-out columns (% variance, RAG): cell -> (heading, value);
+    # a cell there that holds no formula was typed over (``return_scan`` tells)
+    worked_out: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
 
     def last_typed_quarter(self) -> str | None:
         """The latest quarter with any actual typed (None when nothing is typed yet)."""

@@ -209,6 +209,9 @@ def scan_return(
             loc = getattr(row, name).location
             if loc.cell:
                 inputs.setdefault(loc.sheet, set()).add(loc.cell)
+    for sheet, worked in data.worked_out.items():  # formulas the officer may have typed over
+        if sheet in inputs:
+            inputs[sheet].update(worked)
     xml = scan_sheets(path, used, inputs, sheet_xml)
     issues: list[Issue] = []
     for sheet in sorted(used):
@@ -226,6 +229,10 @@ def scan_return(
                                       "a heading (Excel keeps only the top-left value). Unmerge them (Home > Merge & "
                                       "Center) and put the headings back as issued.",
                                       Location(data.file, sheet, ref.split(":")[0])))  # fmt: skip
+    for sheet, worked in sorted(data.worked_out.items()):
+        sx = xml.get(sheet)
+        if sx is not None and sheet in inputs:
+            issues.extend(_typed_over(data.file, sheet, {c: v for c, v in worked.items() if c not in sx.cells}))
     for row in data.rows:
         sx = xml.get(row.ref.location.sheet)
         if sx is None or not sx.cells:
@@ -236,6 +243,25 @@ def scan_return(
             if found is not None:
                 issues.extend(_cell_issue(row, name, heading, cell, found))
     data.issues.extend(issues)
+
+
+def _typed_over(file: str, sheet: str, cells: Mapping[str, tuple[str, Any]]) -> Iterator[Issue]:
+    """One warning per worked-out column whose formulas were typed over (a value with no formula), naming the cells
+    and what they hold: what is typed there is never used, and is most often a figure meant for Actual."""
+    by_heading: dict[str, list[tuple[str, Any]]] = {}
+    for cell, (heading, value) in sorted(cells.items(), key=lambda kv: (len(kv[0]), kv[0])):
+        by_heading.setdefault(heading, []).append((cell, value))
+    for heading, found in by_heading.items():
+        shown = ", ".join(f"{c} ({_shown(v)})" for c, v in found[:4]) + (
+            f" and {len(found) - 4} more" if len(found) > 4 else "")  # fmt: skip
+        yield warning("formula-typed-over", f"'{heading}' on {sheet} was typed over in {shown}: it is worked out "
+                      "from Actual and Profile, so what is typed there is not used. Type a figure under Actual, "
+                      "and copy the column's formula back from another row (or ask for a fresh return).",
+                      Location(file, sheet, found[0][0]))  # fmt: skip
+
+
+def _shown(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _cell_issue(row: ReturnRow, name: str, heading: str, cell: Cell, found: XmlCell) -> Iterator[Issue]:

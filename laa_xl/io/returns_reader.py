@@ -41,6 +41,7 @@ from .grids import read_grids
 from .preflight import preflight
 from .return_scan import clean_text, scan_return
 
+WORKED_OUT = ("% variance", "RAG")  # a quarter sheet's columns of formulas that a figure may be typed over
 _QUARTER_NAME = re.compile(r"^\s*(?:q|qtr|quarter)\s*[-_.]?\s*([1-4])\b", re.I)
 _ROW_FIELDS = {
     "rag_override": "RAG override", "override_reason": "Override reason", "commentary": "Commentary",
@@ -212,8 +213,13 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
         return False
     cells = _row_cells(table, ("Target ref", "Actual", *_ROW_FIELDS.values()))  # ReturnRow's fields after the quarter
     _rows_above(grid, table, data)
+    worked = [(h, c) for h in WORKED_OUT if (c := _column(table, h)) is not None]
+    seen = data.worked_out.setdefault(sheet, {})
     rows = data.rows
     for r, values in table.rows:
+        for h, (i, letters) in worked:
+            if i < len(values) and not is_blank(values[i]):
+                seen[f"{letters}{r}"] = (h, values[i])
         ref, actual, *fields = cells(r, values)
         if is_blank(ref.value):
             if not is_blank(actual.value):
