@@ -86,13 +86,16 @@ def test_a_return_with_nothing_typed_on_the_quarter_consolidated_is_not_updated_
     codes = [i.code for i in res.issues]
     got = [i for i in res.issues if i.code == "not-updated"]
     assert [(i.location.file, i.location.sheet, i.severity) for i in got] == [(FILE, "Q3", "warning")]
-    assert "Nothing is typed on Q3 yet: this is the return up to Q2, sent on 20 Oct 2008" in got[0].message
+    assert "No figure is typed on Q3 yet: this is the return up to Q2, sent on 20 Oct 2008" in got[0].message
     assert "early-date" not in codes and not [i for i in res.issues if i.code == "missing-actual"
                                               and i.location.sheet == "Q3"]  # fmt: skip
     assert any(o.quarter == "Q2" and o.actual is not None for o in res.observations)  # its earlier quarters used
-    # one thing typed on Q3 (a commentary) is a Q3 return being completed: no such warning, each blank listed
+    # a commentary alone on Q3 ('figures follow') does not complete it; one actual typed there does
     data.rows.append(ReturnRow("Q3", cell("Q3", "A40", refs[0]), cell("Q3", "G40", None),
                                commentary=cell("Q3", "L40", "Figures follow next week")))  # fmt: skip
+    noted = check_return(data, register, year=Y, quarters=["Q1", "Q2", "Q3"])
+    assert "not-updated" in {i.code for i in noted.issues}
+    data.rows[-1] = ReturnRow("Q3", cell("Q3", "A40", refs[0]), cell("Q3", "G40", profile(register, refs[0], "Q3")))
     started = check_return(data, register, year=Y, quarters=["Q1", "Q2", "Q3"])
     assert "not-updated" not in {i.code for i in started.issues}
     assert any(i.code == "missing-actual" and i.location.sheet == "Q3" for i in started.issues)

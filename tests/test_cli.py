@@ -309,6 +309,9 @@ def test_returns_filed_in_a_folder_inside_the_returns_folder_are_named_not_passe
     found = [i for i in json.loads(res.output)["issues"] if i["code"] == "folder-not-read"]
     assert [(i["severity"], i["file"]) for i in found] == [("warning", "HWB")]
     assert "holds 1 workbook(s) (HWB_2008-09.xlsx)" in found[0]["message"] and "move them into returns" in found[0]["message"]
+    missing = [i["message"] for i in json.loads(res.output)["issues"] if i["code"] == "missing-return"]
+    assert missing == ["No return from HWB in the returns folder itself: HWB/HWB_2008-09.xlsx is in a folder inside it, "
+                       "which is not read. Move it into returns and consolidate again (before chasing)."]
 
 
 def test_a_refused_return_is_chased_as_refused_with_its_reason_not_as_never_received(tmp_path):
@@ -412,3 +415,57 @@ def test_the_go_email_names_the_partnerships_not_only_our_codes(tmp_path):
     text = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
     html = next(p for p in msg.walk() if p.get_content_type() == "text/html").get_payload(decode=True).decode()
     assert "  Children's Trust Board (CYP): " in text and "Children&#x27;s Trust Board (CYP)" in html
+
+
+def test_go_return_refuses_a_copied_row_but_not_a_deleted_row_that_was_not_due(tmp_path):
+    """A copy of a Data row with another Actual reached the GO (the copy's figure, Red); and a deleted Not due row
+    was refused as if it would become No data."""
+    import openpyxl
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    src = d / "CONSOLIDATED.xlsx"
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Data"]
+    head = {c.value: c.column for c in ws[1]}
+    rows = {(ws.cell(r, head["Ref"]).value, ws.cell(r, head["Quarter"]).value): r for r in range(2, ws.max_row + 1)}
+    not_due = next(k for k, r in rows.items() if ws.cell(r, head["RAG"]).value == "Not due")
+    ws.delete_rows(rows[not_due])
+    wb.save(tmp_path / "notdue.xlsx")
+
+    def go(path):
+        return CliRunner().invoke(main, ["go-return", str(path), "--period", "2008/09 H1", "--out",
+                                         str(tmp_path / f"GO-{path.stem}.xlsx")])  # fmt: skip
+
+    assert go(tmp_path / "notdue.xlsx").exit_code == 0  # nothing lost: Not due goes as Not due
+    wb = openpyxl.load_workbook(src)
+    ws = wb["Data"]
+    copied = [c.value for c in ws[2]]
+    copied[head["Actual"] - 1] = 9999
+    ws.append(copied)
+    wb.save(tmp_path / "bad.xlsx")
+    res = go(tmp_path / "bad.xlsx")
+    assert res.exit_code == 2 and not (tmp_path / "GO-bad.xlsx").exists()
+    assert f"there are two rows or more for {copied[0]} {copied[head['Quarter'] - 1]} (2008/09; copied?)" in res.output
+
+
+def test_a_blank_partnership_code_on_a_return_of_one_partnerships_targets_is_theirs(tmp_path):
+    """The code left blank on CYP's return: CYP was chased 'We have not received your return'."""
+    import json
+
+    import openpyxl
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    wb = openpyxl.load_workbook(d / "returns" / "CYP_2008-09.xlsx")
+    next(r[1] for r in wb["Cover"].iter_rows() if r[0].value == "Partnership code").value = None
+    wb.save(d / "returns" / "CYP_2008-09.xlsx")
+    out = tmp_path / "C.xlsx"
+    res = CliRunner().invoke(main, ["consolidate", str(d / "register.xlsx"), str(d / "returns"), "--period",
+                                    "2008/09 Q2", "--out", str(out), "--json"])  # fmt: skip
+    got = {i["code"]: i["message"] for i in json.loads(res.output)["issues"] if "CYP" in (i["file"] or "")}
+    assert "Its targets are CYP's, so it is taken for CYP's return" in got["missing-partnership"]
+    assert "CYP_2008-09.xlsx came but could not be used" in got["missing-return"]
+    CliRunner().invoke(main, ["chase", str(out), "--eml-dir", str(tmp_path / "chase")])
+    drafts = {p.name for p in (tmp_path / "chase").glob("*.eml")}
+    assert "refused-cyp.eml" in drafts and "missing-cyp.eml" not in drafts

@@ -266,7 +266,7 @@ def test_consolidating_q3_with_last_quarters_returns_chases_each_for_its_q3_figu
     msg = email.message_from_bytes((tmp_path / "chase" / "not-updated-saf.eml").read_bytes())
     assert "Q3 figures not received" in msg["Subject"] and "Nothing" not in msg["Subject"]
     body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
-    assert "(SAF_2008-09.xlsx) has nothing typed for Q3 2008/09 yet" in body
+    assert "(SAF_2008-09.xlsx) has no figures for Q3 2008/09 yet" in body and "complete the Q3 sheet in" in body
 
 
 def test_consolidating_q1_again_from_the_q2_returns_says_so_and_calls_nobody_late(area, tmp_path):
@@ -287,3 +287,60 @@ def test_consolidating_q1_again_from_the_q2_returns_says_so_and_calls_nobody_lat
                         "--json").output)  # fmt: skip
     assert "later-quarter-typed" not in [i["code"] for i in q2["issues"]]
     assert [i["file"] for i in q2["issues"] if i["code"] == "late-return"] == ["ENV_2008-09.xlsx"]  # late for Q2
+
+
+def _edited_returns(returns: Path, tmp_path: Path, edits: dict[str, dict[tuple[str, str], object]]) -> Path:
+    """A copy of the returns folder with cells set by openpyxl: {file stem code: {(sheet, cell): value}}."""
+    import openpyxl
+
+    out = tmp_path / "returns"
+    shutil.copytree(returns, out)
+    for code, cells in edits.items():
+        path = out / f"{code}_2008-09.xlsx"
+        wb = openpyxl.load_workbook(path)
+        for (sheet, ref), value in cells.items():
+            if ref.startswith("label:"):  # the Cover value beside a label
+                row = next(r for r in wb[sheet].iter_rows() if r[0].value == ref[6:])
+                row[1].value = value
+            else:
+                wb[sheet][ref] = value
+        wb.save(path)
+    return out
+
+
+def test_a_stray_later_figure_does_not_excuse_a_late_return_and_a_return_not_updated_is_not_late(area, tmp_path):
+    """One figure typed early on Q4 made CYP's late Q2 return 'completed for Q4' (not late, nobody chased); and a
+    return sent after the Q3 deadline with nothing on Q3 got both a late and a not-updated email."""
+    d, reg_path, reg, returns, fills = area
+    folder = _edited_returns(returns, tmp_path, {
+        "CYP": {("Cover", "label:Date submitted"): dt.datetime(2008, 11, 20), ("Q4", "G6"): 20.5},
+        "ENV": {("Cover", "label:Date submitted"): dt.datetime(2009, 2, 10)},
+    })  # fmt: skip
+    q2 = json.loads(run("consolidate", reg_path, folder, "--period", "2008/09 Q2", "--out", tmp_path / "Q2.xlsx",
+                        "--json").output)  # fmt: skip
+    assert {i["file"] for i in q2["issues"] if i["code"] == "late-return"} == {"CYP_2008-09.xlsx", "ENV_2008-09.xlsx"}
+    assert "later-quarter-typed" not in {i["code"] for i in q2["issues"]}
+    q3 = json.loads(run("consolidate", reg_path, folder, "--period", "2008/09 Q3", "--out", tmp_path / "Q3.xlsx",
+                        "--json").output)  # fmt: skip
+    env = [i["code"] for i in q3["issues"] if i["file"] == "ENV_2008-09.xlsx"]
+    assert "not-updated" in env and "late-return" not in env and "ENV" not in q3["summary"]["late returns"]
+    run("chase", tmp_path / "Q3.xlsx", "--eml-dir", tmp_path / "chase")
+    assert (tmp_path / "chase" / "not-updated-env.eml").exists() and not (tmp_path / "chase" / "late-env.eml").exists()
+
+
+def test_consolidating_q4_from_returns_filled_to_q2_asks_for_q3_and_q4(area, tmp_path):
+    """Only Q4 was named ('Nothing is typed on Q4 yet'), with a missing-actual for every Q3 target beside it."""
+    import email
+
+    d, reg_path, reg, returns, fills = area
+    out = tmp_path / "Q4.xlsx"
+    got = json.loads(run("consolidate", reg_path, returns, "--period", "2008/09 Q4", "--out", out, "--json").output)
+    saf = [i for i in got["issues"] if i["file"] == "SAF_2008-09.xlsx"]
+    said = [i for i in saf if i["code"] == "not-updated"]
+    assert len(said) == 1 and said[0]["message"].startswith("No figure is typed on Q3 and Q4 yet") and said[0]["sheet"] == "Q3"
+    assert not [i for i in saf if i["code"] == "missing-actual" and i["sheet"] in ("Q3", "Q4")]
+    run("chase", out, "--eml-dir", tmp_path / "chase")
+    msg = email.message_from_bytes((tmp_path / "chase" / "not-updated-saf.eml").read_bytes())
+    body = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_payload(decode=True).decode()
+    assert "Q3 and Q4 figures not received" in " ".join(msg["Subject"].split())
+    assert "complete the Q3 and Q4 sheets" in body

@@ -53,6 +53,14 @@ def check_return(
                                 f"'{owner}' and send it again.",
                                 cell.location if cell is not None and cell.location.cell else cover_loc))  # fmt: skip
             code = owner  # refused as the return of the partnership it belongs to, which is then asked for it
+    elif code is None and register.partnerships and (owner := _whose_targets(row_refs, register, "")):
+        # no code on the Cover, on a return of one partnership's targets: its return, the code left out
+        at = next(i for i, x in enumerate(issues) if x.code == "missing-partnership")
+        issues[at] = error("missing-partnership", f"The Cover does not say which partnership this return is from "
+                           f"('Partnership code' is blank). Its targets are {owner}'s, so it is taken for {owner}'s "
+                           f"return, but not used until the Cover says so: fill in '{owner}' and send it again.",
+                           issues[at].location)  # fmt: skip
+        code = owner
     elif code is not None and register.partnerships and (owner := _whose_targets(row_refs, register, code)):
         # a code that is none of ours ('CYPX'), on a return of one partnership's targets: its return, mistyped
         at = next(i for i, x in enumerate(issues) if x.code == "wrong-partnership")
@@ -68,13 +76,17 @@ def check_return(
         quarters = QUARTERS[: QUARTERS.index(last) + 1] if last else ()
     quarters = tuple(quarters)
     before = data.last_typed_quarter()  # none: the return as issued, which the consolidation calls empty-return
-    stale = asked and before is not None and _not_updated(data, targets, quarters)
+    gaps = _not_yet_typed(data, targets, quarters, before) if asked else []
+    stale = bool(gaps) and before is not None
     if stale:
-        q = quarters[-1]
+        qs = _and(gaps)
         sent = f", sent on {submitted:%d %b %Y}" if submitted else ""
-        issues.append(warning("not-updated", f"Nothing is typed on {q} yet: this is the return up to {before}{sent}, "
-                              f"not yet completed for {q}. Its earlier quarters are used; {q} counts as No data until "
-                              "the completed return comes.", Location(data.file, q)))  # fmt: skip
+        issues.append(warning("not-updated", f"No figure is typed on {qs} yet: this is the return up to {before}{sent}, "
+                              f"not yet completed for {qs}. Its earlier quarters are used; {qs} "
+                              f"{'counts' if len(gaps) == 1 else 'count'} as No data until the completed return "
+                              "comes.", Location(data.file, gaps[0])))  # fmt: skip
+    elif gaps:
+        pass  # nothing typed anywhere: the consolidation's empty-return says it, once
     elif submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
         issues.append(
             warning("early-date", f"'Date submitted' reads {submitted:%d %b %Y}, before {quarters[-1]} {ret_year} "
@@ -82,15 +94,16 @@ def check_return(
                     "(01/11/2008 is 1 November).", cover_loc.at(data.cover["Date submitted"].location.cell or "B7"))
         )  # fmt: skip
     # completed for a later quarter than the one consolidated (Q1 consolidated again from the Q2 returns): its date
-    # is that later round's, not late for this one
-    later = bool(asked and before and quarters and QUARTERS.index(before) > QUARTERS.index(quarters[-1]))
-    if deadline and submitted and submitted > deadline and not later:
+    # is that later round's, not late for this one; nor is the date of a return not yet completed for this one
+    later = _filled_after(data, targets, quarters) if asked else None
+    if deadline and submitted and submitted > deadline and not later and not stale:
         issues.append(
             warning("late-return", f"This return was submitted on {submitted:%d %b %Y}, after the deadline of "
                     f"{deadline:%d %b %Y}. It is consolidated and flagged as late.",
                     cover_loc.at(data.cover["Date submitted"].location.cell or "B7"))
         )  # fmt: skip
-    if code is None or ret_year is None or any(i.code in ("wrong-year", "wrong-partnership") for i in issues):
+    if code is None or ret_year is None or any(i.code in ("wrong-year", "wrong-partnership", "missing-partnership")
+                                               for i in issues):  # fmt: skip
         return CheckedReturn(data.file, code or "", ret_year, submitted, [], [], [], issues)
 
     on_rows = Counter(zip(row_refs, [r.quarter for r in data.rows], strict=True))  # (ref, quarter) -> rows
@@ -99,8 +112,7 @@ def check_return(
     # sheet that could not be read (missing, or its Target ref or Actual heading gone)
     unread = {q for q in quarters if q not in data.quarters_found and q not in {k[1] for k in on_rows}}
     explained = {k for k, n in on_rows.items() if n > 1} | {(t.ref, q) for t in targets for q in unread}
-    if stale:  # one warning says it for the quarter, not one per target
-        explained |= {(t.ref, quarters[-1]) for t in targets}
+    explained |= {(t.ref, q) for t in targets for q in gaps}  # one warning (or empty-return) says it, not one a target
     observations: list[Observation] = []
     for t in targets:
         prev_actual: float | None = None
@@ -127,23 +139,37 @@ def check_return(
         _risks(data, code, register, issues),
         _spend(data, code, register, issues),
         issues,
-        later_quarter=before if later else None,
+        later_quarter=later,
+        not_updated=stale,
     )
 
 
-def _not_updated(data: ReturnData, targets: Sequence[Target], quarters: tuple[str, ...]) -> bool:
-    """Whether the return has nothing typed on the last quarter asked for, where some target is due: a return sent
-    for an earlier quarter (or as issued), not yet completed for this one. Its sheet must be there (a missing sheet
-    is an error of its own)."""
+def _not_yet_typed(data: ReturnData, targets: Sequence[Target], quarters: tuple[str, ...],
+                   before: str | None) -> list[str]:  # fmt: skip
+    """The quarters asked for, after the last with an actual typed (``before``; all of them when none is), that
+    have a target due and their sheet in the return: those the return is not yet completed for (a commentary alone
+    does not complete one). A missing sheet is an error of its own."""
+    after = QUARTERS.index(before) if before else -1
+    return [q for q in quarters if QUARTERS.index(q) > after and q in data.quarters_found
+            and any(t.is_due(q) for t in targets)]  # fmt: skip
+
+
+def _filled_after(data: ReturnData, targets: Sequence[Target], quarters: tuple[str, ...]) -> str | None:
+    """The latest quarter after those asked for with actuals typed for at least half the targets due in it (the
+    return completed for a later round), or None: one stray or early figure does not make one."""
     if not quarters:
-        return False
-    q = quarters[-1]
-    if q not in data.quarters_found or not any(t.is_due(q) for t in targets):
-        return False
-    return not any(not is_blank(getattr(r, f).value) for r in data.rows if r.quarter == q for f in _TYPED)
+        return None
+    typed = {(normalise_ref(r.ref.value), r.quarter) for r in data.rows if not is_blank(r.actual.value)}
+    for q in reversed(QUARTERS[QUARTERS.index(quarters[-1]) + 1:]):
+        due = [t for t in targets if t.is_due(q)]
+        if due and 2 * sum((t.ref, q) in typed for t in due) >= len(due):
+            return q
+    return None
 
 
-_TYPED = ("actual", "rag_override", "override_reason", "commentary", "remedial_action", "evidence", "data_quality_note")
+def _and(items: Sequence[str]) -> str:
+    """'Q3', 'Q3 and Q4', 'Q2, Q3 and Q4'."""
+    return " and ".join(", ".join(items).rsplit(", ", 1)) if items else ""
 
 
 def looks_like_fraction(actual: float, profile: float | None) -> bool:
@@ -273,7 +299,7 @@ def _observe(
         issues.append(warning("missing-actual", f"{t.ref} {q}: no actual yet, and it is due this quarter.",
                               row.actual.location))  # fmt: skip
     if actual is not None and not due:  # the cell is shaded for typing in every quarter: a figure here is not lost
-        when = " and ".join(", ".join(t.due_quarters).rsplit(", ", 1)) if t.due_quarters else "no quarter"
+        when = _and(t.due_quarters) or "no quarter"
         issues.append(warning("actual-not-due", f"{t.ref} {q}: an actual ({_fmt(actual)}) is typed, but {t.ref} is "
                               f"due only in {when} ({t.frequency}), so {q} is 'Not due' and gets no RAG. Clear the "
                               f"figure, or if {t.ref} is now reported in {q} too, ask the central team to change its "

@@ -258,7 +258,8 @@ def consolidate(
             taken[o.source.file] = taken.get(o.source.file, 0) + 1
     for code, (info, cr) in sorted(used.items()):
         log.append(LogEntry(code, info.name, info.size, info.sha256, cr.submitted, deadline,
-                            _late(cr.submitted, deadline) and not cr.later_quarter, taken.get(cr.file, 0),
+                            _late(cr.submitted, deadline) and not cr.later_quarter and not cr.not_updated,
+                            taken.get(cr.file, 0),
                             USED))  # fmt: skip
         due = sum(1 for o in cr.observations if o.rag == rules.NO_DATA)  # due, with a profile, and no figure
         if not taken.get(cr.file) and due:  # the return as issued, sent before it was filled in?

@@ -234,17 +234,26 @@ def corrections_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> di
     out: dict[str, tuple[str, list[Issue]]] = {}
     for i in issues:
         code = used.get(i.location.file)
-        if code and i.severity == ERROR:
+        if code and i.severity == ERROR and i.code not in _NOT_YET:  # an empty return is asked for, not corrected
             out.setdefault(code, (i.location.file, []))[1].append(i)
     return out
 
 
-def not_updated_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> dict[str, str]:
-    """Per partnership, the return it used when nothing is typed on the period's last quarter yet (``not-updated``:
-    last quarter's return, still in the folder): partnership code -> file."""
+_NOT_YET = ("not-updated", "empty-return")  # a return used that is not yet filled in for the period: asked for it
+_NOT_TYPED_ON = re.compile(r"No figure is typed on (.+?) yet")
+
+
+def not_updated_to_chase(log: Iterable[LogEntry], issues: Iterable[Issue]) -> dict[str, tuple[str, str]]:
+    """Per partnership, the return it used when it has no figure yet for the period's last quarter(s)
+    (``not-updated``: last quarter's return, still in the folder) or none at all (``empty-return``: the return as
+    issued): partnership code -> (file, the quarters wanted, '' for an empty return)."""
     used = {e.file: e.partnership.strip().upper() for e in log if e.file and e.status.strip().lower() == "used"}
-    return {used[i.location.file]: i.location.file for i in issues
-            if i.code == "not-updated" and i.location.file in used}  # fmt: skip
+    out: dict[str, tuple[str, str]] = {}
+    for i in issues:
+        if i.code in _NOT_YET and i.location.file in used:
+            m = _NOT_TYPED_ON.search(i.message) if i.code == "not-updated" else None
+            out[used[i.location.file]] = (i.location.file, m.group(1) if m else "")
+    return out
 
 
 def returns_to_chase(log: Iterable[LogEntry]) -> list[ReturnChase]:
@@ -394,8 +403,10 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
                 f"The {name} return we received for {inp.period} ({ch.file or 'no file name'}) could not be used"
                 + (". " + " ".join(dict.fromkeys(why)) if why else
                    ": it could not be read safely, or it is for another year or partnership."),
+                (f"Please send the corrected return{send_to}." if send_to else "") if why else
                 f"Please check it is your {inp.period.year} return workbook, saved as .xlsx, and send it again{send_to}.",
             ]  # fmt: skip
+            body = [b for b in body if b]
         else:
             subject = f"{inp.area} LAA return {inp.period}: {name} return received late"
             got = f" on {ch.date_submitted}" if ch.date_submitted else ""
@@ -409,18 +420,25 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         html = _html([greet, *body], [], [], inp.area)
         out.append(MessageContent(to, subject, text, html, kind=ch.reason, key=ch.partnership, problems=problems))
 
-    q = inp.period.last_quarter
-    for code, file in not_updated_to_chase(inp.log, inp.issues).items():
+    for code, (file, wanted) in not_updated_to_chase(inp.log, inp.issues).items():
         c = contacts.get(code, Contact(code, ""))
         name = c.name or code
         to = emails_in(c.email)
         problems = () if to else (_no_address(code, c.email),)
         greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
-        subject = f"{inp.area} LAA return {inp.period}: {name} {q} figures not received"
-        body = [f"The {name} return we have ({file}) has nothing typed for {q} {inp.period.year} yet"
-                f"{' (deadline ' + deadline + ')' if deadline else ''}: it is the return for an earlier quarter.",
-                f"Please complete the {q} sheet in your return workbook and send it{send_to} as soon as you can, "
-                "or tell us when to expect it."]  # fmt: skip
+        by = f" (deadline {deadline})" if deadline else ""
+        if wanted:
+            many = " and " in wanted
+            subject = f"{inp.area} LAA return {inp.period}: {name} {wanted} figures not received"
+            body = [f"The {name} return we have ({file}) has no figures for {wanted} {inp.period.year} yet{by}: it is "
+                    "the return for an earlier quarter.",
+                    f"Please complete the {wanted} sheet{'s' if many else ''} in your return workbook and send it"
+                    f"{send_to} as soon as you can, or tell us when to expect it."]  # fmt: skip
+        else:
+            subject = f"{inp.area} LAA return {inp.period}: {name} return not filled in"
+            body = [f"The {name} return we have ({file}) has no figures in it yet{by}: it is the return as issued.",
+                    f"Please fill it in for {inp.period} and send it{send_to} as soon as you can, or tell us when to "
+                    "expect it."]  # fmt: skip
         text = "\n\n".join([greet, *body, _signature(inp.area)]) + "\n"
         out.append(MessageContent(to, subject, text, _html([greet, *body], [], [], inp.area), kind="not-updated",
                                   key=code, problems=problems))  # fmt: skip

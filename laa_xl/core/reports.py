@@ -54,8 +54,8 @@ BLOCK_NAMES = {"CYP": "Children and young people", "SSC": "Safer and stronger co
 
 
 def block_name(code: str) -> str:
-    """A funding block's name: '' for a code that is not one of the four blocks (and for 'All')."""
-    return BLOCK_NAMES.get(code.strip().upper(), "")
+    """A funding block's name ('All blocks' for the total row); '' for a code that is not one of the four."""
+    return "All blocks" if code == "All" else BLOCK_NAMES.get(code.strip().upper(), "")
 DIRECTIONS = (rules.IMPROVING, rules.NO_CHANGE, rules.WORSENING, "Not known")
 CHART_COLORS = {rules.GREEN: "#00B050", rules.AMBER: "#FFC000", rules.RED: "#C00000", rules.NO_DATA: "#A6A6A6",
                 rules.NOT_DUE: "#D9D9D9"}  # fmt: skip

@@ -194,7 +194,8 @@ class CheckedReturn:
     risks: list[Risk]
     spend: list[Spend]
     issues: list[Issue]
-    later_quarter: str | None = None  # the last quarter typed, when later than the one consolidated (not late then)
+    later_quarter: str | None = None  # a later quarter it is completed for (Q1 consolidated from Q2's): not late
+    not_updated: bool = False  # nothing typed yet on the quarter(s) consolidated: its date is not late either
 
 
 # Each row's fields in order, for ``__reduce__``: unpickled as one call rather than a setattr per field.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
+import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -131,7 +132,8 @@ def consolidate_loaded(
                               deadline=deadline)  # fmt: skip
     loaded = load_returns(returns_dir, reader, exclude=(out, backup_path(out)), check=check,
                           allow_macros=allow_macros, allow_spawn=allow_spawn)
-    issues += _folders_not_read(Path(returns_dir))
+    elsewhere = _workbooks_in_folders(Path(returns_dir))
+    issues += _folders_not_read(elsewhere, Path(returns_dir).name)
     if not loaded.items and out.exists():  # the wrong folder, surely: its output would list every return missing
         raise LaaError(f"The returns folder {returns_dir} has no files in it, so nothing was consolidated and "
                        f"{out.name} was not replaced. Check the folder. (To list every partnership as missing, "
@@ -156,7 +158,7 @@ def consolidate_loaded(
         cons = consolidate(register, period, loaded.items, previous=prev_map)
         cons.carried = carried
         prev_map = None  # restatements found: a national one (480,000 actuals) is let go before the write
-    cons.issues = issues + cons.issues
+    cons.issues = issues + _in_a_folder(cons.issues, elsewhere, Path(returns_dir).name)
     had_output = out.exists()
     # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing
     # wait on the disk and run outside Python's lock, the writing is Python's work. Either failing fails the job.
@@ -231,13 +233,30 @@ def _refuse_odd_quarters(cons: Consolidation, file: str) -> None:
                            "find it), or consolidate again. Nothing was written.")  # fmt: skip
 
 
+def _in_a_folder(issues: list[Issue], elsewhere: dict[str, list[str]], folder: str) -> list[Issue]:
+    """A partnership with no return in the returns folder whose return is filed in a folder inside it (by its name,
+    as issued): its missing-return says so, where it said 'No return from HWB'."""
+    found: dict[str, str] = {}
+    for sub, books in elsewhere.items():
+        for name in books:
+            found.setdefault(re.split(r"[_\s.-]", name, maxsplit=1)[0].upper(), f"{sub}/{name}")
+    out = []
+    for i in issues:
+        where = found.get(i.location.file) if i.code == "missing-return" else None
+        if where:
+            i = Issue(i.code, i.severity, f"No return from {i.location.file} in the returns folder itself: {where} is in "
+                      f"a folder inside it, which is not read. Move it into {folder} and consolidate again (before "
+                      "chasing).", i.location)  # fmt: skip
+        out.append(i)
+    return out
+
+
 _OUR_FOLDERS = {"archive", "replaced", "chase"}  # what laa-xl itself keeps beside returns and outputs
 
 
-def _folders_not_read(folder: Path) -> list[Issue]:
-    """A warning for each folder inside the returns folder that holds workbooks: only the folder's own files are
-    read, and a return filed in a subfolder ('returns/HWB/') was passed over without a word (and chased as missing)."""
-    out: list[Issue] = []
+def _workbooks_in_folders(folder: Path) -> dict[str, list[str]]:
+    """The workbooks in each folder inside the returns folder (but laa-xl's own): folder name -> file names."""
+    out: dict[str, list[str]] = {}
     try:
         subs = sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
                       and p.name.lower() not in _OUR_FOLDERS)  # fmt: skip
@@ -250,9 +269,17 @@ def _folders_not_read(folder: Path) -> list[Issue]:
         except OSError:
             continue
         if books:
-            shown = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
-            out.append(warning("folder-not-read", f"The folder '{sub.name}' inside the returns folder holds "
-                               f"{len(books)} workbook(s) ({shown}), which were not read: only the files in "
-                               f"{folder.name} itself are. If they are returns, move them into {folder.name} and "
-                               "consolidate again.", Location(sub.name)))  # fmt: skip
+            out[sub.name] = books
+    return out
+
+
+def _folders_not_read(elsewhere: dict[str, list[str]], folder: str) -> list[Issue]:
+    """A warning for each folder inside the returns folder that holds workbooks: only the folder's own files are
+    read, and a return filed in a subfolder ('returns/HWB/') was passed over without a word (and chased as missing)."""
+    out: list[Issue] = []
+    for sub, books in elsewhere.items():
+        shown = ", ".join(books[:3]) + (f" and {len(books) - 3} more" if len(books) > 3 else "")
+        out.append(warning("folder-not-read", f"The folder '{sub}' inside the returns folder holds {len(books)} "
+                           f"workbook(s) ({shown}), which were not read: only the files in {folder} itself are. If they "
+                           f"are returns, move them into {folder} and consolidate again.", Location(sub)))  # fmt: skip
     return out

@@ -21,6 +21,7 @@ import math
 import os
 import re
 import shutil
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -326,7 +327,7 @@ class _DataRows:
         typed = rules.normalise_rag(reported)  # 'green' typed on Data is Green (Excel's colour rule ignores case)
         if typed is not None and typed != reported:
             reported = typed
-        number = _num(actual)
+        number = None if isinstance(actual, dt.date | dt.time | bool) else _num(actual)  # a date read is no figure
         if number is None and not is_blank(actual):  # 'approx 29' typed over a figure: No data, and said so
             self.not_numbers.append((self.ref(ref), year, self.quarter(quarter), actual))
         return Observation(
@@ -572,14 +573,19 @@ def go_blockers(cons: Consolidation, issues: Sequence[Issue], name: str) -> str 
     Office (or the Board) as No data without a word."""
     problems = [i.message.split("Data: ", 1)[-1].rstrip(".") for i in issues
                 if i.code == "data-not-a-number" and f" {cons.year} " in i.message]  # this year's rows
-    have = {(o.ref, o.quarter) for o in cons.observations if o.year == cons.year}
-    gone = [f"{t.ref} {q}" for t in cons.register.targets for q in cons.quarters if (t.ref, q) not in have]
+    rows = Counter((o.ref, o.quarter) for o in cons.observations if o.year == cons.year)
+    twice = [f"{ref} {q}" for (ref, q), n in rows.items() if n > 1]
+    if twice:
+        problems.append(f"there are two rows or more for {', '.join(twice[:5])}{' and more' if len(twice) > 5 else ''} "
+                        f"({cons.year}; copied?), and only the last would be used")
+    gone = [f"{t.ref} {q}" for t in cons.register.targets for q in cons.quarters
+            if (t.ref, q) not in rows and t.is_due(q)]  # a Not due row deleted loses nothing
     if gone:
         more = f" and {len(gone) - 5} more" if len(gone) > 5 else ""
         problems.append(f"there is no row for {', '.join(gone[:5])}{more} ({cons.year}; deleted?)")
     if not problems:
         return None
-    return (f"[{name}]Data: these would count as No data, without a word, in what goes to the Board or the GO: "
+    return (f"[{name}]Data: these would reach the Board or the GO wrongly, without a word: "
             f"{'; '.join(problems[:6])}"
-            f"{'; …' if len(problems) > 6 else ''}. Type each figure alone (a number), or clear it, on the Data sheet; "
-            "consolidate again to bring back deleted rows. Nothing was written.")
+            f"{'; …' if len(problems) > 6 else ''}. On the Data sheet, type each figure alone (a number) or clear "
+            "it, and delete a copied row; consolidate again to bring back deleted rows. Nothing was written.")
