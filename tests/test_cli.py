@@ -469,3 +469,25 @@ def test_a_blank_partnership_code_on_a_return_of_one_partnerships_targets_is_the
     CliRunner().invoke(main, ["chase", str(out), "--eml-dir", str(tmp_path / "chase")])
     drafts = {p.name for p in (tmp_path / "chase").glob("*.eml")}
     assert "refused-cyp.eml" in drafts and "missing-cyp.eml" not in drafts
+
+
+def test_a_bad_current_period_in_the_register_is_a_warning_when_the_period_is_given(tmp_path):
+    """consolidate --period ... ended 'done with errors' (exit 1) over a register's unreadable Current period,
+    which the period given replaces; and a period Excel had turned into a date was quoted as '2008-09-01'."""
+    import datetime as dt
+    import json
+
+    import openpyxl
+
+    d = tmp_path / "d"
+    assert CliRunner().invoke(main, ["demo", str(d)]).exit_code == 0
+    for typed, said in (("2008/09 H3", "'2008/09 H3' is not a reporting period"),
+                        (dt.datetime(2008, 9, 1), "Excel has turned the period into a date (01 Sep 2008)")):  # fmt: skip
+        wb = openpyxl.load_workbook(d / "register.xlsx")
+        next(r[1] for r in wb["Settings"].iter_rows() if r[0].value == "Current period").value = typed
+        wb.save(tmp_path / "reg.xlsx")
+        res = CliRunner().invoke(main, ["consolidate", str(tmp_path / "reg.xlsx"), str(d / "returns"), "--period",
+                                        "2008/09 Q2", "--out", str(tmp_path / "C.xlsx"), "--json"])  # fmt: skip
+        got = [i for i in json.loads(res.output)["issues"] if i["code"] == "bad-period"]
+        assert [(i["severity"], i["sheet"]) for i in got] == [("warning", "Settings")]
+        assert said in got[0]["message"] and "2008/09 Q2, the period given, is used" in got[0]["message"]

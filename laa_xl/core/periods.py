@@ -94,6 +94,9 @@ class Period:
     def parse(cls, text: object) -> Period:
         if isinstance(text, Period):
             return text
+        if isinstance(text, dt.date):  # '2008/09' typed into a cell, or a period pasted: Excel made it a date
+            raise PeriodError(f"Excel has turned the period into a date ({text:%d %b %Y}): format the cell as Text and "
+                              "type the period again, like 2008/09 Q2")  # fmt: skip
         m = _PERIOD_RES[0].match(str(text))
         year, kind = (m.group(1), m.group(2)) if m else ("", "")
         if not m and (m := _PERIOD_RES[1].match(str(text))):

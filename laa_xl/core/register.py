@@ -551,8 +551,9 @@ def _load_settings(grids: Mapping[str, Grid], file: str, issues: list[Issue]) ->
 
     period: Period | None = None
     if get("Current period"):
+        raw = pairs[norm("Current period")][1]
         try:
-            period = Period.parse(get("Current period"))
+            period = Period.parse(raw if isinstance(raw, dt.date) else get("Current period"))  # a date: said so
         except PeriodError as e:
             issues.append(error("bad-period", str(e), Location(file, "Settings", f"B{pairs[norm('Current period')][0]}")))
     return Settings(get("Area"), get("LAA"), get("Government Office"), get("GO contact"), get("GO email"),

@@ -79,6 +79,15 @@ def consolidate_folder(
                               reader=reader, register_name=Path(register_path).name, allow_macros=allow_macros)  # fmt: skip
 
 
+def _period_given(issue: Issue, period: Period) -> Issue:
+    """The register's 'Current period' that cannot be read matters not when the period is given: a warning, not an
+    error that made the run end 'done with errors' (the output's Settings get the period given)."""
+    if issue.code != "bad-period" or issue.location.sheet != "Settings":
+        return issue
+    return warning("bad-period", f"{issue.message}. {period}, the period given, is used, and written to the output's "
+                   "Settings.", issue.location)  # fmt: skip
+
+
 def _refuse_if_locked(out: Path) -> None:
     """Before any work: the output cannot be replaced while Excel has it open."""
     if lock_file(out).exists():
@@ -123,7 +132,7 @@ def consolidate_loaded(
     if period.year not in register.years():
         years = ", ".join(str(y) for y in register.years()) or "none"
         raise BadRegister(f"{register_name} has no profiles for {period.year} (it has: {years}).")
-    issues = list(reg_issues)
+    issues = [_period_given(i, period) for i in reg_issues]
     deadline = register.deadline(period)
 
     # as each return is read, only its checked figures are kept; a partial (not a closure) so that worker processes
