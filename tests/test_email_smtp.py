@@ -318,6 +318,8 @@ def test_a_message_over_the_servers_size_limit_is_not_sent(certs, env, go):
 ])  # fmt: skip
 def test_smtp_host_and_port(text, want):
     assert parse_hostport(text) == want
+    host, port = want  # and said back as it is written: an IPv6 address in brackets ('::1:465' read as a port)
+    assert SmtpSettings(host, port).where == (f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
 
 
 @pytest.mark.parametrize("text", ["", "  ", "mail:port", "mail:0", "mail:70000", "[::1]:x", ":587", "[]:25"])

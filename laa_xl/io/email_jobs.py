@@ -237,10 +237,10 @@ def chase(
         try:
             send_smtp(build_message(m, None, settings.from_addr), settings, delays=delays, sleep=sleep)
         except RecipientsRefused as e:
-            failures.append(f"{path.name}: {e}")
+            failures.append(f"{path.name}: {str(e).rstrip('.')}")  # joined by '; ': no '.;'
             continue
         except SendFailed as e:  # the server or login is at fault: the rest would fail the same way
-            failures.append(f"{path.name}: {e}")
+            failures.append(f"{path.name}: {str(e).rstrip('.')}")
             failures += [f"{p.name}: not tried" for _, p in to_send[i + 1 :]]
             break
         result.sent.append(m.subject)

@@ -106,7 +106,7 @@ class SmtpSettings:
 
     @property
     def where(self) -> str:
-        return f"{self.host}:{self.port}"
+        return f"[{self.host}]:{self.port}" if ":" in self.host else f"{self.host}:{self.port}"  # IPv6 as typed
 
     @classmethod
     def from_env(cls, hostport: str, environ: Mapping[str, str] | None = None) -> SmtpSettings:
@@ -145,7 +145,7 @@ def parse_hostport(text: str) -> tuple[str, int]:
     if not port:
         return host, DEFAULT_PORT
     if not port.isdigit() or not 0 < int(port) < 65536:
-        raise EmailError(f"--smtp '{text}': the port must be a number, like smtp.example.gov.uk:587.")
+        raise EmailError(f"--smtp '{text}': the port must be a number from 1 to 65535, like smtp.example.gov.uk:587.")
     return host, int(port)
 
 
