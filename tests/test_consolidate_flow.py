@@ -280,7 +280,8 @@ def test_consolidating_q1_again_from_the_q2_returns_says_so_and_calls_nobody_lat
     codes = [i["code"] for i in got["issues"]]
     assert "late-return" not in codes and codes.count("later-quarter-typed") == 1
     said = next(i["message"] for i in got["issues"] if i["code"] == "later-quarter-typed")
-    assert "6 return(s)" in said and "hold figures up to Q2" in said and "consolidate that" in said
+    assert "6 return(s)" in said and "are completed up to Q2, but 2008/09 Q1 was consolidated" in said
+    assert "their figures after Q1 are left out" in said and "consolidate that" in said
     run("chase", out, "--eml-dir", tmp_path / "chase")
     assert not list((tmp_path / "chase").glob("late-*.eml"))
     q2 = json.loads(run("consolidate", reg_path, returns, "--period", "2008/09 Q2", "--out", tmp_path / "Q2.xlsx",

@@ -113,6 +113,7 @@ def check_return(
     unread = {q for q in quarters if q not in data.quarters_found and q not in {k[1] for k in on_rows}}
     explained = {k for k, n in on_rows.items() if n > 1} | {(t.ref, q) for t in targets for q in unread}
     explained |= {(t.ref, q) for t in targets for q in gaps}  # one warning (or empty-return) says it, not one a target
+    explained |= {(normalise_ref(ref), q) for ref, q in data.passed_over}  # rows-above-header says it
     observations: list[Observation] = []
     for t in targets:
         prev_actual: float | None = None

@@ -273,9 +273,10 @@ def consolidate(
     if later:  # Q1 consolidated from returns completed for Q2: the later figures are left out
         ahead = [info.name for info, cr in sorted(used.values(), key=lambda x: x[0].name) if cr.later_quarter]
         issues.append(warning("later-quarter-typed", f"{len(ahead)} return(s) ({', '.join(ahead[:3])}"
-                              f"{', …' if len(ahead) > 3 else ''}) hold figures up to {later[-1]}, after the "
-                              f"{period} consolidated, which leaves them out (their dates are not counted as late). "
-                              f"If you meant {year} {later[-1]}, consolidate that.", Location()))  # fmt: skip
+                              f"{', …' if len(ahead) > 3 else ''}) are completed up to {later[-1]}, but {period} was "
+                              f"consolidated: their figures after {period.last_quarter} are left out, and their dates "
+                              f"are not counted as late. If you meant {year} {later[-1]}, consolidate that.",
+                              Location()))  # fmt: skip
 
     missing: list[str] = []
     refused: dict[str, str] = {}  # partnership -> a file of theirs refused

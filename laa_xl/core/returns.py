@@ -108,6 +108,7 @@ class ReturnData:
     # per quarter sheet, the non-blank cells of its worked-out columns (% variance, RAG): cell -> (heading, value);
     # a cell there that holds no formula was typed over (``return_scan`` tells)
     worked_out: dict[str, dict[str, tuple[str, Any]]] = field(default_factory=dict)
+    passed_over: set[tuple[str, str]] = field(default_factory=set)  # (ref as typed, quarter) of rows not read
 
     def last_typed_quarter(self) -> str | None:
         """The latest quarter with any actual typed (None when nothing is typed yet)."""

@@ -212,7 +212,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
     if table is None:
         return False
     cells = _row_cells(table, ("Target ref", "Actual", *_ROW_FIELDS.values()))  # ReturnRow's fields after the quarter
-    _rows_above(grid, table, data)
+    _rows_above(grid, table, data, q)
     worked = [(h, c) for h in WORKED_OUT if (c := _column(table, h)) is not None]
     seen = data.worked_out.setdefault(sheet, {})
     rows = data.rows
@@ -232,7 +232,7 @@ def _read_quarter(grid: Sequence[Sequence[Any]], sheet: str, q: str, data: Retur
     return True
 
 
-def _rows_above(grid: Sequence[Sequence[Any]], table: SheetTable, data: ReturnData) -> None:
+def _rows_above(grid: Sequence[Sequence[Any]], table: SheetTable, data: ReturnData, q: str) -> None:
     """An error for target rows above the header row (a sort that took the header down with it): they are not read.
     A row is taken for a target's when it fills three cells or more (the title rows fill one)."""
     col = table.columns.get(norm("Target ref"), 1) - 1
@@ -241,6 +241,7 @@ def _rows_above(grid: Sequence[Sequence[Any]], table: SheetTable, data: ReturnDa
     if not above:
         return
     refs = [text(row[col]) for _, row in above]
+    data.passed_over.update((ref, q) for ref in refs)  # their 'no row' is this error's to say
     shown = ", ".join(refs[:4]) + (f" and {len(refs) - 4} more" if len(refs) > 4 else "")
     where = f"row {above[0][0]}" if len(above) == 1 else f"rows {above[0][0]}-{above[-1][0]}"
     data.issues.append(
