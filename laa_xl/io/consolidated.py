@@ -569,8 +569,9 @@ def read_data_rows(
 
 def go_blockers(cons: Consolidation, issues: Sequence[Issue], name: str) -> str | None:
     """Why no GO return (or PSB summary) is made from this consolidation as it now stands, or None: an Actual on
-    Data that is not a number, or a target's row for a quarter deleted from Data. Either would go to the Government
-    Office (or the Board) as No data without a word."""
+    Data that is not a number, a target's row for a due quarter deleted from Data (either would go to the
+    Government Office, or the Board, as No data without a word), or two rows for one target and quarter (the last,
+    perhaps a copy, would go)."""
     problems = [i.message.split("Data: ", 1)[-1].rstrip(".") for i in issues
                 if i.code == "data-not-a-number" and f" {cons.year} " in i.message]  # this year's rows
     rows = Counter((o.ref, o.quarter) for o in cons.observations if o.year == cons.year)
