@@ -372,6 +372,14 @@ def _signature(area: str) -> str:
     return f"Regards,\n{area} performance team"
 
 
+def _addressee(contacts: Mapping[str, Contact], code: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
+    """A partnership's name, its addresses, the problem of having none, and the greeting to its lead contact."""
+    c = contacts.get(code, Contact(code, ""))
+    to = emails_in(c.email)
+    problems = () if to else (_no_address(code, c.email),)
+    return c.name or code, to, problems, f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
+
+
 def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     """One message per partnership with a missing, late or unusable return; one per partnership whose return has
     nothing for the period's last quarter yet (not-updated); one per partnership whose return has entries that could
@@ -382,13 +390,9 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
     deadline = inp.deadline.strftime("%d %B %Y").lstrip("0") if inp.deadline else ""
     send_to = f" to {inp.reply_to}" if inp.reply_to else ""
     for ch in returns_to_chase(inp.log):
-        c = contacts.get(ch.partnership, Contact(ch.partnership, ""))
-        name = c.name or ch.partnership
-        to: tuple[str, ...] = emails_in(c.email)
-        problems: tuple[str, ...] = () if to else (_no_address(ch.partnership, c.email),)
+        name, to, problems, greet = _addressee(contacts, ch.partnership)
         dl = ch.deadline or deadline
         when = f" (deadline {dl})" if dl else ""
-        greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
         if ch.reason == "missing":
             subject = f"{inp.area} LAA return {inp.period}: {name} return not received"
             body = [
@@ -421,11 +425,7 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
         out.append(MessageContent(to, subject, text, html, kind=ch.reason, key=ch.partnership, problems=problems))
 
     for code, (file, wanted) in not_updated_to_chase(inp.log, inp.issues).items():
-        c = contacts.get(code, Contact(code, ""))
-        name = c.name or code
-        to = emails_in(c.email)
-        problems = () if to else (_no_address(code, c.email),)
-        greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
+        name, to, problems, greet = _addressee(contacts, code)
         by = f" (deadline {deadline})" if deadline else ""
         if wanted:
             many = " and " in wanted
@@ -444,11 +444,7 @@ def chase_messages(inp: ChaseInput) -> list[MessageContent]:
                                   key=code, problems=problems))  # fmt: skip
 
     for code, (file, found) in corrections_to_chase(inp.log, inp.issues).items():
-        c = contacts.get(code, Contact(code, ""))
-        name = c.name or code
-        to = emails_in(c.email)
-        problems = () if to else (_no_address(code, c.email),)
-        greet = f"Dear {c.lead_contact}," if c.lead_contact else "Dear colleague,"
+        name, to, problems, greet = _addressee(contacts, code)
         n = len(found)
         subject = f"{inp.area} LAA return {inp.period}: {name} return, {n} entr{'y' if n == 1 else 'ies'} to correct"
         intro = [greet, f"Thank you for the {name} LAA performance return for {inp.period} ({file}). "
