@@ -71,12 +71,11 @@ def check_return(
         code = owner
     targets = register.targets_for(code) if code else []
     asked = quarters is not None  # the quarters a consolidation asks for (not only those typed so far)
-    if quarters is None:
-        last = data.last_typed_quarter()
-        quarters = QUARTERS[: QUARTERS.index(last) + 1] if last else ()
-    quarters = tuple(quarters)
     before = data.last_typed_quarter()  # none: the return as issued, which the consolidation calls empty-return
-    gaps = _not_yet_typed(data, targets, quarters, before) if asked else []
+    if quarters is None:
+        quarters = QUARTERS[: QUARTERS.index(before) + 1] if before else ()
+    quarters = tuple(quarters)
+    gaps = _not_yet_typed(data, targets, quarters, before) if asked else []  # all of them for an empty return
     stale = bool(gaps) and before is not None
     if stale:
         qs = _and(gaps)
@@ -85,9 +84,7 @@ def check_return(
                               f"not yet completed for {qs}. Its earlier quarters are used; {qs} "
                               f"{'counts' if len(gaps) == 1 else 'count'} as No data until the completed return "
                               "comes.", Location(data.file, gaps[0])))  # fmt: skip
-    elif gaps:
-        pass  # nothing typed anywhere: the consolidation's empty-return says it, once
-    elif submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
+    elif not gaps and submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
         issues.append(
             warning("early-date", f"'Date submitted' reads {submitted:%d %b %Y}, before {quarters[-1]} {ret_year} "
                     f"ended ({ret_year.quarter_end(quarters[-1]):%d %b %Y}). Check it: dates are read day first "
