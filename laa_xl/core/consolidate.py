@@ -182,7 +182,7 @@ def consolidate(
             issues.extend(data.issues)
             if data.ours:
                 continue
-            whose = data.partnership or _code_in_name(info.name, register)  # not opened: its name, as issued
+            whose = data.partnership or code_in_name(info.name, register)  # not opened: its name, as issued
             log.append(LogEntry(whose, info.name, info.size, info.sha256, None, deadline, False, 0, REFUSED))
             continue
         if isinstance(data, CheckedReturn):
@@ -425,7 +425,7 @@ def _restatements(
     return out
 
 
-def _code_in_name(name: str, register: Register) -> str:
+def code_in_name(name: str, register: Register) -> str:
     """The partnership a file is from by its name, as returns are issued ('STR_2008-09.xlsm' is STR's): the
     name's first word, when it is one of the register's codes; '' otherwise."""
     first = re.split(r"[_\s.-]", name, maxsplit=1)[0].strip().upper()

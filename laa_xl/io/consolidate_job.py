@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import gc
-import re
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.checks import check_return
-from ..core.consolidate import Consolidation, actuals_of, consolidate, recompute
+from ..core.consolidate import Consolidation, actuals_of, code_in_name, consolidate, recompute
 from ..core.issues import Issue, Location, warning
 from ..core.periods import QUARTERS, Period
 from ..core.register import Register
@@ -167,7 +166,7 @@ def consolidate_loaded(
         cons = consolidate(register, period, loaded.items, previous=prev_map)
         cons.carried = carried
         prev_map = None  # restatements found: a national one (480,000 actuals) is let go before the write
-    cons.issues = issues + _in_a_folder(cons.issues, elsewhere, Path(returns_dir).name)
+    cons.issues = issues + _in_a_folder(cons.issues, elsewhere, Path(returns_dir).name, register)
     had_output = out.exists()
     # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing
     # wait on the disk and run outside Python's lock, the writing is Python's work. Either failing fails the job.
@@ -223,11 +222,11 @@ def go_return_file(consolidated: Path, period_text: str, out: Path, *, prepared:
         raise LaaError(f"{consolidated.name} is consolidated to {cons.period}, but {period} reports up to "
                        f"{period.last_quarter}: consolidate {period.quarter_period()} and make the GO return from "
                        "that.")  # fmt: skip
-    # A central officer may have corrected a figure on Data (as in the live workbook, where the UDFs recompute): the
-    # rules are applied again to what the file now holds, so an Actual and its % variance and RAG never disagree.
     blocked = go_blockers(cons, found, consolidated.name)
     if blocked:
         raise LaaError(blocked)
+    # A central officer may have corrected a figure on Data (as in the live workbook, where the UDFs recompute): the
+    # rules are applied again to what the file now holds, so an Actual and its % variance and RAG never disagree.
     recompute(cons.register, cons.observations, actuals_of(cons.carried))
     return write_go_workbook(cons, period, out, evidence=evidence, prepared=prepared)
 
@@ -242,13 +241,14 @@ def _refuse_odd_quarters(cons: Consolidation, file: str) -> None:
                            "find it), or consolidate again. Nothing was written.")  # fmt: skip
 
 
-def _in_a_folder(issues: list[Issue], elsewhere: dict[str, list[str]], folder: str) -> list[Issue]:
+def _in_a_folder(issues: list[Issue], elsewhere: dict[str, list[str]], folder: str, register: Register) -> list[Issue]:
     """A partnership with no return in the returns folder whose return is filed in a folder inside it (by its name,
     as issued): its missing-return says so, where it said 'No return from HWB'."""
     found: dict[str, str] = {}
     for sub, books in elsewhere.items():
         for name in books:
-            found.setdefault(re.split(r"[_\s.-]", name, maxsplit=1)[0].upper(), f"{sub}/{name}")
+            if code := code_in_name(name, register):
+                found.setdefault(code, f"{sub}/{name}")
     out = []
     for i in issues:
         where = found.get(i.location.file) if i.code == "missing-return" else None
