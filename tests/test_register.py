@@ -253,3 +253,13 @@ def test_codes_refs_and_profile_headings_that_would_go_wrong_elsewhere_are_liste
     renamed = [i for i in issues if i.code == "missing-column" and i.location.sheet == "Profiles"]
     assert len(renamed) == 1 and "headed 'Q2 profile'" in renamed[0].message
     assert any("Excel has turned the year into a date (01 Oct 2009)" in i.message for i in issues)
+
+
+@pytest.mark.parametrize("typed", ["NI ²", "NI ١٢", "NI " + "1" * 5000])
+def test_a_ref_of_digits_python_cannot_count_is_kept_as_typed(typed):
+    """'NI ²' (a superscript two: a digit to str.isdigit, not to int) and a ref of 5,000 digits made check,
+    consolidate and go-return end 'something unexpected went wrong (ValueError ...)' (found by fuzzing)."""
+    from laa_xl.core.register import normalise_ref
+
+    assert normalise_ref(typed) == typed
+    assert normalise_ref(" ni  0154 ") == "NI 154"

@@ -414,3 +414,23 @@ def test_a_row_grows_to_show_a_long_commentary_as_it_is_typed(cyp_return: Path, 
     after = openpyxl.load_workbook(typed)["Q1"].row_dimensions
     assert after[5].height > 3 * before[5].height  # NI 117's row (the first target), grown to show it all
     assert after[4].height == before[4].height and after[6].height == before[6].height
+
+
+def test_issues_about_a_renamed_sheet_name_the_sheet_as_it_is_now(cyp_return: Path, register) -> None:
+    """Q2 renamed 'Qtr 2' (read as Q2) and Cover renamed 'cover ': not-updated, a missing row's missing-actual and
+    early-date pointed at 'Q2' and 'Cover', sheets the workbook does not have (found by fuzzing)."""
+    vals = _complete(register)
+    vals["Q2"] = {}
+    vals["Cover"]["Date submitted"] = dt.date(2008, 5, 1)
+    fill_return(cyp_return, vals)
+    wb = openpyxl.load_workbook(cyp_return)
+    wb["Q2"].title = "Qtr 2"
+    wb["Cover"].title = "cover "
+    wb["Q1"].delete_rows(HEADER_ROW + 1)
+    wb.save(cyp_return)
+    data, checked = _checked(cyp_return, register)
+    sheets = {i.code: i.location.sheet for i in checked.issues if i.code in ("not-updated", "missing-actual")}
+    assert sheets == {"not-updated": "Qtr 2", "missing-actual": "Q1"}
+    assert {i.location.sheet for i in checked.issues} <= set(openpyxl.load_workbook(cyp_return).sheetnames) | {""}
+    early = check_return(data, register, year=FY, quarters=("Q1",))  # 1 May 2008: before Q1 ended
+    assert [i.location.sheet for i in early.issues if i.code == "early-date"] == ["cover "]

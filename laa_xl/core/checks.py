@@ -39,7 +39,8 @@ def check_return(
     ``Date submitted`` a late return.
     """
     issues = list(data.issues)
-    cover_loc = Location(data.file, "Cover")
+    cover_loc = Location(data.file, next((c.location.sheet for c in data.cover.values() if c.location.sheet), "Cover"))
+    sheet_of = {r.quarter: r.ref.location.sheet for r in data.rows if r.ref.location.sheet}  # 'Qtr 2' read as Q2
     code, ret_year, submitted = _check_cover(data, register, year, issues)
     row_refs = [normalise_ref(r.ref.value) for r in data.rows]  # each row's ref, normalised once
     if code is not None and register.partnership(code) is not None:
@@ -83,7 +84,7 @@ def check_return(
         issues.append(warning("not-updated", f"No figure is typed on {qs} yet: this is the return up to {before}{sent}, "
                               f"not yet completed for {qs}. Its earlier quarters are used; {qs} "
                               f"{'counts' if len(gaps) == 1 else 'count'} as No data until the completed return "
-                              "comes.", Location(data.file, gaps[0])))  # fmt: skip
+                              "comes.", Location(data.file, sheet_of.get(gaps[0], gaps[0]))))  # fmt: skip
     elif not gaps and submitted and ret_year and quarters and submitted < ret_year.quarter_end(quarters[-1]):
         issues.append(
             warning("early-date", f"'Date submitted' reads {submitted:%d %b %Y}, before {quarters[-1]} {ret_year} "
@@ -116,7 +117,7 @@ def check_return(
         prev_actual: float | None = None
         for q in quarters:
             obs = _observe(t, q, ret_year, rows.get((t.ref, q)), register, data.file, issues,
-                           quiet=(t.ref, q) in explained)  # fmt: skip
+                           quiet=(t.ref, q) in explained, sheet=sheet_of.get(q, q))  # fmt: skip
             if obs.actual is not None and prev_actual is not None and prev_actual != 0:
                 change = (obs.actual - prev_actual) / abs(prev_actual)
                 if abs(change) > JUMP_LIMIT + rules.EPS:
@@ -266,7 +267,7 @@ def _usable_rows(
 
 def _observe(
     t: Target, q: str, year: FinancialYear, row: ReturnRow | None, register: Register, file: str, issues: list[Issue],
-    *, quiet: bool = False,
+    *, quiet: bool = False, sheet: str = "",
 ) -> Observation:
     """One target's quarter from its row; ``quiet``: a missing row or actual is not listed (an issue already says
     why)."""
@@ -275,9 +276,9 @@ def _observe(
     if row is None:
         if due and not quiet:
             issues.append(warning("missing-actual", f"{t.ref} has no row on {q}, where it is due. Add its actual.",
-                                  Location(file, q)))  # fmt: skip
+                                  Location(file, sheet or q)))  # fmt: skip
         r = rules.rag(None, profile, t.polarity, t.tolerance, t.tolerance_type, due)
-        return Observation(t.ref, t.partnership, year, q, profile, None, None, r, r, source=Location(file, q))
+        return Observation(t.ref, t.partnership, year, q, profile, None, None, r, r, source=Location(file, sheet or q))
     actual: float | None = None
     typed = not is_blank(row.actual.value)
     try:

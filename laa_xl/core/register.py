@@ -194,8 +194,9 @@ def normalise_ref(ref: object) -> str:
     """'ni154', 'NI  154 ' -> 'NI 154'; local refs keep their form, trimmed."""
     t = " ".join(text(ref).split())
     up = t.upper()
-    if up.startswith("NI") and up[2:].strip().isdigit():
-        return f"NI {int(up[2:].strip())}"
+    digits = up[2:].strip()
+    if up.startswith("NI") and digits.isascii() and digits.isdigit() and len(digits) < 10:  # not 'NI ²', nor 5,000 digits
+        return f"NI {int(digits)}"
     return t
 
 

@@ -261,7 +261,9 @@ def _typed_over(file: str, sheet: str, cells: Mapping[str, tuple[str, Any]]) -> 
 
 
 def _shown(v: Any) -> str:
-    return f"{v:g}" if isinstance(v, float) else str(v)
+    """A value as the message quotes it: a long text cut (the whole message must fit an Issues cell)."""
+    t = f"{v:g}" if isinstance(v, float) else str(v)
+    return t if len(t) <= 60 else t[:57] + "…"
 
 
 def _cell_issue(row: ReturnRow, name: str, heading: str, cell: Cell, found: XmlCell) -> Iterator[Issue]:

@@ -243,7 +243,9 @@ def _rows_above(grid: Sequence[Sequence[Any]], table: SheetTable, data: ReturnDa
     refs = [text(row[col]) for _, row in above]
     data.passed_over.update((ref, q) for ref in refs)  # their 'no row' is this error's to say
     shown = ", ".join(refs[:4]) + (f" and {len(refs) - 4} more" if len(refs) > 4 else "")
-    where = f"row {above[0][0]}" if len(above) == 1 else f"rows {above[0][0]}-{above[-1][0]}"
+    numbers = [r for r, _ in above]
+    where = (f"row {numbers[0]}" if len(numbers) == 1 else f"rows {numbers[0]}-{numbers[-1]}"
+             if numbers[-1] - numbers[0] == len(numbers) - 1 else f"rows {', '.join(map(str, numbers))}")  # fmt: skip
     data.issues.append(
         error("rows-above-header", f"{where.capitalize()} ({shown}) {'is' if len(above) == 1 else 'are'} above the "
               f"header row (row {table.header_row}), so {'it was' if len(above) == 1 else 'they were'} not read: a "
