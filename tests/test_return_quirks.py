@@ -158,7 +158,7 @@ def test_a_quarter_sheet_renamed_out_of_recognition_names_the_sheet_found(cyp_re
     assert gone.startswith("This return has no 'Q2' sheet. Use")  # nothing else to point at
 
 
-@pytest.mark.parametrize("typed", ["45%", None])
+@pytest.mark.parametrize("typed", ["45%", None, "Profile"])
 def test_a_heading_typed_over_is_found_where_it_was_issued(cyp_return: Path, typed) -> None:
     """'45%' typed over the Actual heading (or the heading cleared): the error pointed at A4, not the cell to fix."""
     wb = openpyxl.load_workbook(cyp_return)
@@ -167,7 +167,7 @@ def test_a_heading_typed_over_is_found_where_it_was_issued(cyp_return: Path, typ
     wb.save(cyp_return)
     (got,) = [i for i in read_return(cyp_return).issues if i.code == "missing-column"]
     assert (got.location.sheet, got.location.cell) == ("Q2", cell.coordinate)
-    said = "is it the column headed '45%', in G?" if typed else "is it column G, whose heading is blank?"
+    said = f"is it the column headed '{typed}', in G?" if typed else "is it column G, whose heading is blank?"
     assert said in got.message
 
 

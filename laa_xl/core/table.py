@@ -134,6 +134,8 @@ def missing_column_hint(table: SheetTable, col: int | None) -> str:
     if col is None:
         return ""
     header = next((table.headers[k] for k, c in table.columns.items() if c == col), None)
+    if header is None:  # a heading repeated from another column ('Profile' typed over 'Actual')
+        header = next((table.headers[k] for k, cs in table.repeated.items() if col in cs), None)
     if header is None:  # found where it was issued, its heading cleared
         return f" (is it column {column_name(col)}, whose heading is blank?)"
     return f" (is it the column headed '{header}', in {column_name(col)}?)"
