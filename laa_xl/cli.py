@@ -288,7 +288,7 @@ def go_return(consolidated: Path, period: str, out: Path) -> None:
     from .io.consolidate_job import go_return_file
 
     path = go_return_file(consolidated, period, out)
-    click.echo(f"GO return for {Period.parse(period)} written to {path}")  # as written: '2008/09 H1
+    click.echo(f"GO return for {Period.parse(period)} written to {path}")  # as laa-xl writes it: 2008/09 H1
 
 
 @main.command()

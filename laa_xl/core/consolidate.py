@@ -162,13 +162,16 @@ def consolidate(
     *,
     previous: Mapping[ActualKey, float | None] | None = None,
     history: Mapping[ActualKey, float | None] | None = None,
+    elsewhere: Mapping[str, tuple[str, str]] | None = None,
 ) -> Consolidation:
     """Consolidate the returns read for ``period``.
 
     ``previous``: actuals of the previous consolidation (restatements are found
     against it; its other years also serve as history). ``history``: actuals of
     earlier years known otherwise, for direction of travel. A return may come already checked (a
-    ``CheckedReturn`` from ``check_return`` with this register, year, quarters and deadline).
+    ``CheckedReturn`` from ``check_return`` with this register, year, quarters and deadline). ``elsewhere``: a
+    partnership's return not read because it is filed in a folder inside the returns folder (code -> (the returns
+    folder's name, 'HWB/HWB_2008-09.xlsx')).
     """
     year, quarters = period.year, period.quarters
     deadline = register.deadline(period)
@@ -289,13 +292,16 @@ def consolidate(
             continue
         missing.append(p.code)
         log.append(LogEntry(p.code, "", None, "", None, deadline, False, 0, MISSING))
-        came = refused.get(p.code)
-        issues.append(
-            warning("missing-return", f"No usable return from {p.code} ({p.name}) for {period}: {came} came but could "
-                    f"not be used (its own issue says why), so its {n} targets show No data. Chase asks for it again."
-                    if came else f"No return from {p.code} ({p.name}) for {period}: its {n} targets show No data. "
-                    "Chase the lead contact.", Location(p.code))
-        )  # fmt: skip
+        came, filed = refused.get(p.code), (elsewhere or {}).get(p.code, ("", ""))
+        if came:
+            why = (f"No usable return from {p.code} ({p.name}) for {period}: {came} came but could not be used (its own "
+                   f"issue says why), so its {n} targets show No data. Chase asks for it again.")  # fmt: skip
+        elif filed[1]:
+            why = (f"No return from {p.code} in the returns folder itself: {filed[1]} is in a folder inside it, which "
+                   f"is not read. Move it into {filed[0]} and consolidate again (before chasing).")  # fmt: skip
+        else:
+            why = f"No return from {p.code} ({p.name}) for {period}: its {n} targets show No data. Chase the lead contact."
+        issues.append(warning("missing-return", why, Location(p.code)))
 
     restatements = _restatements(observations, previous)
     gone = {(rs.source.file, rs.source.sheet, rs.source.cell) for rs in restatements if rs.now is None}

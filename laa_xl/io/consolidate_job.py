@@ -162,11 +162,16 @@ def consolidate_loaded(
             issues.append(warning("previous-unreadable", f"The existing output could not be read to find restated "
                                   f"figures, so none are listed: {e}", Location(prev_path.name)))  # fmt: skip
             prev_path = None
+    filed: dict[str, tuple[str, str]] = {}  # a partnership's return filed in a folder inside, by its name as issued
+    for sub, books in elsewhere.items():
+        for name in books:
+            if code := code_in_name(name, register):
+                filed.setdefault(code, (Path(returns_dir).name, f"{sub}/{name}"))
     with phase("compute"):
-        cons = consolidate(register, period, loaded.items, previous=prev_map)
+        cons = consolidate(register, period, loaded.items, previous=prev_map, elsewhere=filed)
         cons.carried = carried
         prev_map = None  # restatements found: a national one (480,000 actuals) is let go before the write
-    cons.issues = issues + _in_a_folder(cons.issues, elsewhere, Path(returns_dir).name, register)
+    cons.issues = issues + cons.issues
     had_output = out.exists()
     # The returns are copied to the archive in a thread while the workbook is written: the copying and hashing
     # wait on the disk and run outside Python's lock, the writing is Python's work. Either failing fails the job.
@@ -239,25 +244,6 @@ def _refuse_odd_quarters(cons: Consolidation, file: str) -> None:
             raise LaaError(f"[{file}]Data: the row of {o.ref or '(no ref)'} {o.year} has {what}; it must be Q1, Q2, "
                            "Q3 or Q4 for the GO return to place the row. Correct it on the Data sheet (filter Ref to "
                            "find it), or consolidate again. Nothing was written.")  # fmt: skip
-
-
-def _in_a_folder(issues: list[Issue], elsewhere: dict[str, list[str]], folder: str, register: Register) -> list[Issue]:
-    """A partnership with no return in the returns folder whose return is filed in a folder inside it (by its name,
-    as issued): its missing-return says so, where it said 'No return from HWB'."""
-    found: dict[str, str] = {}
-    for sub, books in elsewhere.items():
-        for name in books:
-            if code := code_in_name(name, register):
-                found.setdefault(code, f"{sub}/{name}")
-    out = []
-    for i in issues:
-        where = found.get(i.location.file) if i.code == "missing-return" else None
-        if where:
-            i = Issue(i.code, i.severity, f"No return from {i.location.file} in the returns folder itself: {where} is in "
-                      f"a folder inside it, which is not read. Move it into {folder} and consolidate again (before "
-                      "chasing).", i.location)  # fmt: skip
-        out.append(i)
-    return out
 
 
 _OUR_FOLDERS = {"archive", "replaced", "chase"}  # what laa-xl itself keeps beside returns and outputs

@@ -327,7 +327,7 @@ class _DataRows:
         typed = rules.normalise_rag(reported)  # 'green' typed on Data is Green (Excel's colour rule ignores case)
         if typed is not None and typed != reported:
             reported = typed
-        number = None if isinstance(actual, dt.date | dt.time | bool) else _num(actual)  # a date read is no figure
+        number = _num(actual)  # a date or a boolean is none (to_number refuses them)
         if number is None and not is_blank(actual):  # 'approx 29' typed over a figure: No data, and said so
             self.not_numbers.append((self.ref(ref), year, self.quarter(quarter), actual))
         return Observation(
@@ -431,6 +431,8 @@ def consolidation_from_grids(
         raise UnreadableFile(f"[{name}]Data: cannot find the header row (Ref ... Actual).")
 
     for where, year, quarter, typed in rows.not_numbers:
+        if year != period.year:
+            continue  # last year's rows: no GO return is made of them
         reg_issues.append(error("data-not-a-number", f"[{name}]Data: the Actual of {where} {year} {quarter} reads "
                                 f"'{typed}', which is not a number.", Location(name, "Data")))  # fmt: skip
     issues = issues_of(grids, name)
@@ -572,8 +574,7 @@ def go_blockers(cons: Consolidation, issues: Sequence[Issue], name: str) -> str 
     Data that is not a number, a target's row for a due quarter deleted from Data (either would go to the
     Government Office, or the Board, as No data without a word), or two rows for one target and quarter (the last,
     perhaps a copy, would go)."""
-    problems = [i.message.split("Data: ", 1)[-1].rstrip(".") for i in issues
-                if i.code == "data-not-a-number" and f" {cons.year} " in i.message]  # this year's rows
+    problems = [i.message.split("Data: ", 1)[-1].rstrip(".") for i in issues if i.code == "data-not-a-number"]
     rows = Counter((o.ref, o.quarter) for o in cons.observations if o.year == cons.year)
     twice = [f"{ref} {q}" for (ref, q), n in rows.items() if n > 1]
     if twice:

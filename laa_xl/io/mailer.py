@@ -294,9 +294,8 @@ def send_smtp(
     data = msg.as_bytes(policy=email.policy.SMTP)
     last = ""
     refusals = 0  # connections refused in a row
-    attempts = 0
+    attempt = 0
     for attempt in range(len(delays) + 1):
-        attempts += 1
         try:
             return _send_once(data, to, settings, context)
         except _Retry as r:
@@ -308,14 +307,14 @@ def send_smtp(
                     f"{delays[0]:g} s apart). Check the server name and port given to --smtp with your IT team; if "
                     "they are right, the mail server is down: try again later."
                 )  # fmt: skip
-                err.attempts = attempts
+                err.attempts = attempt + 1
                 raise err from r
             if attempt < len(delays):
                 if sys.stderr.isatty():  # not a silent wait of up to 42 s at a terminal
                     print(f"laa-xl: could not send yet ({last}); trying again in {delays[attempt]:g} s.", file=sys.stderr)
                 sleep(delays[attempt])
-    err = TemporarySendFailure(f"Could not send through {settings.where} after {attempts} attempts; last: {last}.")
-    err.attempts = attempts
+    err = TemporarySendFailure(f"Could not send through {settings.where} after {attempt + 1} attempts; last: {last}.")
+    err.attempts = attempt + 1
     raise err
 
 

@@ -65,21 +65,14 @@ def our_workbook(path: Path) -> str | None:
     """What this file is when it is a workbook laa-xl wrote rather than a return (an output saved into the returns
     folder, say): ``CONSOLIDATED_WORKBOOK``, "a GO return workbook" or "a register"; None otherwise. Only the
     workbook part's sheet names are read, at most 1 MB of it (the preflight has not yet seen the file)."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            info = z.getinfo("xl/workbook.xml")
-            if info.file_size > 1 << 20:
-                return None
-            names = set(_SHEET_NAME.findall(z.read(info)))  # zipfile reads no more than the size declared
-    except (OSError, KeyError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
+    names = set(sheet_names_of(path))
+    if "Cover" in names:
         return None
-    if b"Cover" in names:
-        return None
-    if {b"Data", b"GO Return"} <= names:
+    if {"Data", "GO Return"} <= names:
         return CONSOLIDATED_WORKBOOK
-    if {b"GO Return", b"Summary"} <= names:
+    if {"GO Return", "Summary"} <= names:
         return GO_WORKBOOK
-    if {b"Targets", b"Profiles"} <= names:
+    if {"Targets", "Profiles"} <= names:
         return "a register"
     return None
 
@@ -91,7 +84,7 @@ def sheet_names_of(path: Path) -> list[str]:
             info = z.getinfo("xl/workbook.xml")
             if info.file_size > 1 << 20:
                 return []
-            return [n.decode("utf-8", "replace") for n in _SHEET_NAME.findall(z.read(info))]
+            return [n.decode("utf-8", "replace") for n in _SHEET_NAME.findall(z.read(info))]  # no more than declared
     except (OSError, KeyError, ValueError, RuntimeError, NotImplementedError, zipfile.BadZipFile):
         return []
 

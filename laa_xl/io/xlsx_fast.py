@@ -123,9 +123,9 @@ class FormulaWorksheet(Worksheet):  # type: ignore[misc]
         self.growing_rows: set[int] = set()  # rows (0-based) written with their height but not as a custom one
 
     def _write_row(self, row: int, spans: Any, row_info: Any = None, empty_row: bool = False) -> None:
-        """XlsxWriter's row, without ``customHeight`` for a row in ``growing_rows``: its height is then one Excel
-        may change, and does, to fit wrapped text as it is typed (as LibreOffice does on opening), where a custom
-        height (a row the user sized by hand) stays as it is and hides the end of a long commentary."""
+        """XlsxWriter's row, without ``customHeight`` for a row in ``growing_rows``: its height is then one the
+        spreadsheet may change to fit wrapped text as it is typed (LibreOffice does: tested; Excel documents it),
+        where a custom height (a row the user sized by hand) stays as it is and hides the end of a long commentary."""
         if row not in self.growing_rows:
             super()._write_row(row, spans, row_info, empty_row)
             return
